@@ -1,0 +1,129 @@
+//! Builds the application from settings: pool, migrations, state, routes,
+//! middleware. Tests bind port 0 and ask for the port.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use anyhow::Context;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::api;
+use crate::auth;
+use crate::auth::tokens::load_or_create_secret;
+use crate::config::Settings;
+use crate::db;
+use crate::docs::{self, BearerAuth};
+use crate::state::AppState;
+use crate::users;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates and binds; the server starts when awaited.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+        let migrate_pool = pool.clone();
+        let applied = web::block(move || -> anyhow::Result<usize> {
+            let mut conn = migrate_pool.get().context("opening a database connection")?;
+            db::run_migrations(&mut conn)
+        })
+        .await??;
+        tracing::info!(database = %settings.database_url.redacted(), applied, "database ready");
+
+        let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+        let listener =
+            TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let state = web::Data::new(AppState::new(settings, pool, &secret));
+
+        let mut server = HttpServer::new(move || build_app(state.clone())).listen(listener)?;
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Application { port, server: server.run() })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The OpenAPI description, collected from the route annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Zhiku 智库 API", description = "Client-intelligence sharing platform: the HTTP contract."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags((name = "auth", description = "Sign-in and sessions"), (name = "admin", description = "Departments and users"))
+)]
+struct ApiDoc;
+
+fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, openapi) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(state)
+        .app_data(web::QueryConfig::default().error_handler(api::query_error))
+        .app_data(web::PathConfig::default().error_handler(api::path_error))
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(auth::routes::configure)
+                .configure(users::routes::configure),
+        )
+        .service(docs::healthz)
+        .split_for_parts();
+    app.app_data(web::Data::new(openapi))
+        .service(docs::openapi_json)
+        .service(docs::docs_page)
+        .service(docs::docs_script)
+        .default_service(web::to(api::not_found))
+        .wrap(Compress::default())
+        .wrap(security_headers())
+        .wrap_fn(|req, srv| {
+            let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+            let response = actix_web::dev::Service::call(srv, req);
+            async move {
+                let mut response = response.await?;
+                if let Some(id) = request_id.and_then(|id| header::HeaderValue::from_str(&id).ok()) {
+                    response.headers_mut().insert(header::HeaderName::from_static("x-request-id"), id);
+                }
+                Ok(response)
+            }
+        })
+        .wrap(TracingLogger::default())
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ))
+}

@@ -1,0 +1,138 @@
+//! The command line: `serve`, `migrate`, `create-admin`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::Application;
+use crate::auth::password::{Password, Passwords};
+use crate::config::{Overrides, Settings};
+use crate::db;
+use crate::error::ApiError;
+use crate::users::model::{Email, EmployeeNo, RealName, Role, Roles};
+
+#[derive(Debug, Parser)]
+#[command(name = "zhiku", version, about = "智库 Zhiku — client-intelligence sharing platform")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts; each also comes from `ZHIKU_*` or `zhiku.toml`.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Data directory (SQLite database, JWT secret, search index, mail).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// A SQLite path or sqlite://…, or postgres://…
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run pending migrations, then serve HTTP.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Seed the demo world into an empty database and print its logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator account (works on a fresh data directory).
+    CreateAdmin {
+        #[arg(long)]
+        employee_no: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+impl Cli {
+    pub fn settings(&self, env: &HashMap<String, String>) -> anyhow::Result<Settings> {
+        let bind = match &self.command {
+            Command::Serve { bind, .. } => bind.clone(),
+            _ => None,
+        };
+        let flags = Overrides {
+            bind,
+            data_dir: self.global.data_dir.clone(),
+            database_url: self.global.database_url.clone(),
+            ..Overrides::default()
+        };
+        Settings::load(env, flags)
+    }
+}
+
+pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { demo, .. } => {
+            if demo {
+                bail!("--demo needs the demo world, which arrives with the intelligence loop");
+            }
+            let app = Application::build(settings.clone()).await?;
+            let url = format!("http://{}", display_addr(&settings.bind, app.port()));
+            println!("智库 Zhiku is serving at {url}  (API docs: {url}/api/docs)");
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            let applied = migrate(&settings)?;
+            println!("{applied} migration(s) applied to {}", settings.database_url.redacted());
+            Ok(())
+        }
+        Command::CreateAdmin { employee_no, name, email, password } => {
+            let user = create_admin(&settings, &employee_no, &name, &email, &password)?;
+            println!("administrator {} ({}) created with id {}", user.real_name, user.employee_no, user.id);
+            Ok(())
+        }
+    }
+}
+
+fn display_addr(bind: &str, port: u16) -> String {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host);
+    let host = if host == "0.0.0.0" || host == "[::]" { "127.0.0.1" } else { host };
+    format!("{host}:{port}")
+}
+
+fn migrate(settings: &Settings) -> anyhow::Result<usize> {
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get().context("opening a database connection")?;
+    db::run_migrations(&mut conn)
+}
+
+pub fn create_admin(
+    settings: &Settings,
+    employee_no: &str,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<crate::users::model::User> {
+    let employee_no = EmployeeNo::parse(employee_no).map_err(anyhow::Error::msg)?;
+    let name = RealName::parse(name).map_err(anyhow::Error::msg)?;
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let password = Password::parse(password).map_err(anyhow::Error::msg)?;
+    migrate(settings)?;
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get().context("opening a database connection")?;
+    let hash = Passwords::new().hash(&password);
+    let roles = Roles::new([Role::Admin]);
+    db::write_tx(&mut conn, |conn| {
+        crate::users::routes::create_user_row(conn, &employee_no, &name, &email, None, &roles, hash)
+    })
+    .map_err(|error| match error {
+        ApiError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    })
+}

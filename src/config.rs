@@ -1,0 +1,221 @@
+//! Typed settings: defaults < optional `zhiku.toml` < `ZHIKU_*` environment < flags.
+//! The result is passed down explicitly; nothing reads the environment later.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+use crate::db::DatabaseUrl;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address `serve` listens on; port 0 picks a free port (tests).
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    /// HS256 secret; when absent one is generated into the data directory.
+    pub jwt_secret: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Base of links in e-mails, and whether cookies are marked `Secure`.
+    pub public_url: String,
+    pub db_pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    pub log_json: bool,
+    pub max_body_bytes: usize,
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub login_failures_per_account: u32,
+    pub login_failures_per_ip: u32,
+    pub login_window_seconds: u64,
+}
+
+/// Optional overrides, in the shape of `zhiku.toml` and of the command line.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub public_url: Option<String>,
+    pub db_pool_size: Option<u32>,
+    pub workers: Option<usize>,
+    pub log_json: Option<bool>,
+    pub max_body_bytes: Option<usize>,
+    pub access_token_minutes: Option<i64>,
+    pub refresh_token_days: Option<i64>,
+    pub login_failures_per_account: Option<u32>,
+    pub login_failures_per_ip: Option<u32>,
+    pub login_window_seconds: Option<u64>,
+}
+
+impl Overrides {
+    /// Reads the `ZHIKU_*` variables from `env` (a snapshot of the environment).
+    pub fn from_env(env: &HashMap<String, String>) -> anyhow::Result<Self> {
+        fn get<T: std::str::FromStr>(env: &HashMap<String, String>, name: &str) -> anyhow::Result<Option<T>> {
+            match env.get(name).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => {
+                    v.parse().map(Some).map_err(|_| anyhow::anyhow!("{name}={v} is not a valid value"))
+                }
+            }
+        }
+        Ok(Overrides {
+            bind: get(env, "ZHIKU_BIND")?,
+            data_dir: get(env, "ZHIKU_DATA_DIR")?,
+            database_url: get(env, "ZHIKU_DATABASE_URL")?,
+            jwt_secret: get(env, "ZHIKU_JWT_SECRET")?,
+            smtp_url: get(env, "ZHIKU_SMTP_URL")?,
+            mail_from: get(env, "ZHIKU_MAIL_FROM")?,
+            public_url: get(env, "ZHIKU_PUBLIC_URL")?,
+            db_pool_size: get(env, "ZHIKU_DB_POOL_SIZE")?,
+            workers: get(env, "ZHIKU_WORKERS")?,
+            log_json: get(env, "ZHIKU_LOG_JSON")?,
+            max_body_bytes: get(env, "ZHIKU_MAX_BODY_BYTES")?,
+            access_token_minutes: get(env, "ZHIKU_ACCESS_TOKEN_MINUTES")?,
+            refresh_token_days: get(env, "ZHIKU_REFRESH_TOKEN_DAYS")?,
+            login_failures_per_account: get(env, "ZHIKU_LOGIN_FAILURES_PER_ACCOUNT")?,
+            login_failures_per_ip: get(env, "ZHIKU_LOGIN_FAILURES_PER_IP")?,
+            login_window_seconds: get(env, "ZHIKU_LOGIN_WINDOW_SECONDS")?,
+        })
+    }
+
+    pub fn from_toml_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    /// `other` wins wherever it sets a value.
+    fn overlay(self, other: Overrides) -> Overrides {
+        macro_rules! pick {
+            ($($field:ident),*) => { Overrides { $($field: other.$field.or(self.$field)),* } };
+        }
+        pick!(
+            bind,
+            data_dir,
+            database_url,
+            jwt_secret,
+            smtp_url,
+            mail_from,
+            public_url,
+            db_pool_size,
+            workers,
+            log_json,
+            max_body_bytes,
+            access_token_minutes,
+            refresh_token_days,
+            login_failures_per_account,
+            login_failures_per_ip,
+            login_window_seconds
+        )
+    }
+}
+
+impl Settings {
+    /// Layers the sources in order of precedence. The config file is
+    /// `ZHIKU_CONFIG` when set, else `./zhiku.toml` when it exists.
+    pub fn load(env: &HashMap<String, String>, flags: Overrides) -> anyhow::Result<Self> {
+        let file = match env.get("ZHIKU_CONFIG") {
+            Some(path) => Overrides::from_toml_file(Path::new(path))?,
+            None if Path::new("zhiku.toml").exists() => Overrides::from_toml_file(Path::new("zhiku.toml"))?,
+            None => Overrides::default(),
+        };
+        Self::from_overrides(file.overlay(Overrides::from_env(env)?).overlay(flags))
+    }
+
+    pub fn from_overrides(o: Overrides) -> anyhow::Result<Self> {
+        let data_dir = o.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = match o.database_url {
+            Some(url) => DatabaseUrl::parse(&url),
+            None => DatabaseUrl::Sqlite(data_dir.join("zhiku.db").to_string_lossy().into_owned()),
+        };
+        let bind = o.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let public_url = o.public_url.unwrap_or_else(|| format!("http://{bind}"));
+        let settings = Settings {
+            bind,
+            data_dir,
+            database_url,
+            jwt_secret: o.jwt_secret,
+            smtp_url: o.smtp_url,
+            mail_from: o.mail_from.unwrap_or_else(|| "智库 Zhiku <zhiku@localhost>".to_owned()),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            db_pool_size: o.db_pool_size.unwrap_or(10),
+            workers: o.workers.unwrap_or(0),
+            log_json: o.log_json.unwrap_or(false),
+            max_body_bytes: o.max_body_bytes.unwrap_or(1024 * 1024),
+            access_token_minutes: o.access_token_minutes.unwrap_or(15),
+            refresh_token_days: o.refresh_token_days.unwrap_or(14),
+            login_failures_per_account: o.login_failures_per_account.unwrap_or(5),
+            login_failures_per_ip: o.login_failures_per_ip.unwrap_or(50),
+            login_window_seconds: o.login_window_seconds.unwrap_or(15 * 60),
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if let Some(secret) = &self.jwt_secret {
+            if secret.len() < 32 {
+                bail!("ZHIKU_JWT_SECRET must be at least 32 bytes long");
+            }
+        }
+        if self.db_pool_size == 0 {
+            bail!("db_pool_size must be at least 1");
+        }
+        if !(1..=24 * 60).contains(&self.access_token_minutes) {
+            bail!("access_token_minutes must be between 1 and 1440");
+        }
+        Ok(())
+    }
+
+    /// Cookies carry `Secure` when the public URL is served over TLS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_put_sqlite_in_the_data_dir() {
+        let s = Settings::from_overrides(Overrides::default()).unwrap();
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("./data/zhiku.db".into()));
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn environment_beats_file_and_flags_beat_environment() {
+        let file = Overrides { bind: Some("0.0.0.0:1".into()), workers: Some(3), ..Default::default() };
+        let from_env = Overrides::from_env(&env(&[
+            ("ZHIKU_BIND", "0.0.0.0:2"),
+            ("ZHIKU_DATABASE_URL", "postgres://u:secret@h/db"),
+        ]))
+        .unwrap();
+        let flags = Overrides { bind: Some("0.0.0.0:3".into()), ..Default::default() };
+        let s = Settings::from_overrides(file.overlay(from_env).overlay(flags)).unwrap();
+        assert_eq!(s.bind, "0.0.0.0:3");
+        assert_eq!(s.workers, 3);
+        assert!(s.database_url.is_postgres());
+        assert_eq!(s.database_url.redacted(), "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(Overrides::from_env(&env(&[("ZHIKU_WORKERS", "many")])).is_err());
+        let short = Overrides { jwt_secret: Some("short".into()), ..Default::default() };
+        assert!(Settings::from_overrides(short).is_err());
+    }
+}

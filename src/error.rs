@@ -1,0 +1,155 @@
+//! The one error type of the HTTP API. Its `kind` is the `error` string of the
+//! API contract; causes are logged, never serialized.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type Fields = BTreeMap<String, String>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("登录名或密码错误")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("请求体过大")]
+    PayloadTooLarge,
+    #[error("{message}")]
+    Validation { message: String, fields: Fields },
+    #[error("尝试次数过多，请稍后再试")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("服务器内部错误")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable kind the client can switch on, e.g. `validation_failed`.
+    pub error: &'static str,
+    /// Human readable, may be Chinese.
+    pub message: String,
+    /// For `validation_failed`: field path → problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Fields>,
+}
+
+impl ApiError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::Validation { .. } => "validation_failed",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        ApiError::Unauthorized("未登录或登录已失效".into())
+    }
+
+    pub fn forbidden() -> Self {
+        ApiError::Forbidden("没有权限执行此操作".into())
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        ApiError::NotFound(format!("{what}不存在"))
+    }
+
+    /// A validation error on one field.
+    pub fn field(path: impl Into<String>, problem: impl Into<String>) -> Self {
+        let mut fields = Fields::new();
+        fields.insert(path.into(), problem.into());
+        Self::fields(fields)
+    }
+
+    pub fn fields(fields: Fields) -> Self {
+        ApiError::Validation { message: "输入有误，请检查标出的字段".into(), fields }
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(error.into())
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.kind(),
+            message: self.to_string(),
+            fields: match self {
+                ApiError::Validation { fields, .. } => Some(fields.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let ApiError::Unauthorized(_) | ApiError::InvalidCredentials = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(self.body())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        match error {
+            diesel::result::Error::NotFound => ApiError::NotFound("记录不存在".into()),
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

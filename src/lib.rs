@@ -1,0 +1,15 @@
+//! Zhiku (智库): a client-intelligence sharing platform for a telecom branch's
+//! key accounts. The binary in `main.rs` only parses the command line.
+
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod docs;
+pub mod error;
+pub mod state;
+pub mod telemetry;
+pub mod users;

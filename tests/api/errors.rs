@@ -1,0 +1,93 @@
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+async fn raw_post(app: &TestApp, path: &str, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+on_both_backends! {
+    async fn malformed_bodies_get_clear_4xx_json_and_store_nothing(app: TestApp) {
+        let path = "/api/v1/departments";
+        let token = app.admin_token.clone();
+        for body in [&b"{\"name\": "[..], b"", b"[1,2", b"{\"name\": \"\xff\xfe\", \"kind\": \"other\"}", b"{\"name\":\"x\",\"kind\":\"other\"} extra"] {
+            let (status, json) = raw_post(&app, path, &token, body.to_vec()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body:?} -> {json}");
+            assert_eq!(json["error"], "bad_request");
+            assert!(json["message"].is_string());
+        }
+        let (status, json) = raw_post(&app, path, &token, br#"{"name": 12, "kind": "other"}"#.to_vec()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(json["error"], "validation_failed");
+        assert!(json["fields"]["name"].is_string(), "{json}");
+        let (status, json) = raw_post(&app, path, &token, br#"{"name": "x", "kind": "galaxy"}"#.to_vec()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json["fields"]["kind"].is_string(), "{json}");
+        let (status, json) = raw_post(&app, path, &token, br#"{"kind": "other"}"#.to_vec()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(json["fields"]["name"], "必填");
+
+        let (_, departments) = app.get(path, &token).await;
+        assert_eq!(departments, json!([]));
+    }
+
+    async fn oversize_bodies_are_refused_with_413(app: TestApp) {
+        let huge = format!(r#"{{"name": "{}", "kind": "other"}}"#, "长".repeat(400_000));
+        let (status, json) = raw_post(&app, "/api/v1/departments", &app.admin_token.clone(), huge.into_bytes()).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(json["error"], "payload_too_large");
+    }
+
+    async fn unknown_api_paths_answer_json_404(app: TestApp) {
+        for path in ["/api/v1/nothing-here", "/api/v2/users", "/api/v1/users/abc", "/api/v1/users/999999"] {
+            let (status, json) = app.get(path, &app.admin_token).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(json["error"], "not_found", "{path}: {json}");
+        }
+    }
+
+    async fn hostile_query_strings_are_bad_requests(app: TestApp) {
+        for query in ["per_page=abc", "page=-1", "department_id=1%27%20OR%201=1", "page=99999999999999999999"] {
+            let (status, json) = app.get(&format!("/api/v1/users?{query}"), &app.admin_token).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {json}");
+            assert_eq!(json["error"], "bad_request");
+        }
+        // Quotes, wildcards and SQL in a search term are only text.
+        let (status, json) = app.get("/api/v1/users?q=%25%27%3B%20DROP%20TABLE%20users%3B--", &app.admin_token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(json["total"], 0);
+        let (_, json) = app.get("/api/v1/users?q=%25", &app.admin_token).await;
+        assert_eq!(json["total"], 0, "% must match literally");
+    }
+
+    async fn health_docs_and_security_headers(app: TestApp) {
+        let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers().get("x-request-id").is_some());
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        assert!(response.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert_eq!(response.json::<Value>().await.unwrap(), json!({"status": "ok"}));
+
+        let (status, spec) = app.call(Method::GET, "/api/openapi.json", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+        for path in ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me",
+                     "/api/v1/me/password", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/departments"] {
+            assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+        }
+        let page = app.client.get(app.url("/api/docs")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("/api/docs/app.js"));
+    }
+}

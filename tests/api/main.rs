@@ -1,0 +1,7 @@
+//! HTTP integration tests; every test runs on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod users;
