@@ -1,4 +1,5 @@
 //! HTTP integration tests; every test runs on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used)]
 
 mod helpers;
 
