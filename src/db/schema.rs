@@ -59,9 +59,200 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clients (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        pinyin -> Text,
+        initials -> Text,
+        aliases -> Text,
+        industry -> Nullable<Text>,
+        region -> Nullable<Text>,
+        tier -> Nullable<Text>,
+        status -> Text,
+        owner_id -> Nullable<BigInt>,
+        parent_id -> Nullable<BigInt>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    client_tags (client_id, tag) {
+        client_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    client_owner_history (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        from_owner_id -> Nullable<BigInt>,
+        to_owner_id -> Nullable<BigInt>,
+        changed_by -> BigInt,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        name -> Text,
+        title -> Text,
+        is_decision_maker -> Bool,
+        phone -> Text,
+        notes -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (key) {
+        key -> Text,
+        name -> Text,
+        name_en -> Text,
+        base_points -> Integer,
+        freshness_days -> Integer,
+        position -> Integer,
+        fields -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    intel (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        category -> Text,
+        author_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        fields -> Text,
+        source -> Text,
+        observed_at -> Timestamp,
+        completeness -> Double,
+        status -> Text,
+        revision -> Integer,
+        supersedes_id -> Nullable<BigInt>,
+        duplicate_of -> Nullable<BigInt>,
+        quality -> Nullable<Double>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        adopted_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> BigInt,
+        intel_id -> BigInt,
+        revision -> Integer,
+        reviewer_id -> BigInt,
+        author_id -> BigInt,
+        decision -> Text,
+        truthfulness -> Nullable<Integer>,
+        relevance -> Nullable<Integer>,
+        completeness -> Nullable<Integer>,
+        timeliness -> Nullable<Integer>,
+        value -> Nullable<Integer>,
+        mean_score -> Nullable<Double>,
+        comment -> Text,
+        duplicate_of -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    usages (id) {
+        id -> BigInt,
+        intel_id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        outcome -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    point_rules (version) {
+        version -> Integer,
+        rules -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    point_entries (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        delta -> Integer,
+        reason -> Text,
+        intel_id -> Nullable<BigInt>,
+        usage_id -> Nullable<BigInt>,
+        rule_version -> Integer,
+        idempotency_key -> Text,
+        note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        intel_id -> Nullable<BigInt>,
+        client_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> departments (department_id));
+diesel::joinable!(client_tags -> clients (client_id));
+diesel::joinable!(contacts -> clients (client_id));
+diesel::joinable!(intel -> clients (client_id));
+diesel::joinable!(intel -> users (author_id));
+diesel::joinable!(intel -> categories (category));
+diesel::joinable!(usages -> intel (intel_id));
+diesel::joinable!(usages -> users (user_id));
+diesel::joinable!(point_entries -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(audit_events -> users (actor_id));
 
-diesel::allow_tables_to_appear_in_same_query!(departments, users, sessions, refresh_tokens, audit_events);
+diesel::allow_tables_to_appear_in_same_query!(
+    departments,
+    users,
+    sessions,
+    refresh_tokens,
+    audit_events,
+    clients,
+    client_tags,
+    client_owner_history,
+    contacts,
+    categories,
+    intel,
+    reviews,
+    usages,
+    point_rules,
+    point_entries,
+    notifications,
+);

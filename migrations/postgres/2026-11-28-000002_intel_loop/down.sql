@@ -1,0 +1,11 @@
+DROP TABLE notifications;
+DROP TABLE point_entries;
+DROP TABLE point_rules;
+DROP TABLE usages;
+DROP TABLE reviews;
+DROP TABLE intel;
+DROP TABLE categories;
+DROP TABLE contacts;
+DROP TABLE client_owner_history;
+DROP TABLE client_tags;
+DROP TABLE clients;
