@@ -67,7 +67,16 @@ impl Application {
     info(title = "Zhiku 智库 API", description = "Client-intelligence sharing platform: the HTTP contract."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "auth", description = "Sign-in and sessions"), (name = "admin", description = "Departments and users"))
+    tags(
+        (name = "auth", description = "Sign-in and sessions"),
+        (name = "admin", description = "Departments, users, templates, point rules"),
+        (name = "clients", description = "Clients, contacts, dossiers and handover"),
+        (name = "intel", description = "Intelligence entries on templates"),
+        (name = "review", description = "Review queue and decisions"),
+        (name = "usage", description = "Usage feedback"),
+        (name = "points", description = "Points ledger, ratings and leaderboards"),
+        (name = "notifications", description = "In-app notifications"),
+    )
 )]
 struct ApiDoc;
 
@@ -91,7 +100,15 @@ fn build_app(
         .service(
             utoipa_actix_web::scope("/api/v1")
                 .configure(auth::routes::configure)
-                .configure(users::routes::configure),
+                .configure(users::routes::configure)
+                .configure(crate::categories::routes::configure)
+                .configure(crate::clients::routes::configure)
+                .configure(crate::intel::routes::configure)
+                .configure(crate::review::routes::configure)
+                .configure(crate::usage::routes::configure)
+                .configure(crate::points::routes::configure)
+                .configure(crate::ratings::routes::configure)
+                .configure(crate::notify::routes::configure),
         )
         .service(docs::healthz)
         .split_for_parts();

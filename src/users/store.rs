@@ -144,3 +144,11 @@ pub fn escape_like(text: &str) -> String {
     }
     escaped
 }
+
+pub fn names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, String)>> {
+    with_conn!(conn, |c| users::table.filter(users::id.eq_any(ids)).select((users::id, users::real_name)).load(c))
+}
+
+pub fn find_users(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<User>> {
+    with_conn!(conn, |c| users::table.filter(users::id.eq_any(ids)).select(User::as_select()).load(c))
+}

@@ -47,7 +47,8 @@ pub struct UserView {
 pub fn user_views(conn: &mut DbConn, users: Vec<User>) -> QueryResult<Vec<UserView>> {
     let departments: HashMap<DepartmentId, String> =
         store::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect();
-    let balances = balances(conn, &users)?;
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let balances = crate::points::store::balances(conn, &ids)?;
     Ok(users
         .into_iter()
         .map(|user| UserView {
@@ -65,11 +66,18 @@ pub fn user_views(conn: &mut DbConn, users: Vec<User>) -> QueryResult<Vec<UserVi
         .collect())
 }
 
-/// Points balances of `users`; nobody has points until the ledger pays them.
-fn balances(_conn: &mut DbConn, _users: &[User]) -> QueryResult<HashMap<UserId, i64>> {
-    Ok(HashMap::new())
-}
-
 pub fn user_view(conn: &mut DbConn, user: User) -> QueryResult<UserView> {
     Ok(user_views(conn, vec![user])?.remove(0))
+}
+
+/// A user as other records mention them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserRef {
+    pub id: UserId,
+    pub real_name: String,
+}
+
+/// Names of the given users, for building [`UserRef`]s in bulk.
+pub fn user_refs(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<HashMap<UserId, UserRef>> {
+    Ok(store::names(conn, ids)?.into_iter().map(|(id, real_name)| (id, UserRef { id, real_name })).collect())
 }

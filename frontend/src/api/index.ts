@@ -1,0 +1,172 @@
+// One typed function per endpoint of API.md (plus the few documented in the
+// frontend README as assumptions: stats, point rules, audit).
+
+import { http, type Query } from './client'
+import type {
+  AuditEvent,
+  Category,
+  Client,
+  Department,
+  DepartmentKind,
+  Dossier,
+  Id,
+  Intel,
+  IntelInput,
+  IntelStatus,
+  Leaderboard,
+  Ledger,
+  NewClient,
+  NotificationList,
+  Page,
+  Period,
+  PointRules,
+  Ratings,
+  ReviewInput,
+  ReviewResult,
+  Role,
+  SearchResult,
+  SearchSort,
+  StatsOverview,
+  TemplateField,
+  TokenResponse,
+  Usage,
+  UsageOutcome,
+  UsagePurpose,
+  User,
+} from '@/types'
+
+export interface PageQuery {
+  page?: number
+  per_page?: number
+}
+
+export const authApi = {
+  login: (login: string, password: string) => http.post<TokenResponse>('/auth/login', { login, password }),
+  logout: () => http.post<void>('/auth/logout'),
+  me: () => http.get<User>('/me'),
+  changePassword: (current_password: string, new_password: string) =>
+    http.post<void>('/me/password', { current_password, new_password }),
+}
+
+export interface UserInput {
+  employee_no: string
+  real_name: string
+  email: string
+  department_id: Id | null
+  roles: Role[]
+  password: string
+}
+
+export interface UserChanges {
+  real_name?: string
+  email?: string
+  department_id?: Id | null
+  roles?: Role[]
+  is_active?: boolean
+  password?: string
+}
+
+export const usersApi = {
+  list: (query: { q?: string; department_id?: Id } & PageQuery = {}) => http.get<Page<User>>('/users', query as Query),
+  get: (id: Id) => http.get<User>(`/users/${id}`),
+  create: (input: UserInput) => http.post<User>('/users', input),
+  update: (id: Id, changes: UserChanges) => http.patch<User>(`/users/${id}`, changes),
+  ratings: (id: Id, period: Period) => http.get<Ratings>(`/users/${id}/ratings`, { period }),
+}
+
+export const departmentsApi = {
+  list: () => http.get<Department[]>('/departments'),
+  create: (name: string, kind: DepartmentKind) => http.post<Department>('/departments', { name, kind }),
+}
+
+export interface CategoryInput {
+  name: string
+  base_points: number
+  freshness_days: number
+  fields: TemplateField[]
+}
+
+export const categoriesApi = {
+  list: () => http.get<Category[]>('/categories'),
+  update: (key: string, input: CategoryInput) => http.put<Category>(`/categories/${key}`, input),
+}
+
+export interface ClientQuery extends PageQuery {
+  q?: string
+  kind?: string
+  tag?: string
+  owner_id?: Id
+}
+
+export const clientsApi = {
+  list: (query: ClientQuery = {}, signal?: AbortSignal) => http.get<Page<Client>>('/clients', query as Query, signal),
+  get: (id: Id) => http.get<Client>(`/clients/${id}`),
+  create: (input: NewClient) => http.post<Client>('/clients', input),
+  dossier: (id: Id) => http.get<Dossier>(`/clients/${id}/dossier`),
+  handover: (id: Id, owner_id: Id, note: string) => http.put<Client>(`/clients/${id}/owner`, { owner_id, note }),
+}
+
+export interface IntelQuery extends PageQuery {
+  author_id?: Id
+  status?: IntelStatus | ''
+  client_id?: Id
+  category?: string
+}
+
+export const intelApi = {
+  list: (query: IntelQuery) => http.get<Page<Intel>>('/intel', query as Query),
+  get: (id: Id) => http.get<Intel>(`/intel/${id}`),
+  create: (input: IntelInput) => http.post<Intel>('/intel', input),
+  update: (id: Id, input: IntelInput) => http.put<Intel>(`/intel/${id}`, input),
+  revise: (id: Id, input: IntelInput) => http.post<Intel>(`/intel/${id}/revisions`, input),
+  verify: (id: Id) => http.post<Intel>(`/intel/${id}/verify`),
+  review: (id: Id, input: ReviewInput) => http.post<ReviewResult>(`/intel/${id}/review`, input),
+  usages: (id: Id) => http.get<Page<Usage> | Usage[]>(`/intel/${id}/usages`),
+  recordUsage: (id: Id, purpose: UsagePurpose, outcome: UsageOutcome, note: string) =>
+    http.post<Usage>(`/intel/${id}/usages`, { purpose, outcome, note }),
+  setUsageOutcome: (usageId: Id, outcome: UsageOutcome) => http.patch<Usage>(`/usages/${usageId}`, { outcome }),
+}
+
+export const reviewsApi = {
+  queue: (query: PageQuery = {}) => http.get<Page<Intel>>('/reviews/queue', query as Query),
+}
+
+export const pointsApi = {
+  ledger: (user_id: Id, query: PageQuery = {}) => http.get<Ledger>('/points/ledger', { user_id, ...query }),
+  leaderboard: (period: Period, department_id?: Id | null, limit = 50) =>
+    http.get<Leaderboard>('/leaderboard', { period, department_id, limit }),
+  rules: () => http.get<PointRules>('/points/rules'),
+  updateRules: (rules: Record<string, number>) => http.put<PointRules>('/points/rules', { rules }),
+}
+
+export interface SearchQuery extends PageQuery {
+  q?: string
+  category?: string
+  client_kind?: string
+  client_id?: Id
+  status?: string
+  author_id?: Id
+  department_id?: Id
+  tag?: string
+  from?: string
+  to?: string
+  sort?: SearchSort
+}
+
+export const searchApi = {
+  search: (query: SearchQuery, signal?: AbortSignal) => http.get<SearchResult>('/search', query as Query, signal),
+}
+
+export const notificationsApi = {
+  list: (query: PageQuery = {}) => http.get<NotificationList>('/notifications', query as Query),
+  markRead: (id: Id) => http.post<void>(`/notifications/${id}/read`),
+}
+
+export const statsApi = {
+  overview: (period: Period, department_id?: Id | null) =>
+    http.get<StatsOverview>('/stats/overview', { period, department_id }),
+}
+
+export const auditApi = {
+  list: (query: { actor_id?: Id; action?: string } & PageQuery) => http.get<Page<AuditEvent>>('/audit', query as Query),
+}

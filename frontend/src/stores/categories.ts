@@ -1,0 +1,37 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { categoriesApi } from '@/api'
+import type { Category } from '@/types'
+
+/** Categories with their templates, fetched once and shared by every page. */
+export const useCategoriesStore = defineStore('categories', () => {
+  const items = ref<Category[]>([])
+  let loading: Promise<Category[]> | null = null
+
+  function load(force = false): Promise<Category[]> {
+    if (force || (!loading && items.value.length === 0)) {
+      loading = categoriesApi
+        .list()
+        .then((list) => {
+          items.value = list
+          return list
+        })
+        .finally(() => {
+          loading = null
+        })
+    }
+    return loading ?? Promise.resolve(items.value)
+  }
+
+  function byKey(key: string): Category | undefined {
+    return items.value.find((c) => c.key === key)
+  }
+
+  function replace(category: Category): void {
+    const index = items.value.findIndex((c) => c.key === category.key)
+    if (index >= 0) items.value.splice(index, 1, category)
+    else items.value.push(category)
+  }
+
+  return { items, load, byKey, replace }
+})

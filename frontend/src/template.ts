@@ -1,0 +1,94 @@
+// Pure rules for category templates: empty values, client-side validation
+// (mirrors the server's, which stays authoritative) and completeness.
+
+import type { FieldValue, TemplateField } from '@/types'
+
+export type TemplateValues = Record<string, FieldValue>
+export type TemplateProblem = 'required' | 'number' | 'email' | 'phone' | 'option' | 'date'
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+// Mobile (1xxxxxxxxxx), landline with area code, or an international number.
+const PHONE = /^\+?[\d][\d\s-]{4,19}$/
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** A masked sensitive value as the server sends it to readers without access. */
+export const MASK = '***'
+
+export function isMasked(value: unknown): boolean {
+  return value === MASK
+}
+
+export function isBlank(value: FieldValue | undefined): boolean {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+}
+
+export function emptyValues(fields: TemplateField[], existing: TemplateValues = {}): TemplateValues {
+  const values: TemplateValues = {}
+  for (const field of fields) {
+    const current = existing[field.key]
+    values[field.key] = current === undefined ? (field.type === 'number' ? null : '') : current
+  }
+  return values
+}
+
+/** The problem with one value, if any. Required fields are checked only when `strict`. */
+export function checkField(field: TemplateField, value: FieldValue | undefined, strict: boolean): TemplateProblem | null {
+  if (isBlank(value)) return strict && field.required ? 'required' : null
+  const text = String(value).trim()
+  switch (field.type) {
+    case 'number':
+      return typeof value === 'number' || (text !== '' && !Number.isNaN(Number(text))) ? null : 'number'
+    case 'email':
+      return EMAIL.test(text) ? null : 'email'
+    case 'phone':
+      return PHONE.test(text) ? null : 'phone'
+    case 'date':
+      return DATE.test(text) ? null : 'date'
+    case 'enum':
+      return !field.options || field.options.length === 0 || field.options.includes(text) ? null : 'option'
+    default:
+      return null
+  }
+}
+
+/** Every problem in the form, keyed by template key. */
+export function validateTemplate(
+  fields: TemplateField[],
+  values: TemplateValues,
+  strict: boolean,
+): Record<string, TemplateProblem> {
+  const problems: Record<string, TemplateProblem> = {}
+  for (const field of fields) {
+    const problem = checkField(field, values[field.key], strict)
+    if (problem) problems[field.key] = problem
+  }
+  return problems
+}
+
+/** The values to send: blanks dropped, numbers as numbers. */
+export function normalizeValues(fields: TemplateField[], values: TemplateValues): TemplateValues {
+  const out: TemplateValues = {}
+  for (const field of fields) {
+    const value = values[field.key]
+    if (isBlank(value)) continue
+    if (field.type === 'number') {
+      const n = typeof value === 'number' ? value : Number(String(value).trim())
+      out[field.key] = Number.isNaN(n) ? String(value) : n
+    } else {
+      out[field.key] = typeof value === 'string' ? value.trim() : value
+    }
+  }
+  return out
+}
+
+/** Share of template fields filled (0–1); required fields weigh double. */
+export function completeness(fields: TemplateField[], values: TemplateValues): number {
+  let total = 0
+  let filled = 0
+  for (const field of fields) {
+    const weight = field.required ? 2 : 1
+    total += weight
+    if (!isBlank(values[field.key])) filled += weight
+  }
+  return total === 0 ? 1 : filled / total
+}

@@ -1,0 +1,170 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_derive_newtype::DieselNewType;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::schema::{client_owner_history, clients, contacts};
+use crate::users::model::UserId;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize, ToSchema,
+)]
+#[serde(transparent)]
+pub struct ClientId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientKind {
+    /// 集团/政企客户
+    Group,
+    /// 个人（VIP）客户
+    Individual,
+}
+
+impl ClientKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientKind::Group => "group",
+            ClientKind::Individual => "individual",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientStatus {
+    Active,
+    AtRisk,
+    Lost,
+    Prospect,
+}
+
+impl ClientStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientStatus::Active => "active",
+            ClientStatus::AtRisk => "at_risk",
+            ClientStatus::Lost => "lost",
+            ClientStatus::Prospect => "prospect",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = clients)]
+pub struct Client {
+    pub id: ClientId,
+    pub kind: String,
+    pub name: String,
+    pub pinyin: String,
+    pub initials: String,
+    pub aliases: String,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub tier: Option<String>,
+    pub status: String,
+    pub owner_id: Option<UserId>,
+    pub parent_id: Option<ClientId>,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = clients)]
+pub struct NewClient {
+    pub kind: String,
+    pub name: String,
+    pub pinyin: String,
+    pub initials: String,
+    pub aliases: String,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub tier: Option<String>,
+    pub status: String,
+    pub owner_id: Option<UserId>,
+    pub parent_id: Option<ClientId>,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = clients)]
+pub struct ClientChanges {
+    pub name: Option<String>,
+    pub pinyin: Option<String>,
+    pub initials: Option<String>,
+    pub aliases: Option<String>,
+    pub industry: Option<Option<String>>,
+    pub region: Option<Option<String>>,
+    pub tier: Option<Option<String>>,
+    pub status: Option<String>,
+    pub owner_id: Option<Option<UserId>>,
+    pub parent_id: Option<Option<ClientId>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = client_owner_history)]
+pub struct OwnerChange {
+    pub id: i64,
+    pub client_id: ClientId,
+    pub from_owner_id: Option<UserId>,
+    pub to_owner_id: Option<UserId>,
+    pub changed_by: UserId,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = client_owner_history)]
+pub struct NewOwnerChange<'a> {
+    pub client_id: ClientId,
+    pub from_owner_id: Option<UserId>,
+    pub to_owner_id: Option<UserId>,
+    pub changed_by: UserId,
+    pub note: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contacts)]
+pub struct Contact {
+    pub id: i64,
+    pub client_id: ClientId,
+    pub name: String,
+    pub title: String,
+    pub is_decision_maker: bool,
+    pub phone: String,
+    pub notes: String,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = contacts)]
+pub struct NewContact {
+    pub client_id: ClientId,
+    pub name: String,
+    pub title: String,
+    pub is_decision_maker: bool,
+    pub phone: String,
+    pub notes: String,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = contacts)]
+pub struct ContactChanges {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub is_decision_maker: Option<bool>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}

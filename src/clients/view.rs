@@ -1,0 +1,116 @@
+//! The API shapes of clients and contacts, built in bulk, with sensitive
+//! contact details masked for readers who may not see them.
+
+use diesel::result::QueryResult;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit;
+use crate::auth::extract::CurrentUser;
+use crate::categories::template::MASK;
+use crate::clients::model::{Client, ClientId, Contact};
+use crate::clients::store;
+use crate::db::DbConn;
+use crate::intel::visibility;
+use crate::users::model::UserId;
+use crate::users::view::{user_refs, UserRef};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClientView {
+    pub id: ClientId,
+    /// `group` or `individual`.
+    pub kind: String,
+    pub name: String,
+    pub pinyin: String,
+    pub initials: String,
+    pub aliases: Vec<String>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub tier: Option<String>,
+    /// active, at_risk, lost or prospect.
+    pub status: String,
+    pub owner: Option<UserRef>,
+    pub parent_id: Option<ClientId>,
+    pub tags: Vec<String>,
+}
+
+pub fn client_views(conn: &mut DbConn, clients: Vec<Client>) -> QueryResult<Vec<ClientView>> {
+    let ids: Vec<ClientId> = clients.iter().map(|c| c.id).collect();
+    let owner_ids: Vec<UserId> = clients.iter().filter_map(|c| c.owner_id).collect();
+    let mut tags = store::tags_of(conn, &ids)?;
+    let owners = user_refs(conn, &owner_ids)?;
+    Ok(clients
+        .into_iter()
+        .map(|client| ClientView {
+            tags: tags.remove(&client.id).unwrap_or_default(),
+            owner: client.owner_id.and_then(|id| owners.get(&id).cloned()),
+            aliases: client.aliases.split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+            id: client.id,
+            kind: client.kind,
+            name: client.name,
+            pinyin: client.pinyin,
+            initials: client.initials,
+            industry: client.industry,
+            region: client.region,
+            tier: client.tier,
+            status: client.status,
+            parent_id: client.parent_id,
+        })
+        .collect())
+}
+
+pub fn client_view(conn: &mut DbConn, client: Client) -> QueryResult<ClientView> {
+    Ok(client_views(conn, vec![client])?.remove(0))
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactView {
+    pub id: i64,
+    pub client_id: ClientId,
+    pub name: String,
+    pub title: String,
+    pub is_decision_maker: bool,
+    /// Sensitive: `***` unless the reader owns the client, reviews or administers.
+    pub phone: String,
+    /// Sensitive, like `phone`.
+    pub notes: String,
+    pub masked: bool,
+}
+
+/// Contact views for `viewer`; unmasked sensitive reads by anyone other than
+/// the contact's author are audited.
+pub fn contact_views(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    client_owner: Option<UserId>,
+    contacts: Vec<Contact>,
+) -> QueryResult<Vec<ContactView>> {
+    let may_unmask = visibility::can_unmask(viewer, None, client_owner);
+    let mut views = Vec::with_capacity(contacts.len());
+    for contact in contacts {
+        let sensitive = !contact.phone.is_empty() || !contact.notes.is_empty();
+        let hide = |value: String| if value.is_empty() || may_unmask { value } else { MASK.to_owned() };
+        if sensitive && may_unmask && contact.created_by != viewer.id {
+            audit::record(
+                conn,
+                Some(viewer.id),
+                "sensitive.read",
+                "contact",
+                Some(contact.id),
+                json!({"client_id": contact.client_id}),
+            )?;
+        }
+        views.push(ContactView {
+            masked: sensitive && !may_unmask,
+            id: contact.id,
+            client_id: contact.client_id,
+            name: contact.name,
+            title: contact.title,
+            is_decision_maker: contact.is_decision_maker,
+            phone: hide(contact.phone),
+            notes: hide(contact.notes),
+        });
+    }
+    Ok(views)
+}

@@ -1,0 +1,277 @@
+//! Operations on entries, shared by the HTTP routes and the demo seeder. Each
+//! runs inside the caller's write transaction.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use serde_json::{json, Map, Value};
+
+use crate::audit;
+use crate::auth::extract::CurrentUser;
+use crate::categories::model::Category;
+use crate::categories::{store as categories, template};
+use crate::clients::model::ClientId;
+use crate::clients::store as clients;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, Fields};
+use crate::intel::model::{Intel, IntelContent, IntelId, IntelStatus, NewIntel, Source};
+use crate::intel::{freshness, store, visibility};
+use crate::notify::store::{self as notify, kind, NewNotification};
+use crate::points::rules;
+use crate::points::store::{self as points, reason, Award};
+use crate::users::model::Role;
+
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_BODY_CHARS: usize = 20_000;
+
+/// The content of a new entry or revision, as parsed at the edge.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub title: String,
+    pub body: String,
+    pub fields: Map<String, Value>,
+    pub source: Source,
+    pub observed_at: NaiveDateTime,
+}
+
+/// Parses `observed_at`: a plain date (`YYYY-MM-DD`) or RFC 3339, not in the future.
+pub fn parse_observed_at(raw: &str) -> Result<NaiveDateTime, &'static str> {
+    let raw = raw.trim();
+    let parsed = DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc).naive_utc())
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+        .map_err(|_| "须为日期 YYYY-MM-DD 或 RFC 3339 时间")?;
+    if parsed > Utc::now().naive_utc() + Duration::days(1) {
+        return Err("不能晚于今天");
+    }
+    Ok(parsed)
+}
+
+/// Checks title and body lengths, adding problems to `problems`.
+pub fn check_text(problems: &mut Fields, title: Option<&str>, body: Option<&str>) {
+    if let Some(title) = title {
+        let length = title.trim().chars().count();
+        if length == 0 || length > MAX_TITLE_CHARS {
+            problems.insert("title".into(), format!("标题须为 1–{MAX_TITLE_CHARS} 个字符"));
+        }
+    }
+    if body.is_some_and(|b| b.chars().count() > MAX_BODY_CHARS) {
+        problems.insert("body".into(), format!("正文不能超过 {MAX_BODY_CHARS} 个字符"));
+    }
+}
+
+fn category(conn: &mut DbConn, key: &str) -> ApiResult<Category> {
+    categories::find(conn, key)?.ok_or_else(|| ApiError::field("category", "没有这个分类"))
+}
+
+fn ensure_client(conn: &mut DbConn, id: ClientId) -> ApiResult<()> {
+    clients::find(conn, id)?.map(|_| ()).ok_or_else(|| ApiError::field("client_id", "客户不存在"))
+}
+
+/// Validated template values and their completeness; 422 per field otherwise.
+fn checked_fields(category: &Category, values: &Map<String, Value>, require: bool) -> ApiResult<(String, f64)> {
+    let clean = template::validate(&category.fields, values, require).map_err(ApiError::fields)?;
+    let completeness = template::completeness(&category.fields, &clean);
+    Ok((Value::Object(clean).to_string(), completeness))
+}
+
+/// Records a new entry by `author` (always the signed-in user), as a draft or submitted.
+pub fn create(
+    conn: &mut DbConn,
+    author: &CurrentUser,
+    client_id: ClientId,
+    category_key: &str,
+    content: Content,
+    draft: bool,
+) -> ApiResult<Intel> {
+    ensure_client(conn, client_id)?;
+    let category = category(conn, category_key)?;
+    let (fields, completeness) = checked_fields(&category, &content.fields, !draft)?;
+    let now = Utc::now().naive_utc();
+    let status = if draft { IntelStatus::Draft } else { IntelStatus::Submitted };
+    Ok(store::insert(
+        conn,
+        &NewIntel {
+            client_id,
+            category: category.key,
+            author_id: author.id,
+            title: content.title.trim().to_owned(),
+            body: content.body,
+            fields,
+            source: content.source.as_str().to_owned(),
+            observed_at: content.observed_at,
+            completeness,
+            status: status.as_str().to_owned(),
+            revision: 1,
+            supersedes_id: None,
+            created_at: now,
+            updated_at: now,
+            submitted_at: (!draft).then_some(now),
+        },
+    )?)
+}
+
+/// Changes to a draft or returned entry; `None` keeps a value.
+#[derive(Debug, Default)]
+pub struct Edit {
+    pub client_id: Option<ClientId>,
+    pub category: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub fields: Option<Map<String, Value>>,
+    pub source: Option<Source>,
+    pub observed_at: Option<NaiveDateTime>,
+    pub submit: bool,
+}
+
+/// Lets the author edit a draft or a returned entry, and (re)submit it. A
+/// resubmitted returned entry becomes a new revision, decided afresh.
+pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) -> ApiResult<Intel> {
+    let entry = readable(conn, author, id)?;
+    if entry.author_id != author.id {
+        return Err(ApiError::Forbidden("只有作者可以修改".into()));
+    }
+    let status = entry.status();
+    if !matches!(status, IntelStatus::Draft | IntelStatus::NeedsRevision) {
+        return Err(ApiError::Conflict("只有草稿或退回修改的条目可以编辑".into()));
+    }
+    if let Some(client) = edit.client_id {
+        ensure_client(conn, client)?;
+    }
+    let category = category(conn, edit.category.as_deref().unwrap_or(&entry.category))?;
+    let values = edit.fields.clone().unwrap_or_else(|| entry.field_values());
+    let (fields, completeness) = checked_fields(&category, &values, edit.submit)?;
+    let now = Utc::now().naive_utc();
+    let resubmitted = edit.submit && status == IntelStatus::NeedsRevision;
+    let content = IntelContent {
+        client_id: edit.client_id,
+        category: Some(category.key),
+        title: edit.title.map(|t| t.trim().to_owned()),
+        body: edit.body,
+        fields: Some(fields),
+        source: edit.source.map(|s| s.as_str().to_owned()),
+        observed_at: edit.observed_at,
+        completeness: Some(completeness),
+        status: edit.submit.then(|| IntelStatus::Submitted.as_str().to_owned()),
+        revision: resubmitted.then_some(entry.revision + 1),
+        submitted_at: edit.submit.then_some(now),
+        updated_at: Some(now),
+    };
+    Ok(store::update_content(conn, id, &content)?)
+}
+
+/// Proposes a revision of an adopted entry (by its author or the client's
+/// owner). The adopted text stays in force until the revision is adopted.
+pub fn propose_revision(conn: &mut DbConn, user: &CurrentUser, id: IntelId, content: Content) -> ApiResult<Intel> {
+    let original = readable(conn, user, id)?;
+    if original.status() != IntelStatus::Adopted {
+        return Err(ApiError::Conflict("只能修订已采纳的条目".into()));
+    }
+    let owner = clients::find(conn, original.client_id)?.and_then(|c| c.owner_id);
+    if original.author_id != user.id && owner != Some(user.id) {
+        return Err(ApiError::Forbidden("只有作者或客户经理可以修订".into()));
+    }
+    if store::pending_revision_of(conn, id)?.is_some() {
+        return Err(ApiError::Conflict("该条目已有待审核的修订".into()));
+    }
+    let category = category(conn, &original.category)?;
+    let (fields, completeness) = checked_fields(&category, &content.fields, true)?;
+    let now = Utc::now().naive_utc();
+    Ok(store::insert(
+        conn,
+        &NewIntel {
+            client_id: original.client_id,
+            category: category.key,
+            author_id: user.id,
+            title: content.title.trim().to_owned(),
+            body: content.body,
+            fields,
+            source: content.source.as_str().to_owned(),
+            observed_at: content.observed_at,
+            completeness,
+            status: IntelStatus::Submitted.as_str().to_owned(),
+            revision: original.revision + 1,
+            supersedes_id: Some(original.id),
+            created_at: now,
+            updated_at: now,
+            submitted_at: Some(now),
+        },
+    )?)
+}
+
+/// "Still true": the author or the client's owner confirms an adopted fact,
+/// resetting its freshness; verifying a stale entry pays once per window.
+pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> ApiResult<(Intel, i32)> {
+    let entry = readable(conn, user, id)?;
+    if entry.status() != IntelStatus::Adopted {
+        return Err(ApiError::Conflict("只有已采纳的条目可以确认仍然有效".into()));
+    }
+    let owner = clients::find(conn, entry.client_id)?.and_then(|c| c.owner_id);
+    if entry.author_id != user.id && owner != Some(user.id) {
+        return Err(ApiError::Forbidden("只有作者或客户经理可以确认".into()));
+    }
+    let category = category(conn, &entry.category)?;
+    let now = Utc::now().naive_utc();
+    let mut paid = 0;
+    if freshness::is_stale(true, entry.adopted_at, entry.verified_at, category.freshness_days, now) {
+        let (version, rules) = points::current_rules(conn)?;
+        let window = freshness::clock_start(entry.adopted_at, entry.verified_at).unwrap_or(now);
+        let key = format!("verified:{}:{}", id.0, window.and_utc().timestamp());
+        paid = points::award(conn, &Award::new(user.id, rules.verify, reason::VERIFIED, key, version).intel(id))?
+            .unwrap_or(0);
+    }
+    Ok((store::set_verified(conn, id, now)?, paid))
+}
+
+/// Retracts an adopted entry found false (reviewers and admins): everything
+/// it earned its author is reversed, then the penalty applies.
+pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str) -> ApiResult<Intel> {
+    if !visibility::is_privileged(user) {
+        return Err(ApiError::forbidden());
+    }
+    if comment.trim().is_empty() {
+        return Err(ApiError::field("comment", "撤销须说明理由"));
+    }
+    let entry = readable(conn, user, id)?;
+    let now = Utc::now().naive_utc();
+    if !store::transition(conn, id, IntelStatus::Adopted, entry.revision, IntelStatus::Retracted, now)? {
+        return Err(ApiError::Conflict("只有已采纳的条目可以撤销".into()));
+    }
+    points::lock_user(conn, entry.author_id)?;
+    let (version, rules) = points::current_rules(conn)?;
+    let earned = points::sum(conn, entry.author_id, Some(id), &[], None)?;
+    let delta = rules::retraction(earned, &rules);
+    let award = Award::new(entry.author_id, delta, reason::RETRACTED, format!("retracted:{}", id.0), version)
+        .intel(id)
+        .note(comment.trim())
+        .by(user.id);
+    points::award(conn, &award)?;
+    notify::notify(
+        conn,
+        NewNotification::new(
+            entry.author_id,
+            kind::INTEL_RETRACTED,
+            format!("你的情报“{}”被撤销", entry.title),
+            format!("理由：{}。积分变动 {delta}。", comment.trim()),
+        )
+        .intel(id)
+        .client(entry.client_id),
+    )?;
+    audit::record(conn, Some(user.id), "intel.retract", "intel", Some(id.0), json!({"comment": comment, "delta": delta}))?;
+    store::find(conn, id)?.ok_or_else(|| ApiError::not_found("情报"))
+}
+
+/// The entry if `user` may read it; hidden entries are 404 so that their
+/// existence does not leak.
+pub fn readable(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> ApiResult<Intel> {
+    store::find(conn, id)?
+        .filter(|entry| visibility::can_read(user, entry.status(), entry.author_id))
+        .ok_or_else(|| ApiError::not_found("情报"))
+}
+
+/// Reviewers and admins only.
+pub fn require_reviewer(user: &CurrentUser) -> ApiResult<()> {
+    if user.has(Role::Reviewer) || user.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("只有审核人员可以执行此操作".into()))
+    }
+}

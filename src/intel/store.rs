@@ -1,0 +1,197 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+
+use crate::clients::model::ClientId;
+use crate::db::schema::{intel, usages};
+use crate::db::DbConn;
+use crate::intel::model::{Intel, IntelContent, IntelId, IntelStatus, NewIntel};
+use crate::users::model::UserId;
+use crate::with_conn;
+
+pub fn insert(conn: &mut DbConn, new: &NewIntel) -> QueryResult<Intel> {
+    with_conn!(conn, |c| diesel::insert_into(intel::table)
+        .values(new)
+        .returning(Intel::as_returning())
+        .get_result(c))
+}
+
+pub fn find(conn: &mut DbConn, id: IntelId) -> QueryResult<Option<Intel>> {
+    with_conn!(conn, |c| intel::table.find(id).select(Intel::as_select()).first(c).optional())
+}
+
+pub fn find_many(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Intel>> {
+    with_conn!(conn, |c| intel::table.filter(intel::id.eq_any(ids)).select(Intel::as_select()).load(c))
+}
+
+pub fn update_content(conn: &mut DbConn, id: IntelId, content: &IntelContent) -> QueryResult<Intel> {
+    with_conn!(conn, |c| diesel::update(intel::table.find(id))
+        .set(content)
+        .returning(Intel::as_returning())
+        .get_result(c))
+}
+
+/// Moves an entry from `from` to `to` only if it is still in `from` at
+/// `revision`; returns whether it moved. Concurrent deciders race here and
+/// exactly one wins (PostgreSQL re-checks the condition after the row lock).
+pub fn transition(
+    conn: &mut DbConn,
+    id: IntelId,
+    from: IntelStatus,
+    revision: i32,
+    to: IntelStatus,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let moved = with_conn!(conn, |c| diesel::update(
+        intel::table.filter(intel::id.eq(id)).filter(intel::status.eq(from.as_str())).filter(intel::revision.eq(revision))
+    )
+    .set((intel::status.eq(to.as_str()), intel::updated_at.eq(now)))
+    .execute(c))?;
+    Ok(moved == 1)
+}
+
+/// Records the outcome of a decision on the entry.
+pub fn set_decided(
+    conn: &mut DbConn,
+    id: IntelId,
+    quality: Option<f64>,
+    duplicate_of: Option<IntelId>,
+    adopted: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Intel> {
+    with_conn!(conn, |c| diesel::update(intel::table.find(id))
+        .set((
+            intel::quality.eq(quality),
+            intel::duplicate_of.eq(duplicate_of),
+            intel::decided_at.eq(now),
+            intel::adopted_at.eq(adopted.then_some(now)),
+        ))
+        .returning(Intel::as_returning())
+        .get_result(c))
+}
+
+pub fn set_verified(conn: &mut DbConn, id: IntelId, now: NaiveDateTime) -> QueryResult<Intel> {
+    with_conn!(conn, |c| diesel::update(intel::table.find(id))
+        .set((intel::verified_at.eq(now), intel::updated_at.eq(now)))
+        .returning(Intel::as_returning())
+        .get_result(c))
+}
+
+/// A pending revision of `id`, if one waits for review.
+pub fn pending_revision_of(conn: &mut DbConn, id: IntelId) -> QueryResult<Option<Intel>> {
+    with_conn!(conn, |c| intel::table
+        .filter(intel::supersedes_id.eq(id))
+        .filter(intel::status.eq_any([IntelStatus::Submitted.as_str(), IntelStatus::NeedsRevision.as_str()]))
+        .select(Intel::as_select())
+        .first(c)
+        .optional())
+}
+
+/// Filters of the entry list; visibility is always applied on top.
+#[derive(Debug, Default, Clone)]
+pub struct IntelFilter {
+    pub author_id: Option<UserId>,
+    pub status: Option<IntelStatus>,
+    pub client_id: Option<ClientId>,
+    pub category: Option<String>,
+}
+
+/// What a reader may list: their own entries plus the public statuses, and
+/// for reviewers and admins everything but other people's drafts.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadScope {
+    pub viewer: UserId,
+    pub privileged: bool,
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    scope: ReadScope,
+    filter: &IntelFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Intel>, i64)> {
+    with_conn!(conn, |c| {
+        let query = || {
+            let mut query = intel::table.into_boxed();
+            query = if scope.privileged {
+                query.filter(intel::status.ne(IntelStatus::Draft.as_str()).or(intel::author_id.eq(scope.viewer)))
+            } else {
+                query.filter(intel::status.eq_any(IntelStatus::PUBLIC).or(intel::author_id.eq(scope.viewer)))
+            };
+            if let Some(author) = filter.author_id {
+                query = query.filter(intel::author_id.eq(author));
+            }
+            if let Some(status) = filter.status {
+                query = query.filter(intel::status.eq(status.as_str()));
+            }
+            if let Some(client) = filter.client_id {
+                query = query.filter(intel::client_id.eq(client));
+            }
+            if let Some(category) = &filter.category {
+                query = query.filter(intel::category.eq(category.clone()));
+            }
+            query
+        };
+        let total = query().count().get_result(c)?;
+        let rows = query()
+            .order((intel::updated_at.desc(), intel::id.desc()))
+            .offset(offset)
+            .limit(limit)
+            .select(Intel::as_select())
+            .load(c)?;
+        Ok((rows, total))
+    })
+}
+
+/// Entries waiting for a decision, oldest first, excluding the reviewer's own.
+pub fn review_queue(
+    conn: &mut DbConn,
+    reviewer: UserId,
+    category: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Intel>, i64)> {
+    with_conn!(conn, |c| {
+        let query = || {
+            let mut query = intel::table
+                .filter(intel::status.eq(IntelStatus::Submitted.as_str()))
+                .filter(intel::author_id.ne(reviewer))
+                .into_boxed();
+            if let Some(category) = category {
+                query = query.filter(intel::category.eq(category.to_owned()));
+            }
+            query
+        };
+        let total = query().count().get_result(c)?;
+        let rows = query()
+            .order((intel::submitted_at.asc(), intel::id.asc()))
+            .offset(offset)
+            .limit(limit)
+            .select(Intel::as_select())
+            .load(c)?;
+        Ok((rows, total))
+    })
+}
+
+/// Adopted entries of a client, newest adoption first.
+pub fn adopted_of_client(conn: &mut DbConn, client: ClientId) -> QueryResult<Vec<Intel>> {
+    with_conn!(conn, |c| intel::table
+        .filter(intel::client_id.eq(client))
+        .filter(intel::status.eq(IntelStatus::Adopted.as_str()))
+        .order((intel::adopted_at.desc(), intel::id.desc()))
+        .select(Intel::as_select())
+        .load(c))
+}
+
+/// Number of recorded uses per entry.
+pub fn usage_counts(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<HashMap<IntelId, i64>> {
+    let rows: Vec<(IntelId, i64)> = with_conn!(conn, |c| usages::table
+        .filter(usages::intel_id.eq_any(ids))
+        .group_by(usages::intel_id)
+        .select((usages::intel_id, diesel::dsl::count_star()))
+        .load(c))?;
+    Ok(rows.into_iter().collect())
+}

@@ -1,0 +1,4 @@
+//! In-app notifications: what happened to your work, handed-over clients.
+
+pub mod routes;
+pub mod store;

@@ -1,0 +1,7 @@
+//! Ratings on quality, quantity, usage and timeliness, and leaderboards, per
+//! calendar period in the branch's time zone.
+
+pub mod compute;
+pub mod period;
+pub mod routes;
+pub mod store;

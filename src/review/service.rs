@@ -1,0 +1,203 @@
+//! Deciding a submitted revision: the rubric, the decision, the points it
+//! pays and the author's notification, exactly once.
+
+use chrono::Utc;
+use serde_json::json;
+
+use crate::audit;
+use crate::auth::extract::CurrentUser;
+use crate::categories::store as categories;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, Fields};
+use crate::intel::model::{Intel, IntelId, IntelStatus};
+use crate::intel::service::{readable, require_reviewer};
+use crate::intel::store;
+use crate::notify::store::{self as notify, kind, NewNotification};
+use crate::points::rules;
+use crate::points::store::{self as points, reason, Award};
+use crate::review::model::{Decision, NewReview, Rubric, Score};
+use crate::review::store as reviews;
+
+/// The rubric as sent: each score optional until the decision says otherwise.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawScores {
+    pub truthfulness: Option<i64>,
+    pub relevance: Option<i64>,
+    pub completeness: Option<i64>,
+    pub timeliness: Option<i64>,
+    pub value: Option<i64>,
+}
+
+impl RawScores {
+    /// The full rubric, `None` when no score was given; 422 per bad or
+    /// (when `required`) missing score.
+    pub fn parse(&self, required: bool) -> ApiResult<Option<Rubric>> {
+        let named = [
+            ("truthfulness", self.truthfulness),
+            ("relevance", self.relevance),
+            ("completeness", self.completeness),
+            ("timeliness", self.timeliness),
+            ("value", self.value),
+        ];
+        if !required && named.iter().all(|(_, v)| v.is_none()) {
+            return Ok(None);
+        }
+        let mut problems = Fields::new();
+        let mut scores = Vec::with_capacity(5);
+        for (name, value) in named {
+            match value.map(Score::parse) {
+                Some(Ok(score)) => scores.push(score),
+                Some(Err(problem)) => {
+                    problems.insert(format!("scores.{name}"), problem.into());
+                }
+                None => {
+                    problems.insert(format!("scores.{name}"), "必填".into());
+                }
+            }
+        }
+        match scores[..] {
+            [truthfulness, relevance, completeness, timeliness, value] if problems.is_empty() => {
+                Ok(Some(Rubric { truthfulness, relevance, completeness, timeliness, value }))
+            }
+            _ => Err(ApiError::fields(problems)),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DecisionInput {
+    pub decision: Decision,
+    pub scores: RawScores,
+    pub comment: String,
+    pub duplicate_of: Option<IntelId>,
+}
+
+pub struct Decided {
+    pub intel: Intel,
+    /// Points this decision paid the author.
+    pub points_awarded: i32,
+}
+
+/// Decides the submitted revision of entry `id`. Nobody decides their own
+/// entry (403); a revision already decided, or decided by a concurrent
+/// reviewer first, is a 409.
+pub fn decide(conn: &mut DbConn, reviewer: &CurrentUser, id: IntelId, input: DecisionInput) -> ApiResult<Decided> {
+    require_reviewer(reviewer)?;
+    let entry = readable(conn, reviewer, id)?;
+    if entry.author_id == reviewer.id {
+        return Err(ApiError::Forbidden("不能审核自己提交的情报".into()));
+    }
+    let rubric = input.scores.parse(input.decision == Decision::Adopt)?;
+    let comment = input.comment.trim().to_owned();
+    if matches!(input.decision, Decision::Reject | Decision::Revise) && comment.is_empty() {
+        return Err(ApiError::field("comment", "驳回或退回修改须填写意见"));
+    }
+    let duplicate_of = match input.decision {
+        Decision::Duplicate => Some(check_duplicate_target(conn, id, input.duplicate_of)?),
+        _ => None,
+    };
+    if entry.status() != IntelStatus::Submitted {
+        return Err(ApiError::Conflict("该条目已审核或不在待审状态".into()));
+    }
+
+    let now = Utc::now().naive_utc();
+    let to = match input.decision {
+        Decision::Adopt => IntelStatus::Adopted,
+        Decision::Reject => IntelStatus::Rejected,
+        Decision::Revise => IntelStatus::NeedsRevision,
+        Decision::Duplicate => IntelStatus::Duplicate,
+    };
+    if !store::transition(conn, id, IntelStatus::Submitted, entry.revision, to, now)? {
+        return Err(ApiError::Conflict("该条目刚刚已被其他审核人处理".into()));
+    }
+    let mean = rubric.map(|r| rules::mean_score(r.scores()));
+    let score = |pick: fn(&Rubric) -> Score| rubric.as_ref().map(|r| i32::from(pick(r).get()));
+    let review = NewReview {
+        intel_id: id,
+        revision: entry.revision,
+        reviewer_id: reviewer.id,
+        author_id: entry.author_id,
+        decision: input.decision.as_str().to_owned(),
+        truthfulness: score(|r| r.truthfulness),
+        relevance: score(|r| r.relevance),
+        completeness: score(|r| r.completeness),
+        timeliness: score(|r| r.timeliness),
+        value: score(|r| r.value),
+        mean_score: mean,
+        comment: comment.clone(),
+        duplicate_of,
+        created_at: now,
+    };
+    if reviews::insert(conn, &review)?.is_none() {
+        return Err(ApiError::Conflict("该修订已有审核结论".into()));
+    }
+    let decided = store::set_decided(conn, id, mean, duplicate_of, to == IntelStatus::Adopted, now)?;
+
+    let (version, rules) = points::current_rules(conn)?;
+    let mut points_awarded = 0;
+    if let (IntelStatus::Adopted, Some(mean)) = (to, mean) {
+        points_awarded = pay_adoption(conn, &decided, mean, version, &rules)?;
+    }
+    let reviewer_key = format!("review:{}:{}", id.0, entry.revision);
+    points::award(conn, &Award::new(reviewer.id, rules.review, reason::REVIEW, reviewer_key, version).intel(id))?;
+
+    notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
+    audit::record(
+        conn,
+        Some(reviewer.id),
+        "intel.review",
+        "intel",
+        Some(id.0),
+        json!({"decision": input.decision.as_str(), "revision": entry.revision, "mean_score": mean}),
+    )?;
+    Ok(Decided { intel: decided, points_awarded })
+}
+
+/// Pays the author for an adoption; a revision also retires the entry it revises.
+fn pay_adoption(conn: &mut DbConn, entry: &Intel, mean: f64, version: i32, rules: &rules::Rules) -> ApiResult<i32> {
+    let base = categories::find(conn, &entry.category)?.map_or(0, |c| c.base_points);
+    let private = entry.is_private();
+    let now = Utc::now().naive_utc();
+    let awards = match entry.supersedes_id {
+        Some(original) => {
+            if let Some(previous) = store::find(conn, original)? {
+                store::transition(conn, original, IntelStatus::Adopted, previous.revision, IntelStatus::Superseded, now)?;
+            }
+            vec![(reason::REVISION_ADOPTED, rules::revision(base, mean, private, rules))]
+        }
+        None => {
+            let mut awards = vec![(reason::ADOPTED, rules::adoption(base, mean, rules))];
+            if private {
+                awards.push((reason::PRIVATE_SOURCE, rules::private_bonus(true, rules)));
+            }
+            awards
+        }
+    };
+    let mut paid = 0;
+    for (why, delta) in awards {
+        let key = format!("{why}:{}", entry.id.0);
+        paid += points::award(conn, &Award::new(entry.author_id, delta, why, key, version).intel(entry.id))?.unwrap_or(0);
+    }
+    Ok(paid)
+}
+
+fn check_duplicate_target(conn: &mut DbConn, id: IntelId, target: Option<IntelId>) -> ApiResult<IntelId> {
+    let target = target.ok_or_else(|| ApiError::field("duplicate_of", "须指明重复的条目"))?;
+    let found = store::find(conn, target)?.filter(|t| t.id != id && t.status() != IntelStatus::Draft);
+    found.map(|t| t.id).ok_or_else(|| ApiError::field("duplicate_of", "重复的目标条目不存在"))
+}
+
+fn notify_author(conn: &mut DbConn, entry: &Intel, decision: Decision, comment: &str, points: i32) -> ApiResult<()> {
+    let (kind, title) = match decision {
+        Decision::Adopt => (kind::INTEL_ADOPTED, format!("你的情报“{}”已被采纳，获得 {points} 积分", entry.title)),
+        Decision::Reject => (kind::INTEL_REJECTED, format!("你的情报“{}”未被采纳", entry.title)),
+        Decision::Revise => (kind::INTEL_RETURNED, format!("你的情报“{}”被退回修改", entry.title)),
+        Decision::Duplicate => (kind::INTEL_DUPLICATE, format!("你的情报“{}”与已有情报重复", entry.title)),
+    };
+    let body = if comment.is_empty() { String::new() } else { format!("审核意见：{comment}") };
+    notify::notify(
+        conn,
+        NewNotification::new(entry.author_id, kind, title, body).intel(entry.id).client(entry.client_id),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::{intel, usages};
+use crate::db::DbConn;
+use crate::intel::model::IntelId;
+use crate::usage::model::{NewUsage, Usage};
+use crate::users::model::UserId;
+use crate::users::view::{user_refs, UserRef};
+use crate::with_conn;
+
+pub fn insert(conn: &mut DbConn, usage: &NewUsage) -> QueryResult<Usage> {
+    with_conn!(conn, |c| diesel::insert_into(usages::table)
+        .values(usage)
+        .returning(Usage::as_returning())
+        .get_result(c))
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Usage>> {
+    with_conn!(conn, |c| usages::table.find(id).select(Usage::as_select()).first(c).optional())
+}
+
+pub fn set_outcome(conn: &mut DbConn, id: i64, outcome: &str, note: Option<&str>, now: NaiveDateTime) -> QueryResult<Usage> {
+    with_conn!(conn, |c| {
+        if let Some(note) = note {
+            diesel::update(usages::table.find(id)).set(usages::note.eq(note)).execute(c)?;
+        }
+        diesel::update(usages::table.find(id))
+            .set((usages::outcome.eq(outcome), usages::updated_at.eq(now)))
+            .returning(Usage::as_returning())
+            .get_result(c)
+    })
+}
+
+pub fn for_intel(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Usage>> {
+    with_conn!(conn, |c| usages::table
+        .filter(usages::intel_id.eq_any(ids))
+        .order(usages::id.desc())
+        .select(Usage::as_select())
+        .load(c))
+}
+
+/// Usages of a client's entries, newest first.
+pub fn for_client(conn: &mut DbConn, client: crate::clients::model::ClientId) -> QueryResult<Vec<Usage>> {
+    with_conn!(conn, |c| usages::table
+        .inner_join(intel::table)
+        .filter(intel::client_id.eq(client))
+        .order(usages::id.desc())
+        .select(Usage::as_select())
+        .load(c))
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsageView {
+    pub id: i64,
+    pub intel_id: IntelId,
+    pub user: UserRef,
+    pub purpose: String,
+    pub outcome: String,
+    pub note: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn views(conn: &mut DbConn, usages: Vec<Usage>) -> QueryResult<Vec<UsageView>> {
+    let ids: Vec<UserId> = usages.iter().map(|u| u.user_id).collect();
+    let people = user_refs(conn, &ids)?;
+    Ok(usages
+        .into_iter()
+        .map(|u| UsageView {
+            user: people.get(&u.user_id).cloned().unwrap_or(UserRef { id: u.user_id, real_name: String::new() }),
+            id: u.id,
+            intel_id: u.intel_id,
+            purpose: u.purpose,
+            outcome: u.outcome,
+            note: u.note,
+            created_at: u.created_at.and_utc(),
+            updated_at: u.updated_at.and_utc(),
+        })
+        .collect())
+}
