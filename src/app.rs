@@ -108,7 +108,8 @@ fn build_app(
                 .configure(crate::usage::routes::configure)
                 .configure(crate::points::routes::configure)
                 .configure(crate::ratings::routes::configure)
-                .configure(crate::notify::routes::configure),
+                .configure(crate::notify::routes::configure)
+                .configure(crate::audit::routes::configure),
         )
         .service(docs::healthz)
         .split_for_parts();

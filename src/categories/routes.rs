@@ -65,7 +65,14 @@ async fn update_category(
                     updated_at: Utc::now().naive_utc(),
                 };
                 let category = store::update(conn, &key, &changes)?;
-                audit::record(conn, Some(me.id), "category.update", "category", None, json!({"key": key, "category": category}))?;
+                audit::record(
+                    conn,
+                    Some(me.id),
+                    "category.update",
+                    "category",
+                    None,
+                    json!({"key": key, "category": category}),
+                )?;
                 Ok(category)
             })
         })

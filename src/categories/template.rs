@@ -14,7 +14,11 @@ const MAX_TEXT_CHARS: usize = 2000;
 /// Checks `values` against the template and returns them normalised (trimmed
 /// text, numbers as numbers, empty values dropped). Errors are keyed
 /// `fields.<key>`. With `require` false (drafts) missing required fields pass.
-pub fn validate(template: &[FieldDef], values: &Map<String, Value>, require: bool) -> Result<Map<String, Value>, Fields> {
+pub fn validate(
+    template: &[FieldDef],
+    values: &Map<String, Value>,
+    require: bool,
+) -> Result<Map<String, Value>, Fields> {
     let mut problems = Fields::new();
     let mut clean = Map::new();
     for key in values.keys() {
@@ -76,23 +80,24 @@ fn normalise(field: &FieldDef, value: &Value) -> Result<Option<Value>, String> {
             .map_err(|_| "日期格式须为 YYYY-MM-DD".into()),
         FieldType::Enum => {
             let options = field.options.as_deref().unwrap_or_default();
-            if options.iter().any(|o| *o == text) {
+            if options.contains(&text) {
                 Ok(Some(Value::String(text)))
             } else {
                 Err(format!("须为以下之一: {}", options.join("、")))
             }
         }
-        FieldType::Phone => {
-            let digits = text.chars().filter(char::is_ascii_digit).count();
-            let allowed = text.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-            if allowed && (5..=20).contains(&digits) {
-                Ok(Some(Value::String(text)))
-            } else {
-                Err("电话号码格式不正确".into())
-            }
+        FieldType::Phone if is_phone(&text) => Ok(Some(Value::String(text))),
+        FieldType::Phone => Err("电话号码格式不正确".into()),
+        FieldType::Email => {
+            Email::parse(&text).map(|e| Some(Value::String(e.as_str().to_owned()))).map_err(str::to_owned)
         }
-        FieldType::Email => Email::parse(&text).map(|e| Some(Value::String(e.as_str().to_owned()))).map_err(str::to_owned),
     }
+}
+
+/// A phone number: 5–20 digits with optional spaces, `+`, `-` and parentheses.
+pub fn is_phone(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    text.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) && (5..=20).contains(&digits)
 }
 
 /// Share of template fields filled, required fields weighing double, in [0, 1]
@@ -166,7 +171,12 @@ mod tests {
             true,
         )
         .unwrap();
-        assert_eq!(clean, map(json!({"competitor": "中国电信", "offer": "送宽带", "tariff": 1200, "deadline": "2026-12-01"})));
+        assert_eq!(
+            clean,
+            map(
+                json!({"competitor": "中国电信", "offer": "送宽带", "tariff": 1200, "deadline": "2026-12-01"})
+            )
+        );
     }
 
     #[test]
@@ -180,7 +190,14 @@ mod tests {
         let keys: Vec<&str> = problems.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["fields.bogus", "fields.competitor", "fields.deadline", "fields.offer", "fields.phone", "fields.tariff"]
+            [
+                "fields.bogus",
+                "fields.competitor",
+                "fields.deadline",
+                "fields.offer",
+                "fields.phone",
+                "fields.tariff"
+            ]
         );
         assert_eq!(problems["fields.offer"], "必填");
     }

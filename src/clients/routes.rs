@@ -177,7 +177,7 @@ async fn create_client(state: State, me: CurrentUser, body: Json<CreateClient>) 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ClientQuery {
-    /// Part of the name or an alias, or the start of the full pinyin or initials (`wuhu`, `whcj`).
+    /// Part of the name or an alias, or of the full pinyin or initials (`wuhu`, `whcj`).
     pub q: Option<String>,
     pub kind: Option<ClientKind>,
     pub tag: Option<String>,
@@ -188,7 +188,12 @@ pub struct ClientQuery {
 /// Clients, by name, pinyin or initials, kind, tag or owner.
 #[utoipa::path(tag = "clients", params(ClientQuery, PageParams), responses((status = 200, body = Page<ClientView>)))]
 #[get("/clients")]
-async fn list_clients(state: State, _me: CurrentUser, query: web::Query<ClientQuery>, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+async fn list_clients(
+    state: State,
+    _me: CurrentUser,
+    query: web::Query<ClientQuery>,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let page = page.into_inner();
     let filter = ClientFilter {
@@ -254,7 +259,12 @@ fn may_edit(me: &CurrentUser, owner: Option<UserId>) -> bool {
 #[utoipa::path(tag = "clients", request_body = UpdateClient,
     responses((status = 200, body = ClientView), (status = 403), (status = 404), (status = 409), (status = 422)))]
 #[patch("/clients/{id}")]
-async fn update_client(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<UpdateClient>) -> ApiResult<HttpResponse> {
+async fn update_client(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<UpdateClient>,
+) -> ApiResult<HttpResponse> {
     let id = ClientId(id.into_inner());
     let input = body.0;
     let mut problems = Fields::new();
@@ -351,10 +361,12 @@ async fn dossier(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResult
                 let client = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("客户"))?;
                 let owner = client.owner_id;
                 let history = store::owner_history(conn, id)?;
-                let mut people: Vec<UserId> = history.iter().flat_map(|h| [h.from_owner_id, h.to_owner_id]).flatten().collect();
+                let mut people: Vec<UserId> =
+                    history.iter().flat_map(|h| [h.from_owner_id, h.to_owner_id]).flatten().collect();
                 people.extend(history.iter().map(|h| h.changed_by));
                 let people = user_refs(conn, &people)?;
-                let name = |id: UserId| people.get(&id).cloned().unwrap_or(UserRef { id, real_name: String::new() });
+                let name =
+                    |id: UserId| people.get(&id).cloned().unwrap_or(UserRef { id, real_name: String::new() });
                 let owner_history = history
                     .into_iter()
                     .map(|h| OwnerHistoryItem {
@@ -372,9 +384,18 @@ async fn dossier(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResult
                 let stale_count = intel.iter().filter(|i| i.stale).count() as i64;
                 let usages = usages::for_client(conn, id)?;
                 let usages = usages::views(conn, usages)?;
-                let (members, _) = store::search(conn, &ClientFilter { parent_id: Some(id), ..Default::default() }, 0, 500)?;
+                let (members, _) =
+                    store::search(conn, &ClientFilter { parent_id: Some(id), ..Default::default() }, 0, 500)?;
                 let members = client_views(conn, members)?;
-                Ok(Dossier { client: client_view(conn, client)?, members, owner_history, contacts, intel, stale_count, usages })
+                Ok(Dossier {
+                    client: client_view(conn, client)?,
+                    members,
+                    owner_history,
+                    contacts,
+                    intel,
+                    stale_count,
+                    usages,
+                })
             })
         })
         .await?;
@@ -393,7 +414,12 @@ pub struct Handover {
 #[utoipa::path(tag = "clients", request_body = Handover,
     responses((status = 200, body = ClientView), (status = 403), (status = 404), (status = 422)))]
 #[put("/clients/{id}/owner")]
-async fn hand_over(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<Handover>) -> ApiResult<HttpResponse> {
+async fn hand_over(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<Handover>,
+) -> ApiResult<HttpResponse> {
     let id = ClientId(id.into_inner());
     let Handover { owner_id, note } = body.0;
     if note.chars().count() > 1000 {
@@ -411,7 +437,11 @@ async fn hand_over(state: State, me: CurrentUser, id: web::Path<i64>, body: Json
                     return Err(ApiError::field("owner_id", "该客户已由此人负责"));
                 }
                 let now = Utc::now().naive_utc();
-                let changes = ClientChanges { owner_id: Some(Some(owner_id)), updated_at: Some(now), ..Default::default() };
+                let changes = ClientChanges {
+                    owner_id: Some(Some(owner_id)),
+                    updated_at: Some(now),
+                    ..Default::default()
+                };
                 let updated = store::update(conn, id, &changes)?;
                 let note = note.trim();
                 let change = NewOwnerChange {
@@ -429,11 +459,22 @@ async fn hand_over(state: State, me: CurrentUser, id: web::Path<i64>, body: Json
                         owner_id,
                         kind::CLIENT_HANDOVER,
                         format!("客户“{}”已交接给你", client.name),
-                        if note.is_empty() { "请查看客户档案。".to_owned() } else { format!("交接说明：{note}") },
+                        if note.is_empty() {
+                            "请查看客户档案。".to_owned()
+                        } else {
+                            format!("交接说明：{note}")
+                        },
                     )
                     .client(id),
                 )?;
-                audit::record(conn, Some(me.id), "client.handover", "client", Some(id.0), json!({"from": client.owner_id, "to": owner_id}))?;
+                audit::record(
+                    conn,
+                    Some(me.id),
+                    "client.handover",
+                    "client",
+                    Some(id.0),
+                    json!({"from": client.owner_id, "to": owner_id}),
+                )?;
                 Ok(client_view(conn, updated)?)
             })
         })
@@ -458,11 +499,10 @@ fn contact_changes(input: ContactInput, creating: bool) -> ApiResult<ContactChan
     if creating && name.is_none() && !problems.contains_key("name") {
         problems.insert("name".into(), "必填".into());
     }
-    let title = input.title.as_deref().map(|t| short_text(&mut problems, "title", Some(t), 40).unwrap_or_default());
+    let title =
+        input.title.as_deref().map(|t| short_text(&mut problems, "title", Some(t), 40).unwrap_or_default());
     let phone = input.phone.as_deref().map(str::trim).map(str::to_owned);
-    if phone.as_deref().is_some_and(|p| {
-        !p.is_empty() && !(p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) && (5..=20).contains(&p.chars().filter(char::is_ascii_digit).count()))
-    }) {
+    if phone.as_deref().is_some_and(|p| !p.is_empty() && !crate::categories::template::is_phone(p)) {
         problems.insert("phone".into(), "电话号码格式不正确".into());
     }
     if input.notes.as_deref().is_some_and(|n| n.chars().count() > 2000) {
@@ -484,7 +524,12 @@ fn contact_changes(input: ContactInput, creating: bool) -> ApiResult<ContactChan
 /// Add a contact person to a group client.
 #[utoipa::path(tag = "clients", request_body = ContactInput, responses((status = 201, body = ContactView), (status = 404), (status = 422)))]
 #[post("/clients/{id}/contacts")]
-async fn add_contact(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<ContactInput>) -> ApiResult<HttpResponse> {
+async fn add_contact(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<ContactInput>,
+) -> ApiResult<HttpResponse> {
     let id = ClientId(id.into_inner());
     let changes = contact_changes(body.0, true)?;
     let view = state
@@ -519,7 +564,12 @@ async fn add_contact(state: State, me: CurrentUser, id: web::Path<i64>, body: Js
 /// Edit a contact (its author, the client's owner, reviewers, admins).
 #[utoipa::path(tag = "clients", request_body = ContactInput, responses((status = 200, body = ContactView), (status = 403), (status = 404)))]
 #[patch("/contacts/{id}")]
-async fn update_contact(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<ContactInput>) -> ApiResult<HttpResponse> {
+async fn update_contact(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<ContactInput>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let changes = contact_changes(body.0, false)?;
     let view = state

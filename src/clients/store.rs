@@ -4,7 +4,8 @@ use diesel::prelude::*;
 use diesel::result::QueryResult;
 
 use crate::clients::model::{
-    Client, ClientChanges, ClientId, Contact, ContactChanges, NewClient, NewContact, NewOwnerChange, OwnerChange,
+    Client, ClientChanges, ClientId, Contact, ContactChanges, NewClient, NewContact, NewOwnerChange,
+    OwnerChange,
 };
 use crate::db::schema::{client_owner_history, client_tags, clients, contacts};
 use crate::db::DbConn;
@@ -58,14 +59,19 @@ pub struct ClientFilter {
     pub parent_id: Option<ClientId>,
 }
 
-pub fn search(conn: &mut DbConn, filter: &ClientFilter, offset: i64, limit: i64) -> QueryResult<(Vec<Client>, i64)> {
+pub fn search(
+    conn: &mut DbConn,
+    filter: &ClientFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Client>, i64)> {
     let name_pattern = filter.q.as_deref().map(|q| format!("%{}%", escape_like(q.trim())));
     let key_pattern = filter
         .q
         .as_deref()
         .map(crate::clients::pinyin::normalise_query)
         .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric()))
-        .map(|k| format!("{}%", escape_like(&k)));
+        .map(|k| format!("%{}%", escape_like(&k)));
     with_conn!(conn, |c| {
         let query = || {
             let mut query = clients::table.into_boxed();
@@ -82,7 +88,10 @@ pub fn search(conn: &mut DbConn, filter: &ClientFilter, offset: i64, limit: i64)
                 }
                 (Some(name), None) => {
                     query = query.filter(
-                        clients::name.like(name.clone()).escape('\\').or(clients::aliases.like(name.clone()).escape('\\')),
+                        clients::name
+                            .like(name.clone())
+                            .escape('\\')
+                            .or(clients::aliases.like(name.clone()).escape('\\')),
                     )
                 }
                 _ => {}
@@ -98,13 +107,18 @@ pub fn search(conn: &mut DbConn, filter: &ClientFilter, offset: i64, limit: i64)
             }
             if let Some(tag) = &filter.tag {
                 query = query.filter(
-                    clients::id.eq_any(client_tags::table.filter(client_tags::tag.eq(tag.clone())).select(client_tags::client_id)),
+                    clients::id.eq_any(
+                        client_tags::table
+                            .filter(client_tags::tag.eq(tag.clone()))
+                            .select(client_tags::client_id),
+                    ),
                 );
             }
             query
         };
         let total = query().count().get_result(c)?;
-        let rows = query().order(clients::name).offset(offset).limit(limit).select(Client::as_select()).load(c)?;
+        let rows =
+            query().order(clients::name).offset(offset).limit(limit).select(Client::as_select()).load(c)?;
         Ok((rows, total))
     })
 }
@@ -112,8 +126,10 @@ pub fn search(conn: &mut DbConn, filter: &ClientFilter, offset: i64, limit: i64)
 pub fn set_tags(conn: &mut DbConn, client: ClientId, tags: &[String]) -> QueryResult<()> {
     with_conn!(conn, |c| {
         diesel::delete(client_tags::table.filter(client_tags::client_id.eq(client))).execute(c)?;
-        let rows: Vec<_> =
-            tags.iter().map(|t| (client_tags::client_id.eq(client), client_tags::tag.eq(t.as_str()))).collect();
+        let rows: Vec<_> = tags
+            .iter()
+            .map(|t| (client_tags::client_id.eq(client), client_tags::tag.eq(t.as_str())))
+            .collect();
         diesel::insert_into(client_tags::table).values(&rows).execute(c)
     })?;
     Ok(())

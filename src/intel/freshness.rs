@@ -4,7 +4,10 @@
 use chrono::{Duration, NaiveDateTime};
 
 /// The moment the freshness clock last started.
-pub fn clock_start(adopted_at: Option<NaiveDateTime>, verified_at: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+pub fn clock_start(
+    adopted_at: Option<NaiveDateTime>,
+    verified_at: Option<NaiveDateTime>,
+) -> Option<NaiveDateTime> {
     match (adopted_at, verified_at) {
         (Some(a), Some(v)) => Some(a.max(v)),
         (a, v) => a.or(v),

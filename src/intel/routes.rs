@@ -50,10 +50,17 @@ pub struct CreateIntel {
 }
 
 /// Parses title, body and observed_at, collecting every problem.
-fn content(title: String, body: String, fields: Map<String, Value>, source: Source, observed_at: &str) -> ApiResult<Content> {
+fn content(
+    title: String,
+    body: String,
+    fields: Map<String, Value>,
+    source: Source,
+    observed_at: &str,
+) -> ApiResult<Content> {
     let mut problems = Fields::new();
     check_text(&mut problems, Some(&title), Some(&body));
-    let observed_at = parse_observed_at(observed_at).map_err(|p| problems.insert("observed_at".into(), p.into())).ok();
+    let observed_at =
+        parse_observed_at(observed_at).map_err(|p| problems.insert("observed_at".into(), p.into())).ok();
     match observed_at {
         Some(observed_at) if problems.is_empty() => Ok(Content { title, body, fields, source, observed_at }),
         _ => Err(ApiError::fields(problems)),
@@ -70,7 +77,8 @@ async fn create_intel(state: State, me: CurrentUser, body: Json<CreateIntel>) ->
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let entry = service::create(conn, &me, input.client_id, &input.category, content, input.draft)?;
+                let entry =
+                    service::create(conn, &me, input.client_id, &input.category, content, input.draft)?;
                 Ok(intel_view(conn, &me, entry)?)
             })
         })
@@ -147,7 +155,12 @@ pub struct UpdateIntel {
 #[utoipa::path(tag = "intel", request_body = UpdateIntel,
     responses((status = 200, body = IntelView), (status = 403), (status = 404), (status = 409), (status = 422)))]
 #[put("/intel/{id}")]
-async fn update_intel(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<UpdateIntel>) -> ApiResult<HttpResponse> {
+async fn update_intel(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<UpdateIntel>,
+) -> ApiResult<HttpResponse> {
     let id = IntelId(id.into_inner());
     let input = body.0;
     let mut problems = Fields::new();
@@ -201,7 +214,12 @@ pub struct ReviseIntel {
 #[utoipa::path(tag = "intel", request_body = ReviseIntel,
     responses((status = 201, body = IntelView), (status = 403), (status = 409), (status = 422)))]
 #[post("/intel/{id}/revisions")]
-async fn revise_intel(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<ReviseIntel>) -> ApiResult<HttpResponse> {
+async fn revise_intel(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<ReviseIntel>,
+) -> ApiResult<HttpResponse> {
     let id = IntelId(id.into_inner());
     let input = body.0;
     let content = content(input.title, input.body, input.fields, input.source, &input.observed_at)?;
@@ -241,7 +259,12 @@ pub struct RetractIntel {
 #[utoipa::path(tag = "review", request_body = RetractIntel,
     responses((status = 200, body = IntelView), (status = 403), (status = 409), (status = 422)))]
 #[post("/intel/{id}/retract")]
-async fn retract_intel(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<RetractIntel>) -> ApiResult<HttpResponse> {
+async fn retract_intel(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<RetractIntel>,
+) -> ApiResult<HttpResponse> {
     let id = IntelId(id.into_inner());
     let comment = body.0.comment;
     let view = state

@@ -37,7 +37,9 @@ pub fn parse_observed_at(raw: &str) -> Result<NaiveDateTime, &'static str> {
     let raw = raw.trim();
     let parsed = DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc).naive_utc())
-        .or_else(|_| NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+        .or_else(|_| {
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        })
         .map_err(|_| "须为日期 YYYY-MM-DD 或 RFC 3339 时间")?;
     if parsed > Utc::now().naive_utc() + Duration::days(1) {
         return Err("不能晚于今天");
@@ -67,7 +69,11 @@ fn ensure_client(conn: &mut DbConn, id: ClientId) -> ApiResult<()> {
 }
 
 /// Validated template values and their completeness; 422 per field otherwise.
-fn checked_fields(category: &Category, values: &Map<String, Value>, require: bool) -> ApiResult<(String, f64)> {
+fn checked_fields(
+    category: &Category,
+    values: &Map<String, Value>,
+    require: bool,
+) -> ApiResult<(String, f64)> {
     let clean = template::validate(&category.fields, values, require).map_err(ApiError::fields)?;
     let completeness = template::completeness(&category.fields, &clean);
     Ok((Value::Object(clean).to_string(), completeness))
@@ -160,7 +166,12 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
 
 /// Proposes a revision of an adopted entry (by its author or the client's
 /// owner). The adopted text stays in force until the revision is adopted.
-pub fn propose_revision(conn: &mut DbConn, user: &CurrentUser, id: IntelId, content: Content) -> ApiResult<Intel> {
+pub fn propose_revision(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: IntelId,
+    content: Content,
+) -> ApiResult<Intel> {
     let original = readable(conn, user, id)?;
     if original.status() != IntelStatus::Adopted {
         return Err(ApiError::Conflict("只能修订已采纳的条目".into()));
@@ -215,8 +226,11 @@ pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> ApiResult<(
         let (version, rules) = points::current_rules(conn)?;
         let window = freshness::clock_start(entry.adopted_at, entry.verified_at).unwrap_or(now);
         let key = format!("verified:{}:{}", id.0, window.and_utc().timestamp());
-        paid = points::award(conn, &Award::new(user.id, rules.verify, reason::VERIFIED, key, version).intel(id))?
-            .unwrap_or(0);
+        paid = points::award(
+            conn,
+            &Award::new(user.id, rules.verify, reason::VERIFIED, key, version).intel(id),
+        )?
+        .unwrap_or(0);
     }
     Ok((store::set_verified(conn, id, now)?, paid))
 }
@@ -255,7 +269,14 @@ pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str
         .intel(id)
         .client(entry.client_id),
     )?;
-    audit::record(conn, Some(user.id), "intel.retract", "intel", Some(id.0), json!({"comment": comment, "delta": delta}))?;
+    audit::record(
+        conn,
+        Some(user.id),
+        "intel.retract",
+        "intel",
+        Some(id.0),
+        json!({"comment": comment, "delta": delta}),
+    )?;
     store::find(conn, id)?.ok_or_else(|| ApiError::not_found("情报"))
 }
 

@@ -45,7 +45,10 @@ pub fn transition(
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let moved = with_conn!(conn, |c| diesel::update(
-        intel::table.filter(intel::id.eq(id)).filter(intel::status.eq(from.as_str())).filter(intel::revision.eq(revision))
+        intel::table
+            .filter(intel::id.eq(id))
+            .filter(intel::status.eq(from.as_str()))
+            .filter(intel::revision.eq(revision))
     )
     .set((intel::status.eq(to.as_str()), intel::updated_at.eq(now)))
     .execute(c))?;
@@ -117,7 +120,9 @@ pub fn list(
         let query = || {
             let mut query = intel::table.into_boxed();
             query = if scope.privileged {
-                query.filter(intel::status.ne(IntelStatus::Draft.as_str()).or(intel::author_id.eq(scope.viewer)))
+                query.filter(
+                    intel::status.ne(IntelStatus::Draft.as_str()).or(intel::author_id.eq(scope.viewer)),
+                )
             } else {
                 query.filter(intel::status.eq_any(IntelStatus::PUBLIC).or(intel::author_id.eq(scope.viewer)))
             };

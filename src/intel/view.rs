@@ -109,7 +109,14 @@ pub fn intel_views(conn: &mut DbConn, viewer: &CurrentUser, rows: Vec<Intel>) ->
         if sensitive && !may_unmask {
             template::mask(template, &mut fields);
         } else if sensitive && row.author_id != viewer.id {
-            audit::record(conn, Some(viewer.id), "sensitive.read", "intel", Some(row.id.0), json!({"client_id": row.client_id}))?;
+            audit::record(
+                conn,
+                Some(viewer.id),
+                "sensitive.read",
+                "intel",
+                Some(row.id.0),
+                json!({"client_id": row.client_id}),
+            )?;
         }
         let stale = freshness::is_stale(
             row.status == "adopted",

@@ -38,9 +38,14 @@ async fn list_notifications(
 ) -> ApiResult<HttpResponse> {
     let unread_only = query.unread.unwrap_or(false);
     let page = page.into_inner();
-    let (rows, total, unread) =
-        state.db(move |conn| Ok(store::list(conn, me.id, unread_only, page.offset(), page.per_page())?)).await?;
-    Ok(HttpResponse::Ok().json(NotificationPage { items: rows.into_iter().map(Into::into).collect(), total, unread }))
+    let (rows, total, unread) = state
+        .db(move |conn| Ok(store::list(conn, me.id, unread_only, page.offset(), page.per_page())?))
+        .await?;
+    Ok(HttpResponse::Ok().json(NotificationPage {
+        items: rows.into_iter().map(Into::into).collect(),
+        total,
+        unread,
+    }))
 }
 
 /// Mark one notification read.

@@ -106,7 +106,13 @@ pub fn notify(conn: &mut DbConn, notification: NewNotification) -> QueryResult<(
     Ok(())
 }
 
-pub fn list(conn: &mut DbConn, user: UserId, unread_only: bool, offset: i64, limit: i64) -> QueryResult<(Vec<Notification>, i64, i64)> {
+pub fn list(
+    conn: &mut DbConn,
+    user: UserId,
+    unread_only: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Notification>, i64, i64)> {
     with_conn!(conn, |c| {
         let query = || {
             let mut query = notifications::table.filter(notifications::user_id.eq(user)).into_boxed();

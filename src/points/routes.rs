@@ -53,7 +53,12 @@ pub struct Ledger {
 /// A points ledger, newest first, with the balance.
 #[utoipa::path(tag = "points", params(LedgerQuery, PageParams), responses((status = 200, body = Ledger), (status = 403)))]
 #[get("/points/ledger")]
-async fn ledger(state: State, me: CurrentUser, query: web::Query<LedgerQuery>, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+async fn ledger(
+    state: State,
+    me: CurrentUser,
+    query: web::Query<LedgerQuery>,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
     let user = query.user_id.unwrap_or(me.id);
     if user != me.id && !me.has(Role::Admin) {
         return Err(ApiError::Forbidden("只能查看自己的积分明细".into()));
@@ -112,7 +117,14 @@ async fn put_rules(state: State, me: CurrentUser, body: Json<Rules>) -> ApiResul
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let version = store::save_rules(conn, &rules, me.id)?;
-                audit::record(conn, Some(me.id), "points.rules", "point_rules", Some(i64::from(version)), json!(rules))?;
+                audit::record(
+                    conn,
+                    Some(me.id),
+                    "points.rules",
+                    "point_rules",
+                    Some(i64::from(version)),
+                    json!(rules),
+                )?;
                 Ok(RuleSet { version, rules })
             })
         })
@@ -142,14 +154,26 @@ async fn adjust(state: State, me: CurrentUser, body: Json<Adjustment>) -> ApiRes
     let item = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                users::find_user(conn, input.user_id)?.ok_or_else(|| ApiError::field("user_id", "用户不存在"))?;
+                users::find_user(conn, input.user_id)?
+                    .ok_or_else(|| ApiError::field("user_id", "用户不存在"))?;
                 let (version, _) = store::current_rules(conn)?;
-                let key = format!("adjustment:{}:{}", input.user_id, Utc::now().timestamp_nanos_opt().unwrap_or_default());
+                let key = format!(
+                    "adjustment:{}:{}",
+                    input.user_id,
+                    Utc::now().timestamp_nanos_opt().unwrap_or_default()
+                );
                 let award = Award::new(input.user_id, input.delta, reason::ADJUSTMENT, key, version)
                     .note(input.note.trim())
                     .by(me.id);
                 store::award(conn, &award)?;
-                audit::record(conn, Some(me.id), "points.adjust", "user", Some(input.user_id.0), json!({"delta": input.delta, "note": input.note}))?;
+                audit::record(
+                    conn,
+                    Some(me.id),
+                    "points.adjust",
+                    "user",
+                    Some(input.user_id.0),
+                    json!({"delta": input.delta, "note": input.note}),
+                )?;
                 Ok(LedgerItem {
                     id: 0,
                     delta: award.delta,
@@ -199,7 +223,8 @@ fn recalculate_all(conn: &mut crate::db::DbConn, admin: UserId) -> ApiResult<Rec
         .load(c))?;
     let (mut corrected, mut net) = (0, 0);
     for entry in adopted {
-        let Some(mean) = reviews::for_intel(conn, entry.id)?.into_iter().rev().find_map(|r| r.mean_score) else {
+        let Some(mean) = reviews::for_intel(conn, entry.id)?.into_iter().rev().find_map(|r| r.mean_score)
+        else {
             continue;
         };
         let base = base.get(&entry.category).copied().unwrap_or(0);
@@ -212,7 +237,8 @@ fn recalculate_all(conn: &mut crate::db::DbConn, admin: UserId) -> ApiResult<Rec
             .into_iter()
             .filter(|r| r.user_id == entry.author_id)
             .filter(|r| {
-                [reason::ADOPTED, reason::PRIVATE_SOURCE, reason::REVISION_ADOPTED].contains(&r.reason.as_str())
+                [reason::ADOPTED, reason::PRIVATE_SOURCE, reason::REVISION_ADOPTED]
+                    .contains(&r.reason.as_str())
                     || r.idempotency_key.starts_with("recalc:")
             })
             .map(|r| i64::from(r.delta))
@@ -230,6 +256,13 @@ fn recalculate_all(conn: &mut crate::db::DbConn, admin: UserId) -> ApiResult<Rec
             }
         }
     }
-    audit::record(conn, Some(admin), "points.recalculate", "point_rules", Some(i64::from(version)), json!({"corrected": corrected, "delta": net}))?;
+    audit::record(
+        conn,
+        Some(admin),
+        "points.recalculate",
+        "point_rules",
+        Some(i64::from(version)),
+        json!({"corrected": corrected, "delta": net}),
+    )?;
     Ok(Recalculation { rule_version: version, corrected, delta: net })
 }

@@ -66,7 +66,12 @@ impl Rules {
             ("verify", self.verify),
             ("retract_penalty", self.retract_penalty),
         ];
-        problems.extend(non_negative.into_iter().filter(|(_, v)| !(0..=10_000).contains(v)).map(|(k, _)| (k, "须在 0–10000 之间")));
+        problems.extend(
+            non_negative
+                .into_iter()
+                .filter(|(_, v)| !(0..=10_000).contains(v))
+                .map(|(k, _)| (k, "须在 0–10000 之间")),
+        );
         problems
     }
 }
@@ -93,13 +98,20 @@ pub fn private_bonus(private: bool, rules: &Rules) -> i32 {
 /// Points for an adopted revision: the share of what a first adoption
 /// (with its private bonus) would pay.
 pub fn revision(base: i32, mean: f64, private: bool, rules: &Rules) -> i32 {
-    (f64::from(adoption(base, mean, rules) + private_bonus(private, rules)) * rules.revision_share).round() as i32
+    (f64::from(adoption(base, mean, rules) + private_bonus(private, rules)) * rules.revision_share).round()
+        as i32
 }
 
 /// What a new usage pays the author, given what the entry and the author's
 /// day have already earned from usage.
 pub fn usage(entry_so_far: i64, today_so_far: i64, rules: &Rules) -> i32 {
-    capped(i64::from(rules.usage), [i64::from(rules.usage_per_entry_cap) - entry_so_far, i64::from(rules.usage_daily_cap) - today_so_far])
+    capped(
+        i64::from(rules.usage),
+        [
+            i64::from(rules.usage_per_entry_cap) - entry_so_far,
+            i64::from(rules.usage_daily_cap) - today_so_far,
+        ],
+    )
 }
 
 /// What a `won` outcome pays, given the author's usage points today.
@@ -168,7 +180,7 @@ mod tests {
         fn usage_never_exceeds_any_cap(entry in 0i64..40, today in 0i64..80) {
             let rules = Rules::default();
             let paid = i64::from(usage(entry, today, &rules));
-            prop_assert!(paid >= 0 && paid <= 2);
+            prop_assert!((0..=2).contains(&paid));
             prop_assert!(entry + paid <= 20 || paid == 0);
             prop_assert!(today + paid <= 50 || paid == 0);
         }

@@ -166,12 +166,18 @@ pub fn sum(
         if let Some((from, to)) = window {
             query = query.filter(point_entries::created_at.ge(from)).filter(point_entries::created_at.lt(to));
         }
-        query.select(diesel::dsl::sum(point_entries::delta)).first::<Option<i64>>(c).map(Option::unwrap_or_default)
+        query
+            .select(diesel::dsl::sum(point_entries::delta))
+            .first::<Option<i64>>(c)
+            .map(Option::unwrap_or_default)
     })
 }
 
 /// Sum of the points every user earned in `[from, to)` (all time when `None`).
-pub fn totals(conn: &mut DbConn, window: Option<(NaiveDateTime, NaiveDateTime)>) -> QueryResult<Vec<(UserId, i64)>> {
+pub fn totals(
+    conn: &mut DbConn,
+    window: Option<(NaiveDateTime, NaiveDateTime)>,
+) -> QueryResult<Vec<(UserId, i64)>> {
     let (from, to) = window.unwrap_or_else(crate::ratings::period::all_time);
     let rows: Vec<(UserId, Option<i64>)> = with_conn!(conn, |c| point_entries::table
         .filter(point_entries::created_at.ge(from))
@@ -182,7 +188,12 @@ pub fn totals(conn: &mut DbConn, window: Option<(NaiveDateTime, NaiveDateTime)>)
     Ok(rows.into_iter().map(|(id, sum)| (id, sum.unwrap_or(0))).collect())
 }
 
-pub fn ledger(conn: &mut DbConn, user: UserId, offset: i64, limit: i64) -> QueryResult<(Vec<PointEntry>, i64)> {
+pub fn ledger(
+    conn: &mut DbConn,
+    user: UserId,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<PointEntry>, i64)> {
     with_conn!(conn, |c| {
         let total = point_entries::table.filter(point_entries::user_id.eq(user)).count().get_result(c)?;
         let rows = point_entries::table
@@ -203,4 +214,3 @@ pub fn rows_for_intel(conn: &mut DbConn, intel: IntelId) -> QueryResult<Vec<Poin
         .select(PointEntry::as_select())
         .load(c))
 }
-

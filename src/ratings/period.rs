@@ -65,7 +65,9 @@ impl Period {
 /// A window wide enough for every stored timestamp, that both backends can
 /// compare (SQLite compares timestamps as text).
 pub fn all_time() -> (NaiveDateTime, NaiveDateTime) {
-    let at = |year| NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let at = |year| {
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default()
+    };
     (at(1900), at(9999))
 }
 
@@ -102,10 +104,22 @@ mod tests {
     #[test]
     fn periods_start_at_local_midnight() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(); // a Saturday
-        assert_eq!(Period::Week.window_containing(day), Some((utc("2026-11-22 16:00"), utc("2026-11-29 16:00"))));
-        assert_eq!(Period::Month.window_containing(day), Some((utc("2026-10-31 16:00"), utc("2026-11-30 16:00"))));
-        assert_eq!(Period::Quarter.window_containing(day), Some((utc("2026-09-30 16:00"), utc("2026-12-31 16:00"))));
-        assert_eq!(Period::Year.window_containing(day), Some((utc("2025-12-31 16:00"), utc("2026-12-31 16:00"))));
+        assert_eq!(
+            Period::Week.window_containing(day),
+            Some((utc("2026-11-22 16:00"), utc("2026-11-29 16:00")))
+        );
+        assert_eq!(
+            Period::Month.window_containing(day),
+            Some((utc("2026-10-31 16:00"), utc("2026-11-30 16:00")))
+        );
+        assert_eq!(
+            Period::Quarter.window_containing(day),
+            Some((utc("2026-09-30 16:00"), utc("2026-12-31 16:00")))
+        );
+        assert_eq!(
+            Period::Year.window_containing(day),
+            Some((utc("2025-12-31 16:00"), utc("2026-12-31 16:00")))
+        );
         assert_eq!(Period::All.window_containing(day), None);
     }
 

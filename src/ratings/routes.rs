@@ -38,7 +38,12 @@ impl PeriodQuery {
 /// A person's ratings on quality, quantity, usage and timeliness for a calendar period.
 #[utoipa::path(tag = "points", params(PeriodQuery), responses((status = 200, body = Ratings), (status = 404)))]
 #[get("/users/{id}/ratings")]
-async fn user_ratings(state: State, _me: CurrentUser, id: web::Path<i64>, query: web::Query<PeriodQuery>) -> ApiResult<HttpResponse> {
+async fn user_ratings(
+    state: State,
+    _me: CurrentUser,
+    id: web::Path<i64>,
+    query: web::Query<PeriodQuery>,
+) -> ApiResult<HttpResponse> {
     let id = UserId(id.into_inner());
     let (period, window) = query.resolve();
     let ratings = state
@@ -107,7 +112,11 @@ pub struct Leaderboard {
 /// Points earned in a calendar period, dense-ranked, optionally per department.
 #[utoipa::path(tag = "points", params(LeaderboardQuery), responses((status = 200, body = Leaderboard)))]
 #[get("/leaderboard")]
-async fn leaderboard(state: State, _me: CurrentUser, query: web::Query<LeaderboardQuery>) -> ApiResult<HttpResponse> {
+async fn leaderboard(
+    state: State,
+    _me: CurrentUser,
+    query: web::Query<LeaderboardQuery>,
+) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let period = query.period.unwrap_or_default();
     let (_, window) = PeriodQuery { period: Some(period), date: query.date }.resolve();
@@ -125,7 +134,8 @@ async fn leaderboard(state: State, _me: CurrentUser, query: web::Query<Leaderboa
                 .filter(|(_, u)| u.is_active)
                 .filter(|(_, u)| query.department_id.is_none_or(|d| u.department_id == Some(d)))
                 .filter(|(_, u)| {
-                    !query.exclude_staff.unwrap_or(false) || !(u.roles().has(Role::Admin) || u.roles().has(Role::Reviewer))
+                    !query.exclude_staff.unwrap_or(false)
+                        || !(u.roles().has(Role::Admin) || u.roles().has(Role::Reviewer))
                 })
                 .collect();
             rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
@@ -139,7 +149,10 @@ async fn leaderboard(state: State, _me: CurrentUser, query: web::Query<Leaderboa
                     points,
                     user: LeaderUser {
                         department: user.department_id.and_then(|d| {
-                            departments.iter().find(|x| x.id == d).map(|x| DepartmentRef { id: x.id, name: x.name.clone() })
+                            departments
+                                .iter()
+                                .find(|x| x.id == d)
+                                .map(|x| DepartmentRef { id: x.id, name: x.name.clone() })
                         }),
                         id: user.id,
                         real_name: user.real_name,

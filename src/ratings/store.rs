@@ -60,7 +60,9 @@ pub fn facts(conn: &mut DbConn, authors: &[UserId], window: Window) -> QueryResu
                 .collect(),
             submission_delays_hours: submitted
                 .into_iter()
-                .filter_map(|(observed, submitted)| submitted.map(|s| (s - observed).num_seconds().max(0) as f64 / 3600.0))
+                .filter_map(|(observed, submitted)| {
+                    submitted.map(|s| (s - observed).num_seconds().max(0) as f64 / 3600.0)
+                })
                 .collect(),
             adopted_used: adopted.iter().map(|(id, _)| used.contains(id)).collect(),
             uses,

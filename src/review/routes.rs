@@ -27,13 +27,19 @@ pub struct QueueQuery {
 /// Entries waiting for review, oldest first (reviewers; your own entries are left out).
 #[utoipa::path(tag = "review", params(QueueQuery, PageParams), responses((status = 200, body = Page<IntelView>), (status = 403)))]
 #[get("/reviews/queue")]
-async fn queue(state: State, me: CurrentUser, query: web::Query<QueueQuery>, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+async fn queue(
+    state: State,
+    me: CurrentUser,
+    query: web::Query<QueueQuery>,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
     require_reviewer(&me)?;
     let category = query.into_inner().category;
     let page = page.into_inner();
     let result = state
         .db(move |conn| {
-            let (rows, total) = store::review_queue(conn, me.id, category.as_deref(), page.offset(), page.per_page())?;
+            let (rows, total) =
+                store::review_queue(conn, me.id, category.as_deref(), page.offset(), page.per_page())?;
             Ok(Page { items: intel_views(conn, &me, rows)?, total })
         })
         .await?;
@@ -74,7 +80,12 @@ pub struct ReviewResponse {
     responses((status = 200, body = ReviewResponse), (status = 403, description = "own entry or not a reviewer"),
               (status = 409, description = "already decided"), (status = 422)))]
 #[post("/intel/{id}/review")]
-async fn review(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<ReviewRequest>) -> ApiResult<HttpResponse> {
+async fn review(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<ReviewRequest>,
+) -> ApiResult<HttpResponse> {
     let id = IntelId(id.into_inner());
     let input = body.0;
     let decision = DecisionInput {
@@ -93,7 +104,10 @@ async fn review(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<Re
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let decided = service::decide(conn, &me, id, decision)?;
-                Ok(ReviewResponse { intel: intel_view(conn, &me, decided.intel)?, points_awarded: decided.points_awarded })
+                Ok(ReviewResponse {
+                    intel: intel_view(conn, &me, decided.intel)?,
+                    points_awarded: decided.points_awarded,
+                })
             })
         })
         .await?;

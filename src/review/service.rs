@@ -81,7 +81,12 @@ pub struct Decided {
 /// Decides the submitted revision of entry `id`. Nobody decides their own
 /// entry (403); a revision already decided, or decided by a concurrent
 /// reviewer first, is a 409.
-pub fn decide(conn: &mut DbConn, reviewer: &CurrentUser, id: IntelId, input: DecisionInput) -> ApiResult<Decided> {
+pub fn decide(
+    conn: &mut DbConn,
+    reviewer: &CurrentUser,
+    id: IntelId,
+    input: DecisionInput,
+) -> ApiResult<Decided> {
     require_reviewer(reviewer)?;
     let entry = readable(conn, reviewer, id)?;
     if entry.author_id == reviewer.id {
@@ -139,7 +144,10 @@ pub fn decide(conn: &mut DbConn, reviewer: &CurrentUser, id: IntelId, input: Dec
         points_awarded = pay_adoption(conn, &decided, mean, version, &rules)?;
     }
     let reviewer_key = format!("review:{}:{}", id.0, entry.revision);
-    points::award(conn, &Award::new(reviewer.id, rules.review, reason::REVIEW, reviewer_key, version).intel(id))?;
+    points::award(
+        conn,
+        &Award::new(reviewer.id, rules.review, reason::REVIEW, reviewer_key, version).intel(id),
+    )?;
 
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
     audit::record(
@@ -154,14 +162,27 @@ pub fn decide(conn: &mut DbConn, reviewer: &CurrentUser, id: IntelId, input: Dec
 }
 
 /// Pays the author for an adoption; a revision also retires the entry it revises.
-fn pay_adoption(conn: &mut DbConn, entry: &Intel, mean: f64, version: i32, rules: &rules::Rules) -> ApiResult<i32> {
+fn pay_adoption(
+    conn: &mut DbConn,
+    entry: &Intel,
+    mean: f64,
+    version: i32,
+    rules: &rules::Rules,
+) -> ApiResult<i32> {
     let base = categories::find(conn, &entry.category)?.map_or(0, |c| c.base_points);
     let private = entry.is_private();
     let now = Utc::now().naive_utc();
     let awards = match entry.supersedes_id {
         Some(original) => {
             if let Some(previous) = store::find(conn, original)? {
-                store::transition(conn, original, IntelStatus::Adopted, previous.revision, IntelStatus::Superseded, now)?;
+                store::transition(
+                    conn,
+                    original,
+                    IntelStatus::Adopted,
+                    previous.revision,
+                    IntelStatus::Superseded,
+                    now,
+                )?;
             }
             vec![(reason::REVISION_ADOPTED, rules::revision(base, mean, private, rules))]
         }
@@ -176,7 +197,8 @@ fn pay_adoption(conn: &mut DbConn, entry: &Intel, mean: f64, version: i32, rules
     let mut paid = 0;
     for (why, delta) in awards {
         let key = format!("{why}:{}", entry.id.0);
-        paid += points::award(conn, &Award::new(entry.author_id, delta, why, key, version).intel(entry.id))?.unwrap_or(0);
+        paid += points::award(conn, &Award::new(entry.author_id, delta, why, key, version).intel(entry.id))?
+            .unwrap_or(0);
     }
     Ok(paid)
 }
@@ -187,9 +209,17 @@ fn check_duplicate_target(conn: &mut DbConn, id: IntelId, target: Option<IntelId
     found.map(|t| t.id).ok_or_else(|| ApiError::field("duplicate_of", "重复的目标条目不存在"))
 }
 
-fn notify_author(conn: &mut DbConn, entry: &Intel, decision: Decision, comment: &str, points: i32) -> ApiResult<()> {
+fn notify_author(
+    conn: &mut DbConn,
+    entry: &Intel,
+    decision: Decision,
+    comment: &str,
+    points: i32,
+) -> ApiResult<()> {
     let (kind, title) = match decision {
-        Decision::Adopt => (kind::INTEL_ADOPTED, format!("你的情报“{}”已被采纳，获得 {points} 积分", entry.title)),
+        Decision::Adopt => {
+            (kind::INTEL_ADOPTED, format!("你的情报“{}”已被采纳，获得 {points} 积分", entry.title))
+        }
         Decision::Reject => (kind::INTEL_REJECTED, format!("你的情报“{}”未被采纳", entry.title)),
         Decision::Revise => (kind::INTEL_RETURNED, format!("你的情报“{}”被退回修改", entry.title)),
         Decision::Duplicate => (kind::INTEL_DUPLICATE, format!("你的情报“{}”与已有情报重复", entry.title)),

@@ -35,7 +35,12 @@ fn pending() -> Outcome {
 #[utoipa::path(tag = "usage", request_body = RecordUsage,
     responses((status = 201, body = UsageView), (status = 404), (status = 409), (status = 422)))]
 #[post("/intel/{id}/usages")]
-async fn record_usage(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<RecordUsage>) -> ApiResult<HttpResponse> {
+async fn record_usage(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<RecordUsage>,
+) -> ApiResult<HttpResponse> {
     let id = IntelId(id.into_inner());
     let input = body.0;
     let view = state
@@ -74,7 +79,12 @@ pub struct UpdateUsage {
 #[utoipa::path(tag = "usage", request_body = UpdateUsage,
     responses((status = 200, body = UsageView), (status = 403), (status = 404)))]
 #[patch("/usages/{id}")]
-async fn update_usage(state: State, me: CurrentUser, id: web::Path<i64>, body: Json<UpdateUsage>) -> ApiResult<HttpResponse> {
+async fn update_usage(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<UpdateUsage>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.0;
     let view = state

@@ -65,7 +65,13 @@ pub fn record(
 }
 
 /// Changes a usage's outcome (its recorder or an admin); `won` pays once.
-pub fn change_outcome(conn: &mut DbConn, user: &CurrentUser, usage_id: i64, outcome: Outcome, note: Option<&str>) -> ApiResult<Usage> {
+pub fn change_outcome(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    usage_id: i64,
+    outcome: Outcome,
+    note: Option<&str>,
+) -> ApiResult<Usage> {
     let usage = store::find(conn, usage_id)?.ok_or_else(|| ApiError::not_found("使用记录"))?;
     if usage.user_id != user.id && !user.has(Role::Admin) {
         return Err(ApiError::Forbidden("只有记录人可以修改结果".into()));
@@ -73,9 +79,11 @@ pub fn change_outcome(conn: &mut DbConn, user: &CurrentUser, usage_id: i64, outc
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(ApiError::field("note", format!("备注不能超过 {MAX_NOTE_CHARS} 个字符")));
     }
-    let entry = crate::intel::store::find(conn, usage.intel_id)?.ok_or_else(|| ApiError::not_found("情报"))?;
+    let entry =
+        crate::intel::store::find(conn, usage.intel_id)?.ok_or_else(|| ApiError::not_found("情报"))?;
     let changed = usage.outcome != outcome.as_str();
-    let updated = store::set_outcome(conn, usage_id, outcome.as_str(), note.map(str::trim), Utc::now().naive_utc())?;
+    let updated =
+        store::set_outcome(conn, usage_id, outcome.as_str(), note.map(str::trim), Utc::now().naive_utc())?;
     if changed && entry.author_id != usage.user_id {
         let won = if outcome == Outcome::Won && entry.status() != IntelStatus::Retracted {
             pay_won(conn, &entry, &updated)?
@@ -106,7 +114,10 @@ fn pay_usage(conn: &mut DbConn, entry: &Intel, user: &CurrentUser, usage: &Usage
     let delta = rules::usage(entry_so_far, today, &rules);
     let key = format!("usage:{}:{}", entry.id.0, user.id.0);
     let note = if delta < rules.usage { "已达积分上限" } else { "" };
-    let award = Award::new(entry.author_id, delta, reason::USAGE, key, version).intel(entry.id).usage(usage.id).note(note);
+    let award = Award::new(entry.author_id, delta, reason::USAGE, key, version)
+        .intel(entry.id)
+        .usage(usage.id)
+        .note(note);
     Ok(points::award(conn, &award)?.unwrap_or(0))
 }
 
@@ -117,7 +128,10 @@ fn pay_won(conn: &mut DbConn, entry: &Intel, usage: &Usage) -> ApiResult<i32> {
     let delta = rules::won(usage_points_today(conn, entry)?, &rules);
     let key = format!("usage_won:{}", usage.id);
     let note = if delta < rules.won { "已达每日积分上限" } else { "" };
-    let award = Award::new(entry.author_id, delta, reason::USAGE_WON, key, version).intel(entry.id).usage(usage.id).note(note);
+    let award = Award::new(entry.author_id, delta, reason::USAGE_WON, key, version)
+        .intel(entry.id)
+        .usage(usage.id)
+        .note(note);
     Ok(points::award(conn, &award)?.unwrap_or(0))
 }
 

@@ -23,7 +23,13 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Usage>> {
     with_conn!(conn, |c| usages::table.find(id).select(Usage::as_select()).first(c).optional())
 }
 
-pub fn set_outcome(conn: &mut DbConn, id: i64, outcome: &str, note: Option<&str>, now: NaiveDateTime) -> QueryResult<Usage> {
+pub fn set_outcome(
+    conn: &mut DbConn,
+    id: i64,
+    outcome: &str,
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<Usage> {
     with_conn!(conn, |c| {
         if let Some(note) = note {
             diesel::update(usages::table.find(id)).set(usages::note.eq(note)).execute(c)?;
@@ -71,7 +77,10 @@ pub fn views(conn: &mut DbConn, usages: Vec<Usage>) -> QueryResult<Vec<UsageView
     Ok(usages
         .into_iter()
         .map(|u| UsageView {
-            user: people.get(&u.user_id).cloned().unwrap_or(UserRef { id: u.user_id, real_name: String::new() }),
+            user: people
+                .get(&u.user_id)
+                .cloned()
+                .unwrap_or(UserRef { id: u.user_id, real_name: String::new() }),
             id: u.id,
             intel_id: u.intel_id,
             purpose: u.purpose,

@@ -146,7 +146,10 @@ pub fn escape_like(text: &str) -> String {
 }
 
 pub fn names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, String)>> {
-    with_conn!(conn, |c| users::table.filter(users::id.eq_any(ids)).select((users::id, users::real_name)).load(c))
+    with_conn!(conn, |c| users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::real_name))
+        .load(c))
 }
 
 pub fn find_users(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<User>> {

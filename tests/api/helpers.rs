@@ -48,6 +48,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub admin_token: String,
+    database_url: String,
     _data_dir: tempfile::TempDir,
     pg_schema: Option<String>,
 }
@@ -104,7 +105,17 @@ impl TestApp {
         zhiku::cli::create_admin(&settings, "ADMIN1", "系统管理员", "admin@zhiku.test", ADMIN_PASSWORD)
             .expect("create admin");
         let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        let mut app = TestApp { address, client, admin_token: String::new(), _data_dir: data_dir, pg_schema };
+        let database_url = match &settings.database_url {
+            zhiku::db::DatabaseUrl::Postgres(url) | zhiku::db::DatabaseUrl::Sqlite(url) => url.clone(),
+        };
+        let mut app = TestApp {
+            address,
+            client,
+            admin_token: String::new(),
+            database_url,
+            _data_dir: data_dir,
+            pg_schema,
+        };
         app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
         app
     }
@@ -145,6 +156,24 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// Runs SQL directly on the test database (to move the clock of stored rows).
+    pub fn exec_sql(&self, sql: &str) {
+        use diesel::connection::SimpleConnection;
+        if self.database_url.starts_with("postgres") {
+            PgConnection::establish(&self.database_url).unwrap().batch_execute(sql).unwrap();
+        } else {
+            diesel::SqliteConnection::establish(&self.database_url).unwrap().batch_execute(sql).unwrap();
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {

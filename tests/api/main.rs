@@ -5,4 +5,6 @@ mod helpers;
 
 mod auth;
 mod errors;
+mod intel_loop;
 mod users;
+mod world;
