@@ -1,8 +1,9 @@
 import { fileURLToPath, URL } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
-const backend = 'http://127.0.0.1:8080'
+// Where `npm run dev` forwards API calls; override with ZHIKU_BACKEND=http://host:port.
+const backend = process.env.ZHIKU_BACKEND ?? 'http://127.0.0.1:8080'
 
 export default defineConfig({
   plugins: [vue()],
@@ -25,6 +26,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.spec.ts'],
+    setupFiles: ['tests/setup.ts'],
     css: false,
     server: { deps: { inline: ['element-plus'] } },
   },
