@@ -2,6 +2,8 @@
 //! middleware. Tests bind port 0 and ask for the port.
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::http::header;
@@ -18,6 +20,7 @@ use crate::auth::tokens::load_or_create_secret;
 use crate::config::Settings;
 use crate::db;
 use crate::docs::{self, BearerAuth};
+use crate::search::{self, indexer::IndexerConfig, indexer::SearchHandle};
 use crate::state::AppState;
 use crate::users;
 
@@ -39,11 +42,25 @@ impl Application {
         tracing::info!(database = %settings.database_url.redacted(), applied, "database ready");
 
         let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+        let data_dir = settings.data_dir.clone();
+        let index =
+            web::block(move || search::index::open_current(&data_dir, search::analysis::domain_jieba()))
+                .await??;
+        search::index::remove_other_generations(
+            &search::index::search_root(&settings.data_dir),
+            &index.generation,
+        );
+        let search = Arc::new(SearchHandle::new(index));
+        let indexer = IndexerConfig {
+            commit_interval: Duration::from_millis(settings.index_commit_ms),
+            ..IndexerConfig::default()
+        };
+        search::indexer::spawn(pool.clone(), settings.data_dir.clone(), &search, indexer);
         let listener =
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
-        let state = web::Data::new(AppState::new(settings, pool, &secret));
+        let state = web::Data::new(AppState::new(settings, pool, &secret, search));
 
         let mut server = HttpServer::new(move || build_app(state.clone())).listen(listener)?;
         if workers > 0 {
@@ -76,6 +93,7 @@ impl Application {
         (name = "usage", description = "Usage feedback"),
         (name = "points", description = "Points ledger, ratings and leaderboards"),
         (name = "notifications", description = "In-app notifications"),
+        (name = "search", description = "Chinese full-text search"),
     )
 )]
 struct ApiDoc;
@@ -109,7 +127,8 @@ fn build_app(
                 .configure(crate::points::routes::configure)
                 .configure(crate::ratings::routes::configure)
                 .configure(crate::notify::routes::configure)
-                .configure(crate::audit::routes::configure),
+                .configure(crate::audit::routes::configure)
+                .configure(crate::search::routes::configure),
         )
         .service(docs::healthz)
         .split_for_parts();

@@ -1,15 +1,16 @@
-//! The command line: `serve`, `migrate`, `create-admin`.
+//! The command line: `serve`, `migrate`, `create-admin`, `seed-demo`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::Application;
 use crate::auth::password::{Password, Passwords};
 use crate::config::{Overrides, Settings};
 use crate::db;
+use crate::demo::{self, DemoSummary};
 use crate::error::ApiError;
 use crate::users::model::{Email, EmployeeNo, RealName, Role, Roles};
 
@@ -57,6 +58,8 @@ pub enum Command {
         #[arg(long)]
         password: String,
     },
+    /// Seed the demo world (芜湖分公司) into an empty database and print its logins.
+    SeedDemo,
 }
 
 impl Cli {
@@ -78,12 +81,13 @@ impl Cli {
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { demo, .. } => {
-            if demo {
-                bail!("--demo needs the demo world, which arrives with the intelligence loop");
-            }
+            let seeded = if demo { Some(seed_demo(&settings)?) } else { None };
             let app = Application::build(settings.clone()).await?;
             let url = format!("http://{}", display_addr(&settings.bind, app.port()));
             println!("智库 Zhiku is serving at {url}  (API docs: {url}/api/docs)");
+            if let Some(summary) = seeded {
+                print_demo(summary.as_ref());
+            }
             app.run_until_stopped().await?;
             Ok(())
         }
@@ -95,6 +99,11 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::CreateAdmin { employee_no, name, email, password } => {
             let user = create_admin(&settings, &employee_no, &name, &email, &password)?;
             println!("administrator {} ({}) created with id {}", user.real_name, user.employee_no, user.id);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let summary = seed_demo(&settings)?;
+            print_demo(summary.as_ref());
             Ok(())
         }
     }
@@ -110,6 +119,36 @@ fn migrate(settings: &Settings) -> anyhow::Result<usize> {
     let pool = db::connect(&settings.database_url, 1)?;
     let mut conn = pool.get().context("opening a database connection")?;
     db::run_migrations(&mut conn)
+}
+
+/// Migrates, then seeds the demo world unless the database already holds clients or intel.
+pub fn seed_demo(settings: &Settings) -> anyhow::Result<Option<DemoSummary>> {
+    migrate(settings)?;
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get().context("opening a database connection")?;
+    demo::seed(&mut conn, &Passwords::new()).context("seeding the demo world")
+}
+
+fn print_demo(summary: Option<&DemoSummary>) {
+    let Some(summary) = summary else {
+        println!("演示数据已存在，未做改动");
+        return;
+    };
+    println!(
+        "演示数据已生成：{} 个账号、{} 个客户、{} 条情报、{} 次使用记录",
+        summary.users, summary.clients, summary.entries, summary.usages
+    );
+    println!("演示账号：");
+    println!("  {}  {}  {}  密码", pad("工号", 8), pad("姓名", 12), pad("角色", 26));
+    for (employee_no, name, roles, password) in &summary.logins {
+        println!("  {}  {}  {}  {password}", pad(employee_no, 8), pad(name, 12), pad(roles, 26));
+    }
+}
+
+/// Pads to `width` terminal columns, counting CJK characters as two.
+fn pad(text: &str, width: usize) -> String {
+    let used: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
 
 pub fn create_admin(

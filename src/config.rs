@@ -31,6 +31,8 @@ pub struct Settings {
     pub login_failures_per_account: u32,
     pub login_failures_per_ip: u32,
     pub login_window_seconds: u64,
+    /// The indexer commits pending changes at least this often (milliseconds).
+    pub index_commit_ms: u64,
 }
 
 /// Optional overrides, in the shape of `zhiku.toml` and of the command line.
@@ -53,6 +55,7 @@ pub struct Overrides {
     pub login_failures_per_account: Option<u32>,
     pub login_failures_per_ip: Option<u32>,
     pub login_window_seconds: Option<u64>,
+    pub index_commit_ms: Option<u64>,
 }
 
 impl Overrides {
@@ -83,6 +86,7 @@ impl Overrides {
             login_failures_per_account: get(env, "ZHIKU_LOGIN_FAILURES_PER_ACCOUNT")?,
             login_failures_per_ip: get(env, "ZHIKU_LOGIN_FAILURES_PER_IP")?,
             login_window_seconds: get(env, "ZHIKU_LOGIN_WINDOW_SECONDS")?,
+            index_commit_ms: get(env, "ZHIKU_INDEX_COMMIT_MS")?,
         })
     }
 
@@ -112,7 +116,8 @@ impl Overrides {
             refresh_token_days,
             login_failures_per_account,
             login_failures_per_ip,
-            login_window_seconds
+            login_window_seconds,
+            index_commit_ms
         )
     }
 }
@@ -154,6 +159,7 @@ impl Settings {
             login_failures_per_account: o.login_failures_per_account.unwrap_or(5),
             login_failures_per_ip: o.login_failures_per_ip.unwrap_or(50),
             login_window_seconds: o.login_window_seconds.unwrap_or(15 * 60),
+            index_commit_ms: o.index_commit_ms.unwrap_or(200),
         };
         settings.validate()?;
         Ok(settings)

@@ -11,6 +11,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::{DbConn, Pool};
 use crate::error::{ApiError, ApiResult};
+use crate::search::indexer::SearchHandle;
 
 pub struct AppState {
     pub settings: Settings,
@@ -18,17 +19,18 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub passwords: Arc<Passwords>,
     pub login_limiter: LoginLimiter,
+    pub search: Arc<SearchHandle>,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, pool: Pool, jwt_secret: &[u8]) -> Self {
+    pub fn new(settings: Settings, pool: Pool, jwt_secret: &[u8], search: Arc<SearchHandle>) -> Self {
         let tokens = TokenKeys::new(jwt_secret, settings.access_token_minutes * 60);
         let login_limiter = LoginLimiter::new(
             Duration::from_secs(settings.login_window_seconds),
             settings.login_failures_per_account,
             settings.login_failures_per_ip,
         );
-        AppState { settings, pool, tokens, passwords: Arc::new(Passwords::new()), login_limiter }
+        AppState { settings, pool, tokens, passwords: Arc::new(Passwords::new()), login_limiter, search }
     }
 
     /// Runs blocking database work on the blocking pool, never on an async worker.

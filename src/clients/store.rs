@@ -9,6 +9,7 @@ use crate::clients::model::{
 };
 use crate::db::schema::{client_owner_history, client_tags, clients, contacts};
 use crate::db::DbConn;
+use crate::search::outbox::{self, Target};
 use crate::users::model::UserId;
 use crate::users::store::escape_like;
 use crate::with_conn;
@@ -41,11 +42,14 @@ pub fn find_many(conn: &mut DbConn, ids: &[ClientId]) -> QueryResult<HashMap<Cli
     Ok(rows.into_iter().map(|client| (client.id, client)).collect())
 }
 
+/// Updates a client; its entries are re-indexed (they carry its name and kind).
 pub fn update(conn: &mut DbConn, id: ClientId, changes: &ClientChanges) -> QueryResult<Client> {
-    with_conn!(conn, |c| diesel::update(clients::table.find(id))
+    let client = with_conn!(conn, |c| diesel::update(clients::table.find(id))
         .set(changes)
         .returning(Client::as_returning())
-        .get_result(c))
+        .get_result(c))?;
+    outbox::enqueue(conn, Target::Client(id))?;
+    Ok(client)
 }
 
 /// Filters of the client list.

@@ -224,6 +224,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    search_outbox (id) {
+        id -> BigInt,
+        target -> Text,
+        target_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    search_misses (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        query -> Text,
+        filters -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(client_tags -> clients (client_id));
 diesel::joinable!(contacts -> clients (client_id));
@@ -255,4 +274,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     point_rules,
     point_entries,
     notifications,
+    search_outbox,
+    search_misses,
 );

@@ -8,14 +8,24 @@ use crate::clients::model::ClientId;
 use crate::db::schema::{intel, usages};
 use crate::db::DbConn;
 use crate::intel::model::{Intel, IntelContent, IntelId, IntelStatus, NewIntel};
+use crate::search::outbox::{self, Target};
 use crate::users::model::UserId;
 use crate::with_conn;
 
+/// Every write below also records the change in the search outbox, in the
+/// caller's transaction, so the index never misses one.
+fn changed(conn: &mut DbConn, entry: QueryResult<Intel>) -> QueryResult<Intel> {
+    let entry = entry?;
+    outbox::enqueue(conn, Target::Intel(entry.id))?;
+    Ok(entry)
+}
+
 pub fn insert(conn: &mut DbConn, new: &NewIntel) -> QueryResult<Intel> {
-    with_conn!(conn, |c| diesel::insert_into(intel::table)
+    let entry = with_conn!(conn, |c| diesel::insert_into(intel::table)
         .values(new)
         .returning(Intel::as_returning())
-        .get_result(c))
+        .get_result(c));
+    changed(conn, entry)
 }
 
 pub fn find(conn: &mut DbConn, id: IntelId) -> QueryResult<Option<Intel>> {
@@ -27,10 +37,11 @@ pub fn find_many(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Intel>> 
 }
 
 pub fn update_content(conn: &mut DbConn, id: IntelId, content: &IntelContent) -> QueryResult<Intel> {
-    with_conn!(conn, |c| diesel::update(intel::table.find(id))
+    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
         .set(content)
         .returning(Intel::as_returning())
-        .get_result(c))
+        .get_result(c));
+    changed(conn, entry)
 }
 
 /// Moves an entry from `from` to `to` only if it is still in `from` at
@@ -52,6 +63,9 @@ pub fn transition(
     )
     .set((intel::status.eq(to.as_str()), intel::updated_at.eq(now)))
     .execute(c))?;
+    if moved == 1 {
+        outbox::enqueue(conn, Target::Intel(id))?;
+    }
     Ok(moved == 1)
 }
 
@@ -64,7 +78,7 @@ pub fn set_decided(
     adopted: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Intel> {
-    with_conn!(conn, |c| diesel::update(intel::table.find(id))
+    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
         .set((
             intel::quality.eq(quality),
             intel::duplicate_of.eq(duplicate_of),
@@ -72,14 +86,16 @@ pub fn set_decided(
             intel::adopted_at.eq(adopted.then_some(now)),
         ))
         .returning(Intel::as_returning())
-        .get_result(c))
+        .get_result(c));
+    changed(conn, entry)
 }
 
 pub fn set_verified(conn: &mut DbConn, id: IntelId, now: NaiveDateTime) -> QueryResult<Intel> {
-    with_conn!(conn, |c| diesel::update(intel::table.find(id))
+    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
         .set((intel::verified_at.eq(now), intel::updated_at.eq(now)))
         .returning(Intel::as_returning())
-        .get_result(c))
+        .get_result(c));
+    changed(conn, entry)
 }
 
 /// A pending revision of `id`, if one waits for review.

@@ -118,11 +118,14 @@ pub fn search_users(
     })
 }
 
+/// Updates a user; their entries are re-indexed (they carry the author's name and department).
 pub fn update_user(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<User> {
-    with_conn!(conn, |c| diesel::update(users::table.find(id))
+    let user = with_conn!(conn, |c| diesel::update(users::table.find(id))
         .set(changes)
         .returning(User::as_returning())
-        .get_result(c))
+        .get_result(c))?;
+    crate::search::outbox::enqueue(conn, crate::search::outbox::Target::User(id))?;
+    Ok(user)
 }
 
 pub fn set_password_hash(conn: &mut DbConn, id: UserId, hash: &str) -> QueryResult<()> {

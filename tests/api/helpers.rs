@@ -48,6 +48,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub admin_token: String,
+    settings: Settings,
     database_url: String,
     _data_dir: tempfile::TempDir,
     pg_schema: Option<String>,
@@ -112,12 +113,18 @@ impl TestApp {
             address,
             client,
             admin_token: String::new(),
+            settings,
             database_url,
             _data_dir: data_dir,
             pg_schema,
         };
         app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
         app
+    }
+
+    /// The settings the server runs with (data directory, database).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     pub fn url(&self, path: &str) -> String {

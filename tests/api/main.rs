@@ -4,7 +4,9 @@
 mod helpers;
 
 mod auth;
+mod crash;
 mod errors;
 mod intel_loop;
+mod search;
 mod users;
 mod world;

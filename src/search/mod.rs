@@ -1,0 +1,299 @@
+//! Chinese full-text search over intelligence entries: analysis, the index
+//! and its outbox-driven indexer, queries with visibility inside them, and
+//! the routes.
+
+pub mod analysis;
+pub mod document;
+pub mod index;
+pub mod indexer;
+pub mod outbox;
+pub mod query;
+pub mod reindex;
+pub mod routes;
+pub mod snippet;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use chrono::NaiveDateTime;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::ColumnValues;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Term, Value};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+
+use crate::auth::extract::CurrentUser;
+use crate::clients::model::ClientId;
+use crate::intel::model::{IntelId, IntelStatus};
+use crate::intel::visibility;
+use crate::search::index::{
+    category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS, CLIENT_KINDS,
+};
+use crate::search::query::{any_of, parse, text_query, Unit};
+use crate::users::model::{DepartmentId, UserId};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Quality,
+}
+
+/// A search as the route parsed it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub q: String,
+    pub category: Option<String>,
+    pub client_kind: Option<String>,
+    pub client_id: Option<ClientId>,
+    pub status: Option<IntelStatus>,
+    pub author_id: Option<UserId>,
+    pub department_id: Option<DepartmentId>,
+    pub tag: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    /// Leave this entry out (similar-entry hints).
+    pub exclude: Option<IntelId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchResult {
+    pub hits: Vec<(IntelId, f32)>,
+    pub total: usize,
+    pub category_facet: BTreeMap<String, u64>,
+    pub kind_facet: BTreeMap<String, u64>,
+    pub units: Vec<Unit>,
+}
+
+/// What `viewer` may find: the public statuses and their own entries, or
+/// for reviewers and admins everything but other people's drafts.
+fn visibility_query(fields: &IndexFields, viewer: &CurrentUser) -> Box<dyn Query> {
+    let statuses: Vec<u64> = if visibility::is_privileged(viewer) {
+        IntelStatus::ALL.into_iter().filter(|s| *s != IntelStatus::Draft).map(status_code).collect()
+    } else {
+        [IntelStatus::Adopted, IntelStatus::Superseded].into_iter().map(status_code).collect()
+    };
+    let own =
+        TermQuery::new(Term::from_field_u64(fields.author_id, viewer.id.0 as u64), IndexRecordOption::Basic);
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, any_of(fields.status, statuses)),
+        (Occur::Should, Box::new(own)),
+    ]))
+}
+
+fn equals(field: Field, value: u64) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
+}
+
+fn all_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Must, q)).collect()))
+}
+
+/// Runs a search with visibility enforced inside the query, so hits, counts
+/// and facets all obey it.
+pub fn execute(
+    index: &SearchIndex,
+    viewer: &CurrentUser,
+    request: &SearchRequest,
+) -> tantivy::Result<SearchResult> {
+    let fields = &index.fields;
+    let units = parse(&request.q);
+    let text = text_query(fields, &index.jieba, &units);
+    let has_text = text.is_some();
+
+    let mut base: Vec<Box<dyn Query>> = vec![visibility_query(fields, viewer)];
+    base.push(text.unwrap_or_else(|| Box::new(AllQuery)));
+    let never = u64::MAX - 1;
+    if let Some(client) = request.client_id {
+        base.push(equals(fields.client_id, client.0 as u64));
+    }
+    if let Some(status) = request.status {
+        base.push(equals(fields.status, status_code(status)));
+    }
+    if let Some(author) = request.author_id {
+        base.push(equals(fields.author_id, author.0 as u64));
+    }
+    if let Some(department) = request.department_id {
+        base.push(equals(fields.department_id, department.0 as u64));
+    }
+    if let Some(tag) = &request.tag {
+        base.push(Box::new(TermQuery::new(
+            Term::from_field_text(fields.tags, tag),
+            IndexRecordOption::Basic,
+        )));
+    }
+    if request.from.is_some() || request.to.is_some() {
+        let bound = |t: Option<NaiveDateTime>, inclusive: bool| match t {
+            Some(t) if inclusive => {
+                Bound::Included(Term::from_field_i64(fields.date, t.and_utc().timestamp_millis()))
+            }
+            Some(t) => Bound::Excluded(Term::from_field_i64(fields.date, t.and_utc().timestamp_millis())),
+            None => Bound::Unbounded,
+        };
+        base.push(Box::new(RangeQuery::new(bound(request.from, true), bound(request.to, false))));
+    }
+    if let Some(exclude) = request.exclude {
+        base.push(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+            (Occur::MustNot, equals(fields.id, exclude.0 as u64)),
+        ])));
+    }
+    let category =
+        request.category.as_deref().map(|c| equals(fields.category, category_code(c).unwrap_or(never)));
+    let kind =
+        request.client_kind.as_deref().map(|k| equals(fields.client_kind, kind_code(k).unwrap_or(never)));
+
+    let with = |extra: Vec<&Option<Box<dyn Query>>>| {
+        let mut clauses: Vec<Box<dyn Query>> = base.iter().map(|q| q.box_clone()).collect();
+        clauses.extend(extra.into_iter().flatten().map(|q| q.box_clone()));
+        all_of(clauses)
+    };
+    let full = with(vec![&category, &kind]);
+    let searcher = index.reader.searcher();
+
+    let limit = request.limit.max(1);
+    let offset = request.offset.min(10_000);
+    let top = TopDocs::with_limit(limit).and_offset(offset);
+    let (addresses, total): (Vec<(f32, DocAddress)>, usize) = match request.sort {
+        Sort::Relevance if has_text => {
+            let now = chrono::Utc::now().timestamp_millis();
+            let ranked = top.tweak_score(move |segment: &SegmentReader| {
+                let quality = segment.fast_fields().f64("quality").ok().map(|c| c.first_or_default_col(0.0));
+                let date = segment.fast_fields().i64("date").ok().map(|c| c.first_or_default_col(0));
+                move |doc: DocId, score: Score| {
+                    let quality = quality.as_ref().map_or(0.0, |c| c.get_val(doc)) as f32;
+                    let age_days =
+                        date.as_ref().map_or(0, |c| (now - c.get_val(doc)).max(0) / 86_400_000) as f32;
+                    score * (1.0 + 0.1 * quality) / (1.0 + age_days / 365.0).sqrt()
+                }
+            });
+            searcher.search(&*full, &(ranked, Count))?
+        }
+        Sort::Quality => {
+            let (hits, total) =
+                searcher.search(&*full, &(top.order_by_fast_field::<f64>("quality", Order::Desc), Count))?;
+            (hits.into_iter().map(|(q, a)| (q.unwrap_or(0.0) as f32, a)).collect(), total)
+        }
+        Sort::Newest | Sort::Relevance => {
+            let (hits, total) =
+                searcher.search(&*full, &(top.order_by_fast_field::<i64>("date", Order::Desc), Count))?;
+            (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+        }
+    };
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (score, address) in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_u64()) {
+            hits.push((IntelId(id as i64), score));
+        }
+    }
+    let category_counts = searcher.search(&*with(vec![&kind]), &CountBy("category"))?;
+    let kind_counts = searcher.search(&*with(vec![&category]), &CountBy("client_kind"))?;
+    let named = |counts: HashMap<u64, u64>, names: &[&str]| {
+        counts
+            .into_iter()
+            .filter_map(|(code, n)| names.get(code as usize).map(|name| ((*name).to_owned(), n)))
+            .collect::<BTreeMap<_, _>>()
+    };
+    Ok(SearchResult {
+        hits,
+        total,
+        category_facet: named(category_counts, &CATEGORY_KEYS),
+        kind_facet: named(kind_counts, &CLIENT_KINDS),
+        units,
+    })
+}
+
+/// Counts matching documents by the value of a u64 fast field.
+struct CountBy(&'static str);
+
+struct CountBySegment {
+    column: std::sync::Arc<dyn ColumnValues<u64>>,
+    counts: HashMap<u64, u64>,
+}
+
+impl Collector for CountBy {
+    type Fruit = HashMap<u64, u64>;
+    type Child = CountBySegment;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<CountBySegment> {
+        let column = segment.fast_fields().u64(self.0)?.first_or_default_col(u64::MAX);
+        Ok(CountBySegment { column, counts: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u64>>) -> tantivy::Result<HashMap<u64, u64>> {
+        let mut merged = HashMap::new();
+        for fruit in fruits {
+            for (k, v) in fruit {
+                *merged.entry(k).or_default() += v;
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for CountBySegment {
+    type Fruit = HashMap<u64, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        *self.counts.entry(self.column.get_val(doc)).or_default() += 1;
+    }
+
+    fn harvest(self) -> HashMap<u64, u64> {
+        self.counts
+    }
+}
+
+/// Entries on `client` sharing any of `words`, best first (similar-entry hints).
+pub fn similar(
+    index: &SearchIndex,
+    viewer: &CurrentUser,
+    client: ClientId,
+    words: &[String],
+    exclude: Option<IntelId>,
+    limit: usize,
+) -> tantivy::Result<SearchResult> {
+    let fields = &index.fields;
+    let any_word: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|w| {
+            let q: Box<dyn Query> =
+                Box::new(TermQuery::new(Term::from_field_text(fields.text, w), IndexRecordOption::WithFreqs));
+            (Occur::Should, q)
+        })
+        .collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, visibility_query(fields, viewer)),
+        (Occur::Must, equals(fields.client_id, client.0 as u64)),
+        (Occur::Must, Box::new(BooleanQuery::new(any_word))),
+    ];
+    if let Some(exclude) = exclude {
+        clauses.push((Occur::MustNot, equals(fields.id, exclude.0 as u64)));
+    }
+    let query = BooleanQuery::new(clauses);
+    let searcher = index.reader.searcher();
+    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_u64()) {
+            hits.push((IntelId(id as i64), score));
+        }
+    }
+    Ok(SearchResult {
+        total: hits.len(),
+        hits,
+        category_facet: BTreeMap::new(),
+        kind_facet: BTreeMap::new(),
+        units: words.iter().map(|w| Unit::Word(w.clone())).collect(),
+    })
+}

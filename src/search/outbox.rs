@@ -1,0 +1,89 @@
+//! The search outbox: written in the same transaction as every change to
+//! something searchable, read in id order by each process's indexer.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+
+use crate::clients::model::ClientId;
+use crate::db::schema::search_outbox;
+use crate::db::DbConn;
+use crate::intel::model::IntelId;
+use crate::users::model::UserId;
+use crate::with_conn;
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Intel(IntelId),
+    /// Every entry about the client (name, tags, kind changed).
+    Client(ClientId),
+    /// Every entry by the user (name or department changed).
+    User(UserId),
+}
+
+impl Target {
+    fn parts(self) -> (&'static str, i64) {
+        match self {
+            Target::Intel(id) => ("intel", id.0),
+            Target::Client(id) => ("client", id.0),
+            Target::User(id) => ("user", id.0),
+        }
+    }
+
+    fn from_parts(kind: &str, id: i64) -> Option<Target> {
+        match kind {
+            "intel" => Some(Target::Intel(IntelId(id))),
+            "client" => Some(Target::Client(ClientId(id))),
+            "user" => Some(Target::User(UserId(id))),
+            _ => None,
+        }
+    }
+}
+
+/// Any constant shared by all processes: the advisory lock that orders outbox writers.
+const OUTBOX_LOCK: i64 = 0x7A68_696B_7531;
+
+/// Records a change in the caller's transaction. On PostgreSQL, writers take a
+/// transaction-scoped advisory lock first, so outbox ids become visible in
+/// commit order and the indexer, reading in id order, never skips a row that
+/// commits late.
+pub fn enqueue(conn: &mut DbConn, target: Target) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(OUTBOX_LOCK)
+            .execute(c)?;
+    }
+    let (kind, id) = target.parts();
+    let now = Utc::now().naive_utc();
+    with_conn!(conn, |c| diesel::insert_into(search_outbox::table)
+        .values((
+            search_outbox::target.eq(kind),
+            search_outbox::target_id.eq(id),
+            search_outbox::created_at.eq(now)
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Up to `limit` changes after outbox id `after`, in order.
+pub fn after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<(i64, Target)>> {
+    let rows: Vec<(i64, String, i64)> = with_conn!(conn, |c| search_outbox::table
+        .filter(search_outbox::id.gt(after))
+        .order(search_outbox::id)
+        .limit(limit)
+        .select((search_outbox::id, search_outbox::target, search_outbox::target_id))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, target)| Target::from_parts(&kind, target).map(|t| (id, t)))
+        .collect())
+}
+
+/// The newest outbox id (0 when empty).
+pub fn last_id(conn: &mut DbConn) -> QueryResult<i64> {
+    with_conn!(conn, |c| search_outbox::table
+        .select(diesel::dsl::max(search_outbox::id))
+        .first::<Option<i64>>(c)
+        .map(Option::unwrap_or_default))
+}

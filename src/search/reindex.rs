@@ -1,0 +1,65 @@
+//! `zhiku reindex`: builds a fresh index generation beside the live one from
+//! the database and swaps it in; running servers follow the swap.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+use tantivy::TantivyDocument;
+
+use crate::db::Pool;
+use crate::intel::model::IntelId;
+use crate::search::analysis::domain_jieba;
+use crate::search::document::{self, Context};
+use crate::search::index::{new_generation_name, search_root, set_current_generation, SearchIndex};
+use crate::search::outbox;
+
+const BATCH: i64 = 2000;
+const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Rebuilt {
+    pub generation: String,
+    pub entries: u64,
+    pub seconds: f64,
+}
+
+pub fn rebuild(pool: &Pool, data_dir: &Path, show_progress: bool) -> anyhow::Result<Rebuilt> {
+    let started = Instant::now();
+    let root = search_root(data_dir);
+    let generation = new_generation_name();
+    let index = SearchIndex::open(&root, &generation, domain_jieba())?;
+    let mut writer =
+        index.index.writer::<TantivyDocument>(WRITER_HEAP_BYTES).context("opening the index writer")?;
+    let mut conn = pool.get().context("opening a database connection")?;
+    // Changes after this id are replayed by the indexer, so nothing is missed.
+    let upto = outbox::last_id(&mut conn)?;
+    let total = document::count_entries(&mut conn)?;
+    let bar = if show_progress { ProgressBar::new(total.max(0) as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} 重建索引 [{bar:40}] {pos}/{len} 条 {per_sec} 剩余 {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut after = IntelId(0);
+    let mut entries = 0u64;
+    loop {
+        let batch = document::entries_after(&mut conn, after, BATCH)?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let context = Context::load(&mut conn, &batch)?;
+        for entry in &batch {
+            writer.add_document(document::document(&index.fields, entry, &context))?;
+        }
+        entries += batch.len() as u64;
+        bar.inc(batch.len() as u64);
+    }
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&upto.to_string());
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    set_current_generation(&root, &generation)?;
+    bar.finish_and_clear();
+    Ok(Rebuilt { generation, entries, seconds: started.elapsed().as_secs_f64() })
+}
