@@ -22,7 +22,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/review',
     name: 'review',
     component: () => import('@/views/ReviewView.vue'),
-    meta: { title: 'nav.review', roles: ['reviewer'] },
+    meta: { title: 'nav.review', roles: ['reviewer', 'admin'] },
   },
   { path: '/intel/:id(\\d+)', name: 'intel', component: () => import('@/views/IntelDetailView.vue'), meta: { title: 'nav.search' } },
   { path: '/clients', name: 'clients', component: () => import('@/views/ClientsView.vue'), meta: { title: 'nav.clients' } },

@@ -7,9 +7,26 @@ export type TemplateValues = Record<string, FieldValue>
 export type TemplateProblem = 'required' | 'number' | 'email' | 'phone' | 'option' | 'date'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-// Mobile (1xxxxxxxxxx), landline with area code, or an international number.
-const PHONE = /^\+?[\d][\d\s-]{4,19}$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** The server's rule (categories/template.rs `is_phone`): 5–20 digits with optional spaces, `+`, `-` and parentheses. */
+export function isPhone(text: string): boolean {
+  const digits = (text.match(/\d/g) ?? []).length
+  return /^[\d +\-()]*$/.test(text) && digits >= 5 && digits <= 20
+}
+
+/** A real calendar date written `YYYY-MM-DD`. */
+export function isDate(text: string): boolean {
+  if (!DATE.test(text)) return false
+  const [y, m, d] = text.split('-').map(Number)
+  const date = new Date(Date.UTC(y, m - 1, d))
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+}
+
+/** A number as the server parses it: thousands separators (`,`) are allowed. */
+export function parseNumber(value: FieldValue): number {
+  return typeof value === 'number' ? value : Number(String(value).trim().replace(/,/g, ''))
+}
 
 /** A masked sensitive value as the server sends it to readers without access. */
 export const MASK = '***'
@@ -37,13 +54,13 @@ export function checkField(field: TemplateField, value: FieldValue | undefined, 
   const text = String(value).trim()
   switch (field.type) {
     case 'number':
-      return typeof value === 'number' || (text !== '' && !Number.isNaN(Number(text))) ? null : 'number'
+      return typeof value === 'number' || (text !== '' && Number.isFinite(parseNumber(text))) ? null : 'number'
     case 'email':
       return EMAIL.test(text) ? null : 'email'
     case 'phone':
-      return PHONE.test(text) ? null : 'phone'
+      return isPhone(text) ? null : 'phone'
     case 'date':
-      return DATE.test(text) ? null : 'date'
+      return isDate(text) ? null : 'date'
     case 'enum':
       return !field.options || field.options.length === 0 || field.options.includes(text) ? null : 'option'
     default:
@@ -72,8 +89,8 @@ export function normalizeValues(fields: TemplateField[], values: TemplateValues)
     const value = values[field.key]
     if (isBlank(value)) continue
     if (field.type === 'number') {
-      const n = typeof value === 'number' ? value : Number(String(value).trim())
-      out[field.key] = Number.isNaN(n) ? String(value) : n
+      const n = parseNumber(value)
+      out[field.key] = Number.isFinite(n) ? n : String(value)
     } else {
       out[field.key] = typeof value === 'string' ? value.trim() : value
     }

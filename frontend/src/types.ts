@@ -1,6 +1,7 @@
-// API shapes from /work/shared/API.md. Fields marked optional (`?`) are
-// extras the frontend uses when the server sends them; the contract fields
-// are required.
+// API shapes as the backend serialises them (src/**/view.rs and the response
+// types in src/**/routes.rs). /work/shared/API.md is the binding subset;
+// the backend adds fields (masked, last_review, pinyin, …) that are typed here
+// too. Fields marked optional (`?`) are ones some endpoints leave out.
 
 export type Id = number
 
@@ -63,7 +64,8 @@ export interface TemplateField {
 export interface Category {
   key: string
   name: string
-  name_en?: string
+  /** English name; may be empty. */
+  name_en: string
   base_points: number
   freshness_days: number
   fields: TemplateField[]
@@ -76,6 +78,11 @@ export interface Client {
   id: Id
   kind: ClientKind
   name: string
+  /** Full pinyin of the name, e.g. `wuhuchangjiang…`. */
+  pinyin: string
+  /** Pinyin initials, e.g. `whcj…`. */
+  initials: string
+  aliases: string[]
   industry: string | null
   region: string | null
   tier: string | null
@@ -93,6 +100,7 @@ export interface NewClient {
   tier?: string
   owner_id?: Id
   parent_id?: Id
+  aliases?: string[]
   tags: string[]
 }
 
@@ -131,39 +139,50 @@ export type Scores = Record<Criterion, number>
 
 export type Decision = 'adopt' | 'reject' | 'revise' | 'duplicate'
 
-export interface Review {
-  id?: Id
-  revision?: number
-  reviewer?: UserRef | null
+/** The latest decision on an entry (`Intel.last_review`), shown to its author, reviewers and admins. */
+export interface ReviewSummary {
   decision: Decision
-  scores?: Partial<Scores> | null
-  comment?: string | null
-  duplicate_of?: Id | null
-  created_at?: string
+  comment: string
+  /** Mean of the five rubric scores, or null when the decision was not scored. */
+  mean_score: number | null
+  reviewer: UserRef | null
+  created_at: string
 }
 
 export interface Intel {
   id: Id
   client: ClientRef
+  /** Category key, e.g. `business`. */
   category: string
+  /** The category's (Chinese) name. */
+  category_name: string
   title: string
   body: string
+  /** Template values; sensitive ones are `***` when `masked`. */
   fields: Record<string, FieldValue>
+  /** Whether some values were masked for this reader. */
+  masked: boolean
   source: Source
   observed_at: string
   status: IntelStatus
   author: UserRef
+  /** Share of template fields filled (required ones weigh double), 0–1. */
   completeness: number
   revision: number
+  /** Mean rubric score of the decided revision. */
   quality: number | null
   created_at: string
   submitted_at: string | null
   adopted_at: string | null
+  verified_at: string | null
   stale: boolean
   usage_count: number
-  /** Review history (reviewer feedback), when the server includes it. */
-  reviews?: Review[]
-  verified_at?: string | null
+  /** The adopted entry this revision replaces. */
+  supersedes_id: Id | null
+  /** The adopted entry this one duplicates (status `duplicate`). */
+  duplicate_of: Id | null
+  /** Latest reviewer feedback; null when undecided or for readers other than the author, reviewers and admins. */
+  last_review: ReviewSummary | null
 }
 
 export interface IntelInput {
@@ -197,13 +216,13 @@ export const USAGE_OUTCOMES: UsageOutcome[] = ['pending', 'won', 'lost']
 
 export interface Usage {
   id: Id
-  intel_id?: Id
-  user?: UserRef
+  intel_id: Id
+  user: UserRef
   purpose: UsagePurpose
   outcome: UsageOutcome
-  note: string | null
-  created_at?: string
-  intel?: { id: Id; title: string }
+  note: string
+  created_at: string
+  updated_at: string
 }
 
 export type LedgerReason =
@@ -222,8 +241,10 @@ export interface LedgerEntry {
   delta: number
   reason: LedgerReason
   intel_id: Id | null
+  usage_id: Id | null
+  rule_version: number
   created_at: string
-  note: string | null
+  note: string
 }
 
 export interface Ledger extends Page<LedgerEntry> {
@@ -235,8 +256,16 @@ export const PERIODS: Period[] = ['week', 'month', 'quarter', 'year', 'all']
 
 export interface LeaderboardItem {
   rank: number
-  user: { id: Id; real_name: string; department: DepartmentRef | string | null }
+  user: { id: Id; real_name: string; department: DepartmentRef | null }
   points: number
+}
+
+export interface LeaderboardQuery {
+  period: Period
+  department_id?: Id | null
+  limit?: number
+  /** Leave out admins and reviewers. */
+  exclude_staff?: boolean
 }
 
 export interface Leaderboard {
@@ -252,18 +281,26 @@ export interface Ratings {
   timeliness: { median_hours: number | null }
 }
 
+export type NotificationKind =
+  | 'intel_adopted'
+  | 'intel_rejected'
+  | 'intel_returned'
+  | 'intel_duplicate'
+  | 'intel_retracted'
+  | 'intel_used'
+  | 'usage_outcome'
+  | 'client_handover'
+
 export interface Notification {
   id: Id
-  kind?: string
-  title?: string
-  body?: string
-  message?: string
-  intel_id?: Id | null
-  client_id?: Id | null
-  link?: string | null
-  read?: boolean
-  read_at?: string | null
+  /** One of NotificationKind; other kinds may appear later. */
+  kind: string
+  title: string
+  body: string
+  intel_id: Id | null
+  client_id: Id | null
   created_at: string
+  read: boolean
 }
 
 export interface NotificationList extends Page<Notification> {
@@ -286,28 +323,42 @@ export interface SearchResult {
 
 export interface Contact {
   id: Id
+  client_id: Id
   name: string
-  title: string | null
-  decision_maker: boolean
-  phone?: string | null
-  notes?: string | null
+  title: string
+  is_decision_maker: boolean
+  /** Sensitive: `***` unless the reader owns the client, reviews or administers. */
+  phone: string
+  /** Sensitive, like `phone`. */
+  notes: string
+  /** Whether phone/notes were masked for this reader. */
+  masked: boolean
+}
+
+/** `POST /clients/{id}/contacts` (name required) and `PATCH /contacts/{id}` (every field optional). */
+export interface ContactInput {
+  name?: string
+  title?: string
+  is_decision_maker?: boolean
+  phone?: string
+  notes?: string
 }
 
 export interface OwnerChange {
-  from?: UserRef | null
-  to?: UserRef | null
-  owner?: UserRef | null
-  previous_owner?: UserRef | null
-  changed_by?: UserRef | null
-  note?: string | null
-  changed_at?: string
-  created_at?: string
+  from: UserRef | null
+  to: UserRef | null
+  changed_by: UserRef
+  note: string
+  created_at: string
 }
 
 export interface Dossier {
   client: Client
+  /** Individual clients belonging to this group. */
+  members: Client[]
   owner_history: OwnerChange[]
   contacts: Contact[]
+  /** Adopted entries, newest first. */
   intel: Intel[]
   stale_count: number
   usages: Usage[]
@@ -324,20 +375,74 @@ export interface StatsOverview {
   by_category: Record<string, { submitted: number; adopted: number }>
 }
 
-export interface PointRules {
-  version?: number
-  rules: Record<string, number>
-  created_at?: string
+/** One version of the points rule set (src/points/rules.rs). */
+export interface Rules {
+  /** Adoption pays round(base × mean score / adopt_divisor). */
+  adopt_divisor: number
+  private_bonus: number
+  /** An adopted revision pays this share (0–1) of a first adoption. */
+  revision_share: number
+  review: number
+  usage: number
+  usage_per_entry_cap: number
+  usage_daily_cap: number
+  won: number
+  verify: number
+  retract_penalty: number
+}
+
+export type RuleKey = keyof Rules
+export const RULE_KEYS: RuleKey[] = [
+  'adopt_divisor',
+  'private_bonus',
+  'revision_share',
+  'review',
+  'usage',
+  'usage_per_entry_cap',
+  'usage_daily_cap',
+  'won',
+  'verify',
+  'retract_penalty',
+]
+/** Rules that are decimals; every other rule is an integer (the server rejects fractions). */
+export const DECIMAL_RULES: RuleKey[] = ['adopt_divisor', 'revision_share']
+
+export interface RuleSet {
+  version: number
+  rules: Rules
+}
+
+export interface AdjustmentInput {
+  user_id: Id
+  /** Non-zero, |delta| ≤ 10000. */
+  delta: number
+  note: string
+}
+
+export interface Recalculation {
+  rule_version: number
+  /** Entries whose adoption pay changed. */
+  corrected: number
+  /** Net points written. */
+  delta: number
 }
 
 export interface AuditEvent {
   id: Id
-  actor?: UserRef | null
-  actor_id?: Id | null
+  /** Null for system events (e.g. a refresh-token reuse). */
+  actor: UserRef | null
   action: string
-  target_type?: string | null
-  target_kind?: string | null
-  target_id?: Id | string | null
-  details?: unknown
+  target_type: string
+  target_id: Id | null
+  detail: unknown
   created_at: string
+}
+
+export interface AuditQuery {
+  actor_id?: Id
+  action?: string
+  target_type?: string
+  target_id?: Id
+  from?: string
+  to?: string
 }

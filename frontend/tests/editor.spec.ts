@@ -5,10 +5,12 @@ import { createPinia, setActivePinia } from 'pinia'
 import { i18n, setLocale } from '@/i18n'
 import IntelEditor from '@/components/IntelEditor.vue'
 import type { Category, Intel } from '@/types'
+import { intel } from './fixtures'
 
 const CATEGORY: Category = {
   key: 'opportunity',
   name: '需求与商机',
+  name_en: 'Need and opportunity',
   base_points: 15,
   freshness_days: 60,
   fields: [
@@ -17,26 +19,19 @@ const CATEGORY: Category = {
   ],
 }
 
-const DRAFT: Intel = {
+const DRAFT: Intel = intel({
   id: 41,
   client: { id: 9, name: '芜湖移动集团客户', kind: 'group' },
   category: 'opportunity',
+  category_name: '需求与商机',
   title: '财务副总提到话费报销麻烦',
-  body: '拜访时了解到……',
   fields: { need: '统一话费报销', budget: 20 },
-  source: 'private',
   observed_at: '2026-03-02',
   status: 'draft',
-  author: { id: 1, real_name: '张三' },
-  completeness: 1,
-  revision: 1,
   quality: null,
-  created_at: '2026-03-02T08:00:00Z',
   submitted_at: null,
   adopted_at: null,
-  stale: false,
-  usage_count: 0,
-}
+})
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })

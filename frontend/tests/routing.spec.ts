@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { searchFromRoute, searchToRoute } from '@/utils/searchQuery'
 import { dossierTimeline } from '@/utils/dossier'
-import { notificationLink } from '@/utils/notifications'
-import type { Dossier, Intel } from '@/types'
+import { isUnread, notificationLink, notificationText } from '@/utils/notifications'
+import type { Notification } from '@/types'
+import { dossier, intel, usage } from './fixtures'
 
 describe('search state in the URL', () => {
   it('round-trips filters and drops defaults', () => {
@@ -18,23 +19,68 @@ describe('search state in the URL', () => {
 
 describe('dossier timeline', () => {
   it('merges intel, owner changes and usages newest first', () => {
-    const intel = { id: 1, title: 'a', adopted_at: '2026-01-05T00:00:00Z', observed_at: '2026-01-01' } as Intel
-    const dossier = {
-      client: {},
-      owner_history: [{ from: null, to: { id: 2, real_name: '王' }, note: '接手', changed_at: '2026-02-01T00:00:00Z' }],
-      contacts: [],
-      intel: [intel],
-      stale_count: 0,
-      usages: [{ id: 5, purpose: 'visit', outcome: 'won', note: null, created_at: '2026-01-10T00:00:00Z' }],
-    } as unknown as Dossier
-    expect(dossierTimeline(dossier).map((e) => e.kind)).toEqual(['owner', 'usage', 'intel'])
+    const d = dossier({
+      owner_history: [
+        {
+          from: null,
+          to: { id: 2, real_name: '王' },
+          changed_by: { id: 9, real_name: '管理员' },
+          note: '接手',
+          created_at: '2026-02-01T00:00:00Z',
+        },
+      ],
+      intel: [intel({ id: 1, adopted_at: '2026-01-05T00:00:00Z' })],
+      usages: [usage({ id: 5, intel_id: 1, created_at: '2026-01-10T00:00:00Z' })],
+    })
+    const events = dossierTimeline(d)
+    expect(events.map((e) => e.kind)).toEqual(['owner', 'usage', 'intel'])
+    expect(events[0]).toMatchObject({ from: null, to: { real_name: '王' }, by: { real_name: '管理员' }, note: '接手' })
+  })
+
+  it('names a usage by its entry title, or leaves it untitled when the entry is no longer adopted', () => {
+    const d = dossier({
+      intel: [intel({ id: 1, title: '在用产品' })],
+      usages: [usage({ id: 5, intel_id: 1 }), usage({ id: 6, intel_id: 99 })],
+    })
+    const titles = dossierTimeline(d).flatMap((e) => (e.kind === 'usage' ? [e.title] : []))
+    expect(titles).toEqual(['在用产品', null])
   })
 })
 
-describe('notification links', () => {
-  it('follows only in-app links', () => {
-    expect(notificationLink({ id: 1, created_at: '', link: '/intel/3' })).toBe('/intel/3')
-    expect(notificationLink({ id: 1, created_at: '', link: 'https://evil.example', intel_id: 4 })).toBe('/intel/4')
-    expect(notificationLink({ id: 1, created_at: '', link: '//evil.example' })).toBeNull()
+describe('notifications', () => {
+  const base: Notification = {
+    id: 1,
+    kind: 'intel_adopted',
+    title: '你的情报已被采纳',
+    body: '获得 16 积分。',
+    intel_id: null,
+    client_id: null,
+    created_at: '2026-11-21T08:00:00Z',
+    read: false,
+  }
+
+  it('leads to the entry, else the client, else nowhere', () => {
+    expect(notificationLink({ ...base, intel_id: 4, client_id: 9 })).toBe('/intel/4')
+    expect(notificationLink({ ...base, client_id: 9 })).toBe('/clients/9')
+    expect(notificationLink(base)).toBeNull()
+  })
+
+  it('reads `read` and joins title and body', () => {
+    expect(isUnread(base)).toBe(true)
+    expect(isUnread({ ...base, read: true })).toBe(false)
+    expect(notificationText(base)).toBe('你的情报已被采纳：获得 16 积分。')
+    expect(notificationText({ ...base, title: '', body: '' })).toBe('intel_adopted')
+  })
+})
+
+describe('password rule', () => {
+  it('mirrors the server: 8–128 characters with a letter and a digit', async () => {
+    const { passwordProblem } = await import('@/utils/password')
+    expect(passwordProblem('abc123')).toBe('tooShort')
+    expect(passwordProblem('abcdefgh')).toBe('weak')
+    expect(passwordProblem('12345678')).toBe('weak')
+    expect(passwordProblem('密码密码密码12')).toBeNull()
+    expect(passwordProblem('zhiku2026')).toBeNull()
+    expect(passwordProblem(`a1${'x'.repeat(127)}`)).toBe('tooLong')
   })
 })

@@ -4,7 +4,7 @@ import { mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { i18n, setLocale } from '@/i18n'
 import TemplateForm from '@/components/TemplateForm.vue'
-import { completeness, normalizeValues, validateTemplate, type TemplateValues } from '@/template'
+import { completeness, isDate, isPhone, normalizeValues, validateTemplate, type TemplateValues } from '@/template'
 import type { TemplateField } from '@/types'
 
 const FIELDS: TemplateField[] = [
@@ -50,6 +50,23 @@ describe('template rules', () => {
     })
     const good = { decision_maker: '王总', budget: '12.5', stage: '方案', mobile: '13800138000', email: 'a@b.cn' }
     expect(validateTemplate(FIELDS, good, true)).toEqual({})
+  })
+
+  it('accepts phones and numbers the way the server does', () => {
+    // categories/template.rs is_phone: 5–20 digits with spaces, +, - and parentheses.
+    expect(isPhone('(0553) 1234-567')).toBe(true)
+    expect(isPhone('+86 138 0013 8000')).toBe(true)
+    expect(isPhone('1234')).toBe(false)
+    expect(isPhone('123456789012345678901')).toBe(false)
+    expect(isPhone('138-0013-800x')).toBe(false)
+    expect(validateTemplate(FIELDS, { decision_maker: '王总', stage: '方案', budget: '1,200' }, true)).toEqual({})
+    expect(normalizeValues(FIELDS, { budget: '1,200.5' })).toEqual({ budget: 1200.5 })
+  })
+
+  it('rejects dates that are not on the calendar', () => {
+    expect(isDate('2026-02-28')).toBe(true)
+    expect(isDate('2026-02-30')).toBe(false)
+    expect(isDate('2026-2-3')).toBe(false)
   })
 
   it('normalizes numbers and drops blanks', () => {

@@ -1,11 +1,16 @@
-// One typed function per endpoint of API.md (plus the few documented in the
-// frontend README as assumptions: stats, point rules, audit).
+// One typed function per endpoint the frontend uses, following the backend's
+// routes (src/**/routes.rs). Stats is the one endpoint the backend does not
+// have yet (the page shows an empty state on 404).
 
 import { http, type Query } from './client'
 import type {
+  AdjustmentInput,
   AuditEvent,
+  AuditQuery,
   Category,
   Client,
+  Contact,
+  ContactInput,
   Department,
   DepartmentKind,
   Dossier,
@@ -14,16 +19,20 @@ import type {
   IntelInput,
   IntelStatus,
   Leaderboard,
+  LeaderboardQuery,
   Ledger,
+  LedgerEntry,
   NewClient,
   NotificationList,
   Page,
   Period,
-  PointRules,
   Ratings,
+  Recalculation,
   ReviewInput,
   ReviewResult,
   Role,
+  RuleSet,
+  Rules,
   SearchResult,
   SearchSort,
   StatsOverview,
@@ -77,13 +86,16 @@ export const usersApi = {
 export const departmentsApi = {
   list: () => http.get<Department[]>('/departments'),
   create: (name: string, kind: DepartmentKind) => http.post<Department>('/departments', { name, kind }),
+  ratings: (id: Id, period: Period) => http.get<Ratings>(`/departments/${id}/ratings`, { period }),
 }
 
+/** `PUT /categories/{key}`: every field optional; `fields` replaces the whole template. */
 export interface CategoryInput {
-  name: string
-  base_points: number
-  freshness_days: number
-  fields: TemplateField[]
+  name?: string
+  name_en?: string
+  base_points?: number
+  freshness_days?: number
+  fields?: TemplateField[]
 }
 
 export const categoriesApi = {
@@ -96,6 +108,7 @@ export interface ClientQuery extends PageQuery {
   kind?: string
   tag?: string
   owner_id?: Id
+  parent_id?: Id
 }
 
 export const clientsApi = {
@@ -104,6 +117,8 @@ export const clientsApi = {
   create: (input: NewClient) => http.post<Client>('/clients', input),
   dossier: (id: Id) => http.get<Dossier>(`/clients/${id}/dossier`),
   handover: (id: Id, owner_id: Id, note: string) => http.put<Client>(`/clients/${id}/owner`, { owner_id, note }),
+  addContact: (clientId: Id, input: ContactInput) => http.post<Contact>(`/clients/${clientId}/contacts`, input),
+  updateContact: (contactId: Id, changes: ContactInput) => http.patch<Contact>(`/contacts/${contactId}`, changes),
 }
 
 export interface IntelQuery extends PageQuery {
@@ -120,23 +135,29 @@ export const intelApi = {
   update: (id: Id, input: IntelInput) => http.put<Intel>(`/intel/${id}`, input),
   revise: (id: Id, input: IntelInput) => http.post<Intel>(`/intel/${id}/revisions`, input),
   verify: (id: Id) => http.post<Intel>(`/intel/${id}/verify`),
+  /** Reviewers and admins: an adopted entry found false; the comment is required. */
+  retract: (id: Id, comment: string) => http.post<Intel>(`/intel/${id}/retract`, { comment }),
   review: (id: Id, input: ReviewInput) => http.post<ReviewResult>(`/intel/${id}/review`, input),
-  usages: (id: Id) => http.get<Page<Usage> | Usage[]>(`/intel/${id}/usages`),
+  /** Uses of an entry, newest first (a plain array). */
+  usages: (id: Id) => http.get<Usage[]>(`/intel/${id}/usages`),
   recordUsage: (id: Id, purpose: UsagePurpose, outcome: UsageOutcome, note: string) =>
     http.post<Usage>(`/intel/${id}/usages`, { purpose, outcome, note }),
   setUsageOutcome: (usageId: Id, outcome: UsageOutcome) => http.patch<Usage>(`/usages/${usageId}`, { outcome }),
 }
 
 export const reviewsApi = {
-  queue: (query: PageQuery = {}) => http.get<Page<Intel>>('/reviews/queue', query as Query),
+  queue: (query: { category?: string } & PageQuery = {}) => http.get<Page<Intel>>('/reviews/queue', query as Query),
 }
 
 export const pointsApi = {
   ledger: (user_id: Id, query: PageQuery = {}) => http.get<Ledger>('/points/ledger', { user_id, ...query }),
-  leaderboard: (period: Period, department_id?: Id | null, limit = 50) =>
-    http.get<Leaderboard>('/leaderboard', { period, department_id, limit }),
-  rules: () => http.get<PointRules>('/points/rules'),
-  updateRules: (rules: Record<string, number>) => http.put<PointRules>('/points/rules', { rules }),
+  leaderboard: ({ period, department_id, limit = 50, exclude_staff }: LeaderboardQuery) =>
+    http.get<Leaderboard>('/leaderboard', { period, department_id, limit, exclude_staff: exclude_staff || undefined }),
+  rules: () => http.get<RuleSet>('/points/rules'),
+  /** The body is the Rules object itself (not wrapped); every change is a new version. */
+  updateRules: (rules: Rules) => http.put<RuleSet>('/points/rules', rules),
+  adjust: (input: AdjustmentInput) => http.post<LedgerEntry>('/points/adjustments', input),
+  recalculate: () => http.post<Recalculation>('/points/recalculate'),
 }
 
 export interface SearchQuery extends PageQuery {
@@ -158,8 +179,9 @@ export const searchApi = {
 }
 
 export const notificationsApi = {
-  list: (query: PageQuery = {}) => http.get<NotificationList>('/notifications', query as Query),
+  list: (query: { unread?: boolean } & PageQuery = {}) => http.get<NotificationList>('/notifications', query as Query),
   markRead: (id: Id) => http.post<void>(`/notifications/${id}/read`),
+  markAllRead: () => http.post<void>('/notifications/read-all'),
 }
 
 export const statsApi = {
@@ -168,5 +190,5 @@ export const statsApi = {
 }
 
 export const auditApi = {
-  list: (query: { actor_id?: Id; action?: string } & PageQuery) => http.get<Page<AuditEvent>>('/audit', query as Query),
+  list: (query: AuditQuery & PageQuery) => http.get<Page<AuditEvent>>('/audit', query as Query),
 }

@@ -1,35 +1,30 @@
-import type { Dossier, Intel, OwnerChange, Usage, UserRef } from '@/types'
+import type { Dossier, Intel, Usage, UserRef } from '@/types'
 
 export type TimelineEvent =
   | { kind: 'intel'; at: string; intel: Intel }
-  | { kind: 'owner'; at: string; from: UserRef | null; to: UserRef | null; note: string | null; by: UserRef | null }
-  | { kind: 'usage'; at: string; usage: Usage }
-
-function ownerEvent(change: OwnerChange): TimelineEvent | null {
-  const at = change.changed_at ?? change.created_at
-  if (!at) return null
-  return {
-    kind: 'owner',
-    at,
-    from: change.from ?? change.previous_owner ?? null,
-    to: change.to ?? change.owner ?? null,
-    note: change.note ?? null,
-    by: change.changed_by ?? null,
-  }
-}
+  | { kind: 'owner'; at: string; from: UserRef | null; to: UserRef | null; note: string; by: UserRef | null }
+  | { kind: 'usage'; at: string; usage: Usage; title: string | null }
 
 /** Intel, owner changes and usages of one client, newest first. */
 export function dossierTimeline(dossier: Dossier): TimelineEvent[] {
   const events: TimelineEvent[] = []
+  const titles = new Map(dossier.intel.map((intel) => [intel.id, intel.title]))
   for (const intel of dossier.intel) {
     events.push({ kind: 'intel', at: intel.adopted_at ?? intel.submitted_at ?? intel.observed_at, intel })
   }
   for (const change of dossier.owner_history) {
-    const event = ownerEvent(change)
-    if (event) events.push(event)
+    events.push({
+      kind: 'owner',
+      at: change.created_at,
+      from: change.from,
+      to: change.to,
+      note: change.note,
+      by: change.changed_by,
+    })
   }
   for (const usage of dossier.usages) {
-    if (usage.created_at) events.push({ kind: 'usage', at: usage.created_at, usage })
+    // Usages of entries that are no longer adopted (superseded, retracted) have no title here.
+    events.push({ kind: 'usage', at: usage.created_at, usage, title: titles.get(usage.intel_id) ?? null })
   }
   return events.sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
 }

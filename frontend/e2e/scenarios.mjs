@@ -1,0 +1,254 @@
+// The end-to-end scenarios, in order. Each is `{ name, run({ session, state, log }) }`;
+// `state` carries what one scenario hands to the next (the entry, the points).
+// Selectors are the `data-test` attributes of the Vue components.
+
+const PASSWORD = process.env.ZHIKU_E2E_PASSWORD ?? 'zhiku2026'
+const CLIENT_NAME = '芜湖长江实业集团有限公司'
+const CLIENT_QUERY = 'whcj'
+const CRITERIA = ['truthfulness', 'relevance', 'completeness', 'timeliness', 'value']
+
+function check(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+/** Polls `probe` until it returns a truthy value; returns that value. */
+async function until(probe, { timeout = 15_000, interval = 250, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout
+  let last
+  for (;;) {
+    try {
+      last = await probe()
+      if (last) return last
+    } catch (error) {
+      last = error
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? `: ${last.message}` : ''
+      throw new Error(`timed out waiting for ${what}${detail}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval))
+  }
+}
+
+function apiResponse(page, method, pathname) {
+  return page.waitForResponse((response) => {
+    const url = new URL(response.url())
+    return response.request().method() === method && url.pathname === pathname
+  })
+}
+
+/** Signs in through the login page and lands on `target` without reloading the app. */
+async function signIn(session, employeeNo, target = '/') {
+  const page = await session.newPage(employeeNo)
+  await page.goto(`/login?redirect=${encodeURIComponent(target)}`)
+  await page.locator('[data-test="login-input"]').fill(employeeNo)
+  await page.locator('[data-test="password-input"]').fill(PASSWORD)
+  const login = apiResponse(page, 'POST', '/api/v1/auth/login')
+  await page.locator('[data-test="login-submit"]').click()
+  const response = await login
+  check(response.status() === 200, `login as ${employeeNo} answered ${response.status()}`)
+  const { user } = await response.json()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  return { page, user }
+}
+
+async function dashboardPoints(page) {
+  const points = page.locator('[data-test="points"]')
+  await points.waitFor()
+  return Number((await points.textContent()).trim())
+}
+
+/** Clicks a visible option of the open Element Plus select dropdown. */
+async function pickOption(page, selector, text) {
+  const option = page.locator(`${selector}:visible`, text ? { hasText: text } : undefined).first()
+  await option.waitFor()
+  await option.click()
+}
+
+export const scenarios = [
+  {
+    name: 'E001 submits a business entry for 芜湖长江实业集团有限公司',
+    async run({ session, state, log }) {
+      const { page, user } = await signIn(session, 'E001', '/')
+      state.author = user
+      state.pointsBefore = await dashboardPoints(page)
+      log(`E001 is ${user.real_name} with ${state.pointsBefore} points`)
+
+      await page.locator('[data-test="nav-submit"]').click()
+      await page.waitForURL('**/submit')
+
+      await page.locator('[data-test="category-select"]').click()
+      await pickOption(page, '[data-test="category-business"]')
+
+      await page.locator('[data-test="client-picker"]').click()
+      await page.keyboard.type(CLIENT_QUERY, { delay: 60 })
+      await pickOption(page, '[data-test="client-option"]', CLIENT_NAME)
+
+      // A distinctive Latin word (the search keeps letters and digits as one lower-cased word).
+      state.word = `zk${Date.now().toString(36)}`
+      state.title = `端到端验收 ${state.word} 集团话费报销流程繁琐`
+      await page.locator('[data-test="title"]').fill(state.title)
+      await page
+        .locator('[data-test="body"]')
+        .fill(`拜访财务副总时了解到，集团话费报销需要逐张打印发票（验收标记 ${state.word}），希望统一对公结算。`)
+      await page.locator('[data-test="source-private"]').click()
+      await page.locator('[data-field="current_products"] input').fill('集团V网、互联网专线')
+      await page.locator('[data-field="monthly_spend"] input').fill('12000')
+      await page.locator('[data-field="monthly_spend"] input').press('Tab')
+
+      const created = apiResponse(page, 'POST', '/api/v1/intel')
+      await page.locator('[data-test="submit"]').click()
+      const response = await created
+      check(response.status() === 201, `POST /intel answered ${response.status()}: ${await response.text()}`)
+      const entry = await response.json()
+      check(entry.status === 'submitted', `the new entry is ${entry.status}, not submitted`)
+      check(entry.client.name === CLIENT_NAME, `the entry is for ${entry.client.name}`)
+      state.intelId = entry.id
+
+      await page.waitForURL(`**/intel/${entry.id}`)
+      await page.locator(`[data-test="intel-detail"][data-id="${entry.id}"]`).waitFor()
+      const status = (await page.locator('[data-test="intel-status"]').textContent()).trim()
+      check(status === '待审核', `the entry page shows status ${status}`)
+      log(`entry #${entry.id} “${state.title}” submitted`)
+    },
+  },
+
+  {
+    name: 'R001 scores all five criteria 4 and adopts it',
+    async run({ session, state, log }) {
+      const { page } = await signIn(session, 'R001', '/review')
+      const item = page.locator(`[data-test="queue-item"][data-id="${state.intelId}"]`)
+      await item.waitFor()
+      await item.click()
+      const panel = page.locator(`[data-test="review-panel"][data-id="${state.intelId}"]`)
+      await panel.waitFor()
+
+      for (const criterion of CRITERIA) {
+        const row = panel.locator(`[data-criterion="${criterion}"]`)
+        await row.locator('.el-rate__item').nth(3).click()
+        await until(async () => (await row.locator('.el-rate__text').textContent()).trim() === '4', {
+          what: `${criterion} to show 4`,
+        })
+      }
+
+      const decided = apiResponse(page, 'POST', `/api/v1/intel/${state.intelId}/review`)
+      await panel.locator('[data-test="decide-adopt"]').click()
+      const response = await decided
+      check(response.status() === 200, `POST /review answered ${response.status()}: ${await response.text()}`)
+      const result = await response.json()
+      check(result.intel.status === 'adopted', `the entry is ${result.intel.status} after adopting`)
+      check(result.points_awarded > 0, `adopting paid ${result.points_awarded} points`)
+      state.awarded = result.points_awarded
+
+      const banner = page.locator('[data-test="last-decision"]')
+      await banner.waitFor()
+      const text = await banner.textContent()
+      check(text.includes(String(result.points_awarded)), `the page does not show the ${result.points_awarded} points awarded: ${text}`)
+      log(`adopted; ${result.points_awarded} points awarded`)
+    },
+  },
+
+  {
+    name: 'E001 sees the adoption notification and the points on the dashboard',
+    async run({ session, state, log }) {
+      const { page } = await signIn(session, 'E001', '/')
+      await page.locator(`[data-test="dashboard-notification"][data-kind="intel_adopted"][data-intel-id="${state.intelId}"]`).waitFor()
+      const expected = state.pointsBefore + state.awarded
+      const points = await until(
+        async () => {
+          const now = await dashboardPoints(page)
+          return now === expected ? now : null
+        },
+        { what: `the dashboard to show ${expected} points` },
+      )
+      await page.locator('[data-test="ledger-row"][data-reason="adopted"]').first().waitFor()
+      state.pointsAfterAdoption = points
+      log(`dashboard shows ${points} points (${state.pointsBefore} + ${state.awarded})`)
+    },
+  },
+
+  {
+    name: 'R002 finds the entry by search with the word highlighted',
+    async run({ session, state, log }) {
+      const { page } = await signIn(session, 'R002', `/search?q=${encodeURIComponent(state.word)}`)
+      const hit = page.locator(`[data-test="search-hit"][data-id="${state.intelId}"]`)
+      let sort = 'newest'
+      await until(
+        async () => {
+          if (await page.locator('[data-test="search-unavailable"]').isVisible()) throw new Error('GET /api/v1/search is not available')
+          if (await hit.isVisible()) return true
+          // The index may lag the adoption a moment: search again by switching the sort.
+          await page.locator(`[data-test="sort-${sort}"]`).click()
+          sort = sort === 'newest' ? 'relevance' : 'newest'
+          return false
+        },
+        { timeout: 30_000, interval: 1_000, what: `entry #${state.intelId} among the results` },
+      )
+      const marks = await hit.locator('[data-test="snippet"] mark').allTextContents()
+      check(
+        marks.some((m) => m.toLowerCase().includes(state.word)),
+        `no <mark> holds “${state.word}” in the snippet (marks: ${JSON.stringify(marks)})`,
+      )
+      log(`found with <mark>${state.word}</mark>`)
+    },
+  },
+
+  {
+    name: 'M001 records a usage with outcome won',
+    async run({ session, state, log }) {
+      const { page, user } = await signIn(session, 'M001', `/intel/${state.intelId}`)
+      await page.locator(`[data-test="intel-detail"][data-id="${state.intelId}"]`).waitFor()
+      await page.locator('[data-test="record-usage"]').click()
+      await page.locator('[data-test="outcome-won"]:visible').click()
+      const recorded = apiResponse(page, 'POST', `/api/v1/intel/${state.intelId}/usages`)
+      await page.locator('[data-test="usage-save"]:visible').click()
+      const response = await recorded
+      check(response.status() === 201, `POST /usages answered ${response.status()}: ${await response.text()}`)
+      const usage = await response.json()
+      check(usage.outcome === 'won', `the usage was recorded as ${usage.outcome}`)
+      await until(async () => (await page.locator('[data-test="usages"]').textContent()).includes(user.real_name), {
+        what: 'the usage in the list',
+      })
+      log(`${user.real_name} recorded usage #${usage.id} (won)`)
+    },
+  },
+
+  {
+    name: 'E001 sees the usage notification',
+    async run({ session, state, log }) {
+      const { page } = await signIn(session, 'E001', '/')
+      await page.locator(`[data-test="dashboard-notification"][data-kind="intel_used"][data-intel-id="${state.intelId}"]`).waitFor()
+      const points = await until(
+        async () => {
+          const now = await dashboardPoints(page)
+          return now > state.pointsAfterAdoption ? now : null
+        },
+        { what: `more than ${state.pointsAfterAdoption} points` },
+      )
+      await page.locator('[data-test="bell"]').click()
+      await page.locator(`[data-test="notification"][data-kind="intel_used"][data-intel-id="${state.intelId}"]:visible`).waitFor()
+      log(`usage notification seen; ${points} points`)
+    },
+  },
+
+  {
+    name: 'ADMIN opens the audit log',
+    async run({ session, state, log }) {
+      const { page } = await signIn(session, 'ADMIN', '/admin')
+      await page.locator('#tab-audit').click()
+      const table = page.locator('[data-test="audit-table"]')
+      await table.waitFor()
+      await page.locator('[data-test="audit-action"]').fill('intel.review')
+      await page.locator('[data-test="audit-search"]').click()
+      const target = new RegExp(`intel #${state.intelId}(?!\\d)`)
+      await until(
+        async () => {
+          const rows = await table.locator('.el-table__body tr').allTextContents()
+          return rows.some((row) => row.includes('intel.review') && target.test(row))
+        },
+        { what: `the intel.review event of entry #${state.intelId}` },
+      )
+      log(`audit shows intel.review of #${state.intelId}`)
+    },
+  },
+]
