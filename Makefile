@@ -6,18 +6,28 @@ DATA_DIR ?= ./data
 BIND ?= 127.0.0.1:8080
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 CARGO ?= cargo
+NPM ?= npm
 
-.PHONY: run build test test-rust lint check-postgres fmt
+.PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e chromium check-postgres lint fmt bench
 
-## Build everything in release mode and serve on SQLite in $(DATA_DIR).
+## Build everything (web app embedded) and serve on SQLite in $(DATA_DIR) with the demo world.
 run: build
-	./target/release/zhiku serve --bind $(BIND) --data-dir $(DATA_DIR)
+	./target/release/zhiku serve --demo --bind $(BIND) --data-dir $(DATA_DIR)
 
-build:
+build: frontend
 	$(CARGO) build --release --locked
 
-## Every test: Rust unit and integration tests on SQLite and on PostgreSQL.
-test: check-postgres test-rust
+frontend-deps:
+	@if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
+	  cd frontend && $(NPM) ci --no-audit --no-fund; \
+	fi
+
+frontend: frontend-deps
+	cd frontend && $(NPM) run build
+
+## Every test: Rust unit and HTTP integration tests on SQLite and PostgreSQL,
+## frontend lint and unit tests, browser end-to-end tests in Chromium.
+test: check-postgres test-rust test-frontend test-e2e
 
 check-postgres:
 	@command -v pg_isready >/dev/null && pg_isready -q -d "$(PG_URL)" \
@@ -27,9 +37,28 @@ check-postgres:
 test-rust:
 	ZHIKU_TEST_PG_URL="$(PG_URL)" $(CARGO) test --locked --all-targets
 
-lint:
+test-frontend: frontend-deps
+	cd frontend && $(NPM) run lint && $(NPM) run test
+
+test-e2e: frontend chromium
+	$(CARGO) build --locked
+	tests/e2e.sh
+
+## Debian's Chromium drives the browser tests; never a browser downloaded by a tool.
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium >/dev/null; \
+	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; \
+	fi
+
+lint: frontend-deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	cd frontend && $(NPM) run lint
 
 fmt:
 	$(CARGO) fmt --all
+
+## Search quality and speed (see docs/benchmarks.md).
+bench:
+	$(CARGO) bench --bench search_quality

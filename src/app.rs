@@ -136,7 +136,7 @@ fn build_app(
         .service(docs::openapi_json)
         .service(docs::docs_page)
         .service(docs::docs_script)
-        .default_service(web::to(api::not_found))
+        .default_service(web::to(crate::web::fallback))
         .wrap(Compress::default())
         .wrap(security_headers())
         .wrap_fn(|req, srv| {

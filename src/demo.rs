@@ -110,66 +110,17 @@ struct PersonSeed {
     joined_days: i64,
 }
 
+#[rustfmt::skip]
 const PEOPLE: [PersonSeed; 15] = [
-    PersonSeed {
-        no: "ADMIN",
-        name: "系统管理员",
-        department: "信息管理部",
-        roles: &[Role::Admin],
-        joined_days: 200,
-    },
-    PersonSeed {
-        no: "R001",
-        name: "陈静",
-        department: "信息管理部",
-        roles: &[Role::Reviewer],
-        joined_days: 199,
-    },
-    PersonSeed {
-        no: "R002",
-        name: "刘洋",
-        department: "信息管理部",
-        roles: &[Role::Reviewer],
-        joined_days: 199,
-    },
-    PersonSeed {
-        no: "M001", name: "王芳", department: "市场部", roles: &[Role::Marketer], joined_days: 198
-    },
-    PersonSeed {
-        no: "M002",
-        name: "周敏",
-        department: "集团客户部",
-        roles: &[Role::Marketer],
-        joined_days: 198,
-    },
-    PersonSeed {
-        no: "AM01",
-        name: "张伟",
-        department: "政企客户部",
-        roles: &[Role::AccountManager],
-        joined_days: 198,
-    },
-    PersonSeed {
-        no: "AM02",
-        name: "李强",
-        department: "政企客户部",
-        roles: &[Role::AccountManager],
-        joined_days: 198,
-    },
-    PersonSeed {
-        no: "AM03",
-        name: "赵磊",
-        department: "个人客户部",
-        roles: &[Role::AccountManager],
-        joined_days: 197,
-    },
-    PersonSeed {
-        no: "AM04",
-        name: "孙丽",
-        department: "政企客户部",
-        roles: &[Role::AccountManager],
-        joined_days: 90,
-    },
+    PersonSeed { no: "ADMIN", name: "系统管理员", department: "信息管理部", roles: &[Role::Admin], joined_days: 200 },
+    PersonSeed { no: "R001", name: "陈静", department: "信息管理部", roles: &[Role::Reviewer], joined_days: 199 },
+    PersonSeed { no: "R002", name: "刘洋", department: "信息管理部", roles: &[Role::Reviewer], joined_days: 199 },
+    PersonSeed { no: "M001", name: "王芳", department: "市场部", roles: &[Role::Marketer], joined_days: 198 },
+    PersonSeed { no: "M002", name: "周敏", department: "集团客户部", roles: &[Role::Marketer], joined_days: 198 },
+    PersonSeed { no: "AM01", name: "张伟", department: "政企客户部", roles: &[Role::AccountManager], joined_days: 198 },
+    PersonSeed { no: "AM02", name: "李强", department: "政企客户部", roles: &[Role::AccountManager], joined_days: 198 },
+    PersonSeed { no: "AM03", name: "赵磊", department: "个人客户部", roles: &[Role::AccountManager], joined_days: 197 },
+    PersonSeed { no: "AM04", name: "孙丽", department: "政企客户部", roles: &[Role::AccountManager], joined_days: 90 },
     PersonSeed { no: "E001", name: "吴婷", department: "营业厅", roles: &[], joined_days: 196 },
     PersonSeed { no: "E002", name: "郑浩", department: "营业厅", roles: &[], joined_days: 196 },
     PersonSeed { no: "E003", name: "黄雪", department: "政企客户部", roles: &[], joined_days: 195 },
@@ -199,6 +150,8 @@ struct GroupSeed {
     tags: &'static [&'static str],
 }
 
+/// A row of the client table; positional so the table reads as one line per client.
+#[allow(clippy::too_many_arguments)]
 const fn group(
     name: &'static str,
     short: &'static str,
@@ -216,262 +169,33 @@ const fn group(
 use ClientStatus::{Active, AtRisk, Lost, Prospect};
 use Sector::{Enterprise, Finance, Government, Hospital, School};
 
+#[rustfmt::skip]
 const GROUPS: [GroupSeed; 25] = [
-    group(
-        "芜湖长江实业集团有限公司",
-        "长江实业",
-        Enterprise,
-        "综合制造",
-        "芜湖市镜湖区",
-        "S",
-        Active,
-        "AM01",
-        &["高尔夫", "机场贵宾", "商旅"],
-    ),
-    group(
-        "皖江汽车零部件有限公司",
-        "皖江汽车",
-        Enterprise,
-        "汽车零部件",
-        "芜湖市鸠江区",
-        "A",
-        Active,
-        "AM01",
-        &["商旅", "自驾"],
-    ),
-    group(
-        "鸠江区人民医院",
-        "鸠江区人民医院",
-        Hospital,
-        "医疗卫生",
-        "芜湖市鸠江区",
-        "A",
-        Active,
-        "AM02",
-        &["马拉松"],
-    ),
-    group(
-        "芜湖江城中心医院",
-        "江城中心医院",
-        Hospital,
-        "医疗卫生",
-        "芜湖市镜湖区",
-        "S",
-        AtRisk,
-        "AM02",
-        &["摄影", "马拉松"],
-    ),
-    group(
-        "镜湖区政务服务中心",
-        "镜湖区政务服务中心",
-        Government,
-        "党政机关",
-        "芜湖市镜湖区",
-        "A",
-        Active,
-        "AM02",
-        &[],
-    ),
+    group("芜湖长江实业集团有限公司", "长江实业", Enterprise, "综合制造", "芜湖市镜湖区", "S", Active, "AM01", &["高尔夫", "机场贵宾", "商旅"]),
+    group("皖江汽车零部件有限公司", "皖江汽车", Enterprise, "汽车零部件", "芜湖市鸠江区", "A", Active, "AM01", &["商旅", "自驾"]),
+    group("鸠江区人民医院", "鸠江区人民医院", Hospital, "医疗卫生", "芜湖市鸠江区", "A", Active, "AM02", &["马拉松"]),
+    group("芜湖江城中心医院", "江城中心医院", Hospital, "医疗卫生", "芜湖市镜湖区", "S", AtRisk, "AM02", &["摄影", "马拉松"]),
+    group("镜湖区政务服务中心", "镜湖区政务服务中心", Government, "党政机关", "芜湖市镜湖区", "A", Active, "AM02", &[]),
     group("弋江区教育局", "弋江区教育局", Government, "教育", "芜湖市弋江区", "B", Active, "AM03", &[]),
     group("芜湖滨江实验学校", "滨江实验学校", School, "教育", "芜湖市镜湖区", "B", Active, "AM04", &["书法"]),
-    group(
-        "芜湖三山港口物流有限公司",
-        "三山港口物流",
-        Enterprise,
-        "港口物流",
-        "芜湖市三山区",
-        "A",
-        Active,
-        "AM01",
-        &["垂钓", "自驾"],
-    ),
-    group(
-        "繁昌春谷新材料股份有限公司",
-        "春谷新材料",
-        Enterprise,
-        "新材料",
-        "芜湖市繁昌区",
-        "B",
-        Active,
-        "AM03",
-        &["茶艺"],
-    ),
-    group(
-        "南陵县农业农村局",
-        "南陵县农业农村局",
-        Government,
-        "党政机关",
-        "芜湖市南陵县",
-        "B",
-        Active,
-        "AM02",
-        &[],
-    ),
-    group(
-        "无为市电缆产业园管理委员会",
-        "无为电缆产业园",
-        Government,
-        "园区管理",
-        "无为市",
-        "A",
-        Prospect,
-        "AM03",
-        &[],
-    ),
-    group(
-        "无为皖电线缆集团有限公司",
-        "皖电线缆",
-        Enterprise,
-        "电线电缆",
-        "无为市",
-        "A",
-        Active,
-        "AM01",
-        &["高尔夫", "商旅"],
-    ),
-    group(
-        "芜湖鸠兹文化旅游发展有限公司",
-        "鸠兹文旅",
-        Enterprise,
-        "文化旅游",
-        "芜湖市镜湖区",
-        "B",
-        Active,
-        "AM02",
-        &["摄影", "自驾"],
-    ),
-    group(
-        "芜湖江北新区建设投资有限公司",
-        "江北建投",
-        Enterprise,
-        "城市建设",
-        "芜湖市鸠江区",
-        "S",
-        Active,
-        "AM01",
-        &["高尔夫", "垂钓"],
-    ),
-    group(
-        "芜湖江城燃气有限公司",
-        "江城燃气",
-        Enterprise,
-        "公用事业",
-        "芜湖市弋江区",
-        "A",
-        Active,
-        "AM03",
-        &["马拉松"],
-    ),
-    group(
-        "芜湖江淮农村商业银行股份有限公司",
-        "江淮农商行",
-        Finance,
-        "金融",
-        "芜湖市镜湖区",
-        "S",
-        AtRisk,
-        "AM01",
-        &["高尔夫", "网球", "机场贵宾"],
-    ),
-    group(
-        "芜湖星河机器人科技有限公司",
-        "星河机器人",
-        Enterprise,
-        "智能制造",
-        "芜湖市鸠江区",
-        "A",
-        Prospect,
-        "AM04",
-        &["马拉松", "商旅"],
-    ),
-    group(
-        "芜湖明远电子科技有限公司",
-        "明远电子",
-        Enterprise,
-        "电子信息",
-        "芜湖市弋江区",
-        "B",
-        Active,
-        "AM04",
-        &["商旅"],
-    ),
-    group(
-        "三山经济开发区管理委员会",
-        "三山经开区",
-        Government,
-        "园区管理",
-        "芜湖市三山区",
-        "B",
-        Active,
-        "AM02",
-        &[],
-    ),
-    group(
-        "芜湖弋江高新产业投资有限公司",
-        "弋江高投",
-        Finance,
-        "产业投资",
-        "芜湖市弋江区",
-        "B",
-        Lost,
-        "AM03",
-        &["高尔夫"],
-    ),
-    group(
-        "南陵丫山旅游度假区有限公司",
-        "丫山旅游",
-        Enterprise,
-        "文化旅游",
-        "芜湖市南陵县",
-        "C",
-        Active,
-        "AM03",
-        &["自驾", "摄影"],
-    ),
-    group(
-        "芜湖顺达冷链物流有限公司",
-        "顺达冷链",
-        Enterprise,
-        "冷链物流",
-        "芜湖市鸠江区",
-        "C",
-        Lost,
-        "AM01",
-        &[],
-    ),
-    group(
-        "芜湖天门山大酒店有限公司",
-        "天门山大酒店",
-        Enterprise,
-        "酒店餐饮",
-        "芜湖市镜湖区",
-        "B",
-        AtRisk,
-        "AM02",
-        &["茶艺"],
-    ),
-    group(
-        "繁昌区中医院",
-        "繁昌区中医院",
-        Hospital,
-        "医疗卫生",
-        "芜湖市繁昌区",
-        "B",
-        Active,
-        "AM03",
-        &["书法"],
-    ),
-    group(
-        "芜湖江南职业技术学院",
-        "江南职院",
-        School,
-        "教育",
-        "芜湖市弋江区",
-        "A",
-        Active,
-        "AM04",
-        &["马拉松"],
-    ),
+    group("芜湖三山港口物流有限公司", "三山港口物流", Enterprise, "港口物流", "芜湖市三山区", "A", Active, "AM01", &["垂钓", "自驾"]),
+    group("繁昌春谷新材料股份有限公司", "春谷新材料", Enterprise, "新材料", "芜湖市繁昌区", "B", Active, "AM03", &["茶艺"]),
+    group("南陵县农业农村局", "南陵县农业农村局", Government, "党政机关", "芜湖市南陵县", "B", Active, "AM02", &[]),
+    group("无为市电缆产业园管理委员会", "无为电缆产业园", Government, "园区管理", "无为市", "A", Prospect, "AM03", &[]),
+    group("无为皖电线缆集团有限公司", "皖电线缆", Enterprise, "电线电缆", "无为市", "A", Active, "AM01", &["高尔夫", "商旅"]),
+    group("芜湖鸠兹文化旅游发展有限公司", "鸠兹文旅", Enterprise, "文化旅游", "芜湖市镜湖区", "B", Active, "AM02", &["摄影", "自驾"]),
+    group("芜湖江北新区建设投资有限公司", "江北建投", Enterprise, "城市建设", "芜湖市鸠江区", "S", Active, "AM01", &["高尔夫", "垂钓"]),
+    group("芜湖江城燃气有限公司", "江城燃气", Enterprise, "公用事业", "芜湖市弋江区", "A", Active, "AM03", &["马拉松"]),
+    group("芜湖江淮农村商业银行股份有限公司", "江淮农商行", Finance, "金融", "芜湖市镜湖区", "S", AtRisk, "AM01", &["高尔夫", "网球", "机场贵宾"]),
+    group("芜湖星河机器人科技有限公司", "星河机器人", Enterprise, "智能制造", "芜湖市鸠江区", "A", Prospect, "AM04", &["马拉松", "商旅"]),
+    group("芜湖明远电子科技有限公司", "明远电子", Enterprise, "电子信息", "芜湖市弋江区", "B", Active, "AM04", &["商旅"]),
+    group("三山经济开发区管理委员会", "三山经开区", Government, "园区管理", "芜湖市三山区", "B", Active, "AM02", &[]),
+    group("芜湖弋江高新产业投资有限公司", "弋江高投", Finance, "产业投资", "芜湖市弋江区", "B", Lost, "AM03", &["高尔夫"]),
+    group("南陵丫山旅游度假区有限公司", "丫山旅游", Enterprise, "文化旅游", "芜湖市南陵县", "C", Active, "AM03", &["自驾", "摄影"]),
+    group("芜湖顺达冷链物流有限公司", "顺达冷链", Enterprise, "冷链物流", "芜湖市鸠江区", "C", Lost, "AM01", &[]),
+    group("芜湖天门山大酒店有限公司", "天门山大酒店", Enterprise, "酒店餐饮", "芜湖市镜湖区", "B", AtRisk, "AM02", &["茶艺"]),
+    group("繁昌区中医院", "繁昌区中医院", Hospital, "医疗卫生", "芜湖市繁昌区", "B", Active, "AM03", &["书法"]),
+    group("芜湖江南职业技术学院", "江南职院", School, "教育", "芜湖市弋江区", "A", Active, "AM04", &["马拉松"]),
 ];
 
 struct VipSeed {
@@ -487,6 +211,8 @@ struct VipSeed {
     tags: &'static [&'static str],
 }
 
+/// A row of the VIP table; positional so the table reads as one line per person.
+#[allow(clippy::too_many_arguments)]
 const fn vip(
     name: &'static str,
     title: &'static str,
@@ -501,152 +227,23 @@ const fn vip(
     VipSeed { name, title, parent, industry, region, tier, status, owner, tags }
 }
 
+#[rustfmt::skip]
 const VIPS: [VipSeed; 15] = [
-    vip(
-        "陆国华",
-        "董事长",
-        Some("长江实业"),
-        "综合制造",
-        "芜湖市镜湖区",
-        "S",
-        Active,
-        "AM01",
-        &["高尔夫", "机场贵宾", "茶艺"],
-    ),
-    vip(
-        "沈美玲",
-        "财务副总",
-        Some("长江实业"),
-        "综合制造",
-        "芜湖市镜湖区",
-        "A",
-        Active,
-        "AM01",
-        &["网球", "商旅"],
-    ),
-    vip(
-        "钱志远",
-        "总经理",
-        Some("皖江汽车"),
-        "汽车零部件",
-        "芜湖市鸠江区",
-        "A",
-        Active,
-        "AM03",
-        &["自驾", "垂钓"],
-    ),
-    vip(
-        "许文博",
-        "院长",
-        Some("江城中心医院"),
-        "医疗卫生",
-        "芜湖市镜湖区",
-        "A",
-        Active,
-        "AM02",
-        &["马拉松", "摄影"],
-    ),
-    vip(
-        "邓雅琴",
-        "行长",
-        Some("江淮农商行"),
-        "金融",
-        "芜湖市镜湖区",
-        "S",
-        Active,
-        "AM01",
-        &["高尔夫", "书法"],
-    ),
-    vip(
-        "潘建国",
-        "副总经理",
-        Some("江北建投"),
-        "城市建设",
-        "芜湖市鸠江区",
-        "A",
-        Active,
-        "AM03",
-        &["垂钓", "茶艺"],
-    ),
-    vip(
-        "唐晓东",
-        "创始人",
-        Some("星河机器人"),
-        "智能制造",
-        "芜湖市鸠江区",
-        "A",
-        Active,
-        "AM03",
-        &["马拉松", "网球", "商旅"],
-    ),
-    vip(
-        "韩冰",
-        "董事长",
-        Some("皖电线缆"),
-        "电线电缆",
-        "无为市",
-        "S",
-        Active,
-        "AM03",
-        &["高尔夫", "机场贵宾"],
-    ),
+    vip("陆国华", "董事长", Some("长江实业"), "综合制造", "芜湖市镜湖区", "S", Active, "AM01", &["高尔夫", "机场贵宾", "茶艺"]),
+    vip("沈美玲", "财务副总", Some("长江实业"), "综合制造", "芜湖市镜湖区", "A", Active, "AM01", &["网球", "商旅"]),
+    vip("钱志远", "总经理", Some("皖江汽车"), "汽车零部件", "芜湖市鸠江区", "A", Active, "AM03", &["自驾", "垂钓"]),
+    vip("许文博", "院长", Some("江城中心医院"), "医疗卫生", "芜湖市镜湖区", "A", Active, "AM02", &["马拉松", "摄影"]),
+    vip("邓雅琴", "行长", Some("江淮农商行"), "金融", "芜湖市镜湖区", "S", Active, "AM01", &["高尔夫", "书法"]),
+    vip("潘建国", "副总经理", Some("江北建投"), "城市建设", "芜湖市鸠江区", "A", Active, "AM03", &["垂钓", "茶艺"]),
+    vip("唐晓东", "创始人", Some("星河机器人"), "智能制造", "芜湖市鸠江区", "A", Active, "AM03", &["马拉松", "网球", "商旅"]),
+    vip("韩冰", "董事长", Some("皖电线缆"), "电线电缆", "无为市", "S", Active, "AM03", &["高尔夫", "机场贵宾"]),
     vip("曹丽华", "私营业主", None, "商贸", "芜湖市弋江区", "B", Active, "AM03", &["茶艺", "书法"]),
-    vip(
-        "彭飞",
-        "律师事务所主任",
-        None,
-        "法律服务",
-        "芜湖市镜湖区",
-        "A",
-        Active,
-        "AM03",
-        &["网球", "商旅", "机场贵宾"],
-    ),
-    vip(
-        "蒋文静",
-        "总经理",
-        Some("鸠兹文旅"),
-        "文化旅游",
-        "芜湖市镜湖区",
-        "B",
-        Active,
-        "AM03",
-        &["摄影", "自驾"],
-    ),
-    vip(
-        "姚振宇",
-        "总经理",
-        Some("三山港口物流"),
-        "港口物流",
-        "芜湖市三山区",
-        "B",
-        Active,
-        "AM03",
-        &["垂钓", "自驾"],
-    ),
+    vip("彭飞", "律师事务所主任", None, "法律服务", "芜湖市镜湖区", "A", Active, "AM03", &["网球", "商旅", "机场贵宾"]),
+    vip("蒋文静", "总经理", Some("鸠兹文旅"), "文化旅游", "芜湖市镜湖区", "B", Active, "AM03", &["摄影", "自驾"]),
+    vip("姚振宇", "总经理", Some("三山港口物流"), "港口物流", "芜湖市三山区", "B", Active, "AM03", &["垂钓", "自驾"]),
     vip("董海燕", "私营企业主", None, "服装贸易", "芜湖市繁昌区", "B", AtRisk, "AM03", &["高尔夫", "网球"]),
-    vip(
-        "袁明",
-        "大学教授",
-        None,
-        "高等教育",
-        "芜湖市弋江区",
-        "C",
-        Active,
-        "AM03",
-        &["书法", "摄影", "马拉松"],
-    ),
-    vip(
-        "范春生",
-        "董事长",
-        Some("明远电子"),
-        "电子信息",
-        "芜湖市弋江区",
-        "A",
-        Prospect,
-        "AM04",
-        &["机场贵宾", "商旅", "高尔夫"],
-    ),
+    vip("袁明", "大学教授", None, "高等教育", "芜湖市弋江区", "C", Active, "AM03", &["书法", "摄影", "马拉松"]),
+    vip("范春生", "董事长", Some("明远电子"), "电子信息", "芜湖市弋江区", "A", Prospect, "AM04", &["机场贵宾", "商旅", "高尔夫"]),
 ];
 
 /// Clients handed over to the new account manager: (short name, days ago, note).
@@ -697,9 +294,9 @@ const CONTACT_NOTES: [&str; 10] = [
 fn contact_titles(sector: Sector) -> &'static [&'static str] {
     match sector {
         Enterprise => &["总经理", "财务副总", "信息中心主任", "办公室主任", "采购部经理"],
-        Hospital => &["院长", "信息科科长", "总务科科长", "办公室主任"],
-        School => &["校长", "信息中心主任", "办公室主任", "后勤处处长"],
-        Government => &["分管副主任", "办公室主任", "信息中心主任"],
+        Hospital => &["院长", "信息科科长", "财务科科长", "办公室主任"],
+        School => &["校长", "信息中心主任", "财务处处长", "后勤处处长"],
+        Government => &["分管副主任", "办公室主任", "信息中心主任", "财务科科长"],
         Finance => &["行长", "科技部总经理", "办公室主任", "财务部经理"],
     }
 }
@@ -722,8 +319,8 @@ fn hobby_note(hobby: &str) -> &'static str {
 const CLUSTERS: [&str; 10] =
     ["高尔夫", "网球", "机场贵宾", "商旅", "垂钓", "茶艺", "马拉松", "摄影", "书法", "自驾"];
 
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
-    &items[rng.gen_range(0..items.len())]
+fn pick<T: Copy>(rng: &mut StdRng, items: &[T]) -> T {
+    items[rng.gen_range(0..items.len())]
 }
 
 fn person_name(rng: &mut StdRng) -> String {
@@ -762,6 +359,21 @@ struct Actor {
 enum Kind {
     Group(Sector),
     Individual { title: &'static str, company: Option<&'static str> },
+}
+
+/// A client to open, from either table.
+struct ClientSpec {
+    name: &'static str,
+    short: &'static str,
+    kind: Kind,
+    industry: &'static str,
+    region: &'static str,
+    tier: &'static str,
+    status: ClientStatus,
+    /// Employee number of the account manager.
+    owner: &'static str,
+    parent: Option<ClientId>,
+    tags: &'static [&'static str],
 }
 
 struct WorldClient {
@@ -804,12 +416,10 @@ impl WorldClient {
         }
     }
 
+    /// One of its interest tags, or any cluster when it has none.
     fn hobby(&self, rng: &mut StdRng) -> &'static str {
-        if self.tags.is_empty() {
-            *pick(rng, &CLUSTERS)
-        } else {
-            *pick(rng, self.tags)
-        }
+        let tags: &[&'static str] = if self.tags.is_empty() { &CLUSTERS } else { self.tags };
+        pick(rng, tags)
     }
 
     fn tier_weight(&self) -> u32 {
@@ -894,7 +504,7 @@ fn basic(rng: &mut StdRng, client: &WorldClient, _observed: NaiveDate) -> Compos
         Government => "政府机关",
         Hospital | School => "事业单位",
         Finance => "国有",
-        Enterprise => *pick(rng, &["国有", "民营", "民营", "合资", "外资"]),
+        Enterprise => pick(rng, &["国有", "民营", "民营", "合资", "外资"]),
     };
     let initials = pinyin::keys(c).1.split(' ').next().unwrap_or_default().to_owned();
     let variant = rng.gen_range(0..4);
@@ -956,12 +566,12 @@ fn profile(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Compo
     let (person, title) = client.decision_maker(rng);
     let hobby = client.hobby(rng);
     let note = hobby_note(hobby);
-    let scale = *pick(rng, &["特大型", "大型", "中型", "小型"]);
+    let scale = pick(rng, &["特大型", "大型", "中型", "小型"]);
     let variant = rng.gen_range(0..4);
     let birthday =
         NaiveDate::from_ymd_opt(rng.gen_range(1962..1988), rng.gen_range(1..13), rng.gen_range(1..29))
             .unwrap_or(observed);
-    let gift = *pick(rng, &["太平猴魁", "文房四宝", "运动手环", "摄影画册", "紫砂茶具"]);
+    let gift = pick(rng, &["太平猴魁", "文房四宝", "运动手环", "摄影画册", "紫砂茶具"]);
     let mut fields = FieldSet { rng, values: Map::new() };
     let decision_makers = match &client.kind {
         Kind::Group(_) => format!("{title}{person}"),
@@ -1053,9 +663,15 @@ fn profile(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Compo
 fn business(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Composed {
     let c = client.short;
     let contract_end = observed + Duration::days(rng.gen_range(30..400));
-    let satisfaction = *pick(rng, &["很满意", "满意", "满意", "一般", "不满意"]);
+    let satisfaction = pick(rng, &["很满意", "满意", "满意", "一般", "不满意"]);
     let variant = rng.gen_range(0..5);
-    let finance = client.person(rng, "财务副总");
+    let finance_title = match client.kind {
+        Kind::Group(Enterprise) | Kind::Individual { .. } => "财务副总",
+        Kind::Group(Finance) => "财务部经理",
+        Kind::Group(School) => "财务处处长",
+        Kind::Group(Hospital | Government) => "财务科科长",
+    };
+    let finance = client.person(rng, finance_title);
     let mut fields = FieldSet { rng, values: Map::new() };
     let (title, body, private) = if client.is_group() {
         let lines = fields.rng.gen_range(60..1800);
@@ -1067,9 +683,9 @@ fn business(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Comp
                 fields.set("monthly_spend", spend);
                 fields.set("pain_points", "话费逐张报销，财务核对工作量大");
                 (
-                    format!("{c}财务副总反映话费报销流程繁琐，希望统一代付"),
+                    format!("{c}{finance_title}反映话费报销流程繁琐，希望统一代付"),
                     format!(
-                        "拜访{c}时，财务副总{finance}表示员工话费目前每月逐张贴票报销，财务部核对工作量大，\
+                        "拜访{c}时，{finance_title}{finance}表示员工话费目前每月逐张贴票报销，财务部核对工作量大，\
                          希望由单位统一代付并按部门出账。现有{lines}个号码，月均通信支出约{spend}元。\
                          可推荐集团统付加分账单方案，顺带整合集团V网。"
                     ),
@@ -1184,7 +800,7 @@ fn credit(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Compos
             )
         }
         1 => {
-            let record = *pick(fields.rng, &["偶有延迟", "经常延迟"]);
+            let record = pick(fields.rng, &["偶有延迟", "经常延迟"]);
             fields.set("payment_record", record);
             fields.set("arrears", arrears);
             fields.set("financial_notes", "应收账款回款慢，资金周转紧张，承诺下月初缴清");
@@ -1234,7 +850,7 @@ fn credit(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Compos
             )
         }
     };
-    let rating = *pick(fields.rng, &["AAA", "AA", "A", "B"]);
+    let rating = pick(fields.rng, &["AAA", "AA", "A", "B"]);
     fields.maybe("credit_rating", rating);
     let source = source(fields.rng, private);
     composed(title, body, fields, source)
@@ -1266,7 +882,7 @@ fn competitor(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Co
                 "中国联通",
                 "每人每月38元不限量套餐，签约两年赠送5G手机".to_owned(),
                 38,
-                *pick(fields.rng, &["代理商", "客户经理上门"]),
+                pick(fields.rng, &["代理商", "客户经理上门"]),
                 format!("中国联通以低价套餐争夺{c}集团成员"),
                 format!(
                     "中国联通通过代理商在{c}内部推广每人每月38元不限量套餐，签约两年赠送5G手机，\
@@ -1277,7 +893,7 @@ fn competitor(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Co
                 "中国广电",
                 "192号段套餐每月29元含30G流量，宽带电视打包".to_owned(),
                 29,
-                *pick(fields.rng, &["营业厅", "电话营销"]),
+                pick(fields.rng, &["营业厅", "电话营销"]),
                 format!("中国广电在{c}推广192号段套餐"),
                 format!(
                     "中国广电在{c}周边设点推广192号段，每月29元含30G流量，可与有线电视、宽带打包。\
@@ -1348,7 +964,7 @@ fn competitor(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Co
 fn opportunity(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Composed {
     let c = client.short;
     let (person, person_title) = client.decision_maker(rng);
-    let stage = *pick(rng, &["线索", "线索", "需求确认", "方案", "商务谈判", "签约"]);
+    let stage = pick(rng, &["线索", "线索", "需求确认", "方案", "商务谈判", "签约"]);
     let timeline = date(observed + Duration::days(rng.gen_range(20..150)));
     let variant = rng.gen_range(0..6);
     let mut fields = FieldSet { rng, values: Map::new() };
@@ -1456,20 +1072,20 @@ fn service(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Compo
                 format!("{c}投诉办公楼地下室手机信号弱"),
                 format!("{c}反映办公楼地下一层和电梯内手机信号弱，员工经常漏接电话，已多次口头投诉。"),
                 "网络质量",
-                *pick(fields.rng, &["一般", "较重"]),
+                pick(fields.rng, &["一般", "较重"]),
                 "网优工程师已现场测试，计划加装室内分布系统".to_owned(),
             ),
             1 => (
                 format!("{c}对专线故障修复超时不满"),
                 format!("{c}互联网专线上周发生故障，报修后六小时才恢复，超出服务协议承诺的四小时，客户信息中心表达不满。"),
                 "装维时效",
-                *pick(fields.rng, &["较重", "严重"]),
+                pick(fields.rng, &["较重", "严重"]),
                 "已向客户书面致歉并按协议减免当月专线费用".to_owned(),
             ),
             2 => (
                 format!("{c}质疑账单中的增值业务扣费"),
                 format!("{c}财务在核对账单时发现部分号码被扣取增值业务费，质疑未经授权订购，要求退费并说明原因。"),
-                *pick(fields.rng, &["账单", "资费争议"]),
+                pick(fields.rng, &["账单", "资费争议"]),
                 "一般",
                 format!("已核实为误订，退费{refund}元并关闭相关业务"),
             ),
@@ -1477,7 +1093,7 @@ fn service(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Compo
                 format!("{c}互联网专线中断两小时影响业务"),
                 format!("{c}互联网专线因市政施工挖断光缆中断约两小时，期间对外服务系统无法访问，客户要求说明原因并提出整改措施。"),
                 "网络质量",
-                *pick(fields.rng, &["严重", "重大"]),
+                pick(fields.rng, &["严重", "重大"]),
                 "已完成光缆抢修，建议客户增加备份路由".to_owned(),
             ),
             _ => (
@@ -1509,7 +1125,7 @@ fn service(rng: &mut StdRng, client: &WorldClient, observed: NaiveDate) -> Compo
     fields.set("severity", severity);
     fields.maybe("occurred_on", date(observed));
     fields.maybe("resolution", resolution);
-    let satisfied = *pick(fields.rng, &["满意", "基本满意", "不满意"]);
+    let satisfied = pick(fields.rng, &["满意", "基本满意", "不满意"]);
     fields.maybe("satisfied", satisfied);
     let source = source(fields.rng, 0.6);
     composed(title, body, fields, source)
@@ -1716,10 +1332,8 @@ impl<'c> Seeder<'c> {
     }
 
     /// Starts a fresh random stream for the next step.
-    fn reseed(&mut self) -> u64 {
-        let seed = self.master.gen();
-        self.rng = StdRng::seed_from_u64(seed);
-        seed
+    fn reseed(&mut self) {
+        self.rng = StdRng::seed_from_u64(self.master.gen());
     }
 
     fn actor(&self, no: &str) -> Option<usize> {
@@ -1831,18 +1445,9 @@ impl<'c> Seeder<'c> {
         self.actor(no).filter(|i| managers.contains(i)).or_else(|| managers.first().copied())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add_client(
-        &mut self,
-        name: &'static str,
-        short: &'static str,
-        kind: Kind,
-        details: (&'static str, &'static str, &'static str, ClientStatus),
-        owner: &'static str,
-        parent: Option<ClientId>,
-        tags: &'static [&'static str],
-    ) -> anyhow::Result<()> {
-        let (industry, region, tier, status) = details;
+    /// Opens a client about half a year ago with its tags, contacts and owner history.
+    fn add_client(&mut self, spec: ClientSpec) -> anyhow::Result<()> {
+        let ClientSpec { name, short, kind, industry, region, tier, status, owner, parent, tags } = spec;
         let owner = self.account_manager(owner);
         let creator = owner.unwrap_or(0);
         let created_by = self.actors[creator].user.id;
@@ -1901,7 +1506,7 @@ impl<'c> Seeder<'c> {
                         title: title.to_owned(),
                         is_decision_maker: position == 0,
                         phone: mobile(&mut self.rng),
-                        notes: (*pick(&mut self.rng, &CONTACT_NOTES)).to_owned(),
+                        notes: (pick(&mut self.rng, &CONTACT_NOTES)).to_owned(),
                         created_by,
                         created_at: met,
                         updated_at: met,
@@ -1927,14 +1532,33 @@ impl<'c> Seeder<'c> {
 
     fn clients(&mut self) -> anyhow::Result<()> {
         for g in &GROUPS {
-            let details = (g.industry, g.region, g.tier, g.status);
-            self.add_client(g.name, g.short, Kind::Group(g.sector), details, g.owner, None, g.tags)?;
+            self.add_client(ClientSpec {
+                name: g.name,
+                short: g.short,
+                kind: Kind::Group(g.sector),
+                industry: g.industry,
+                region: g.region,
+                tier: g.tier,
+                status: g.status,
+                owner: g.owner,
+                parent: None,
+                tags: g.tags,
+            })?;
         }
         for v in &VIPS {
             let parent = v.parent.and_then(|p| self.clients.iter().find(|c| c.short == p)).map(|c| c.id);
-            let kind = Kind::Individual { title: v.title, company: v.parent };
-            let details = (v.industry, v.region, v.tier, v.status);
-            self.add_client(v.name, v.name, kind, details, v.owner, parent, v.tags)?;
+            self.add_client(ClientSpec {
+                name: v.name,
+                short: v.name,
+                kind: Kind::Individual { title: v.title, company: v.parent },
+                industry: v.industry,
+                region: v.region,
+                tier: v.tier,
+                status: v.status,
+                owner: v.owner,
+                parent,
+                tags: v.tags,
+            })?;
         }
         Ok(())
     }
@@ -2019,7 +1643,10 @@ impl<'c> Seeder<'c> {
             }
             (false, true) => &[("business", 1), ("competitor", 2), ("opportunity", 1), ("service", 1)],
         };
-        let weights: Vec<u32> = table.iter().map(|(_, w)| *w).collect();
+        // Only companies and banks have a credit standing worth recording.
+        let has_credit = matches!(self.clients[client].kind, Kind::Group(Enterprise | Finance));
+        let weights: Vec<u32> =
+            table.iter().map(|(key, w)| if *key == "credit" && !has_credit { 0 } else { *w }).collect();
         table[weighted(&mut self.rng, &weights)].0
     }
 
@@ -2036,7 +1663,7 @@ impl<'c> Seeder<'c> {
         let mut specs: Vec<(Fate, Afterwards, bool)> = Vec::new();
         let fates = [(Fate::Draft, 10), (Fate::Pending, 20), (Fate::Returned, 16), (Fate::Rejected, 16)];
         for (fate, count) in fates {
-            specs.extend(std::iter::repeat((fate, Afterwards::Kept, false)).take(count));
+            specs.extend(std::iter::repeat_n((fate, Afterwards::Kept, false), count));
         }
         let adopted = [
             (Afterwards::Stale, false, 10),
@@ -2046,7 +1673,7 @@ impl<'c> Seeder<'c> {
             (Afterwards::Kept, false, 106),
         ];
         for (afterwards, recent, count) in adopted {
-            specs.extend(std::iter::repeat((Fate::Adopted, afterwards, recent)).take(count));
+            specs.extend(std::iter::repeat_n((Fate::Adopted, afterwards, recent), count));
         }
 
         let mut plans = Vec::new();
@@ -2081,7 +1708,7 @@ impl<'c> Seeder<'c> {
             let Some(author) = author.or(owner).or(contributors.first().copied()) else {
                 bail!("no one to write the demo entries");
             };
-            let reviewer = *pick(&mut self.rng, &reviewers);
+            let reviewer = pick(&mut self.rng, &reviewers);
             let mut plan = Plan {
                 seed: play_seed,
                 client,
@@ -2165,7 +1792,7 @@ impl<'c> Seeder<'c> {
                 client,
                 category,
                 author,
-                reviewer: *pick(&mut self.rng, reviewers),
+                reviewer: pick(&mut self.rng, reviewers),
                 fate: Fate::Duplicate,
                 afterwards: Afterwards::Kept,
                 submitted,
@@ -2233,14 +1860,14 @@ impl<'c> Seeder<'c> {
                 "service" => &[Purpose::Retention, Purpose::Visit],
                 _ => &[Purpose::Other, Purpose::Visit],
             };
-            let purpose = *pick(&mut self.rng, purposes);
+            let purpose = pick(&mut self.rng, purposes);
             let roll = self.rng.gen_range(0..100);
             let retracted = plan.retracted.is_some();
             let (outcome, later) = match roll {
-                0..=13 => (Outcome::Won, None),
-                14..=21 if !retracted => (Outcome::Pending, Some(Outcome::Won)),
-                22..=31 => (Outcome::Lost, None),
-                32..=37 if !retracted => (Outcome::Pending, Some(Outcome::Lost)),
+                0..=15 => (Outcome::Won, None),
+                16..=23 if !retracted => (Outcome::Pending, Some(Outcome::Won)),
+                24..=33 => (Outcome::Lost, None),
+                34..=39 if !retracted => (Outcome::Pending, Some(Outcome::Lost)),
                 _ => (Outcome::Pending, None),
             };
             let changed = later.map(|o| {
@@ -2341,8 +1968,8 @@ impl<'c> Seeder<'c> {
                 (Decision::Duplicate, RawScores::default(), "与已采纳的情报内容重复".to_owned())
             }
             (Fate::Adopted | Fate::Duplicate, _) => {
-                let level = *pick(rng, &[3, 4, 4, 4, 5, 5]);
-                let comment = *pick(
+                let level = pick(rng, &[3, 4, 4, 4, 5, 5]);
+                let comment = pick(
                     rng,
                     &["信息真实，价值较高", "内容完整，可直接用于营销", "来源可靠，建议客户经理跟进", ""],
                 );
@@ -2350,9 +1977,9 @@ impl<'c> Seeder<'c> {
             }
             (Fate::Rejected, _) => {
                 let scores = if rng.gen_bool(0.4) { rubric(rng, 2) } else { RawScores::default() };
-                (Decision::Reject, scores, (*pick(rng, &REJECT_COMMENTS)).to_owned())
+                (Decision::Reject, scores, pick(rng, &REJECT_COMMENTS).to_owned())
             }
-            _ => (Decision::Revise, RawScores::default(), (*pick(rng, &REVISE_COMMENTS)).to_owned()),
+            _ => (Decision::Revise, RawScores::default(), pick(rng, &REVISE_COMMENTS).to_owned()),
         };
         let input = DecisionInput { decision, scores, comment, duplicate_of };
         let reviewer = &self.actors[plan.reviewer].user;
@@ -2506,4 +2133,51 @@ fn restamp(conn: &mut DbConn, since: NaiveDateTime, at: NaiveDateTime) -> QueryR
         );
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn clock() -> Clock {
+        Clock { now: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(19, 0, 0).unwrap() }
+    }
+
+    #[test]
+    fn old_moments_move_into_office_hours() {
+        let clock = clock();
+        let mut rng = StdRng::seed_from_u64(1);
+        for days in [1.5, 7.3, 40.9, 170.2] {
+            let moved = clock.at_work(&mut rng, clock.ago(days));
+            let local_hour = (moved + Duration::hours(8)).hour();
+            assert!((8..18).contains(&local_hour), "{moved} is {local_hour}h local");
+        }
+        let recent = clock.ago(0.2);
+        assert_eq!(clock.at_work(&mut rng, recent), recent);
+    }
+
+    #[test]
+    fn weighted_never_draws_a_zero_weight() {
+        let mut rng = StdRng::seed_from_u64(2);
+        for _ in 0..1000 {
+            assert_ne!(weighted(&mut rng, &[0, 3, 0, 1]) % 2, 0);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_later_event_is_after_the_previous_and_never_in_the_future(
+            days_ago in 0.0f64..180.0,
+            hours in 0.0f64..2000.0,
+            seed in any::<u64>(),
+        ) {
+            let clock = clock();
+            let mut rng = StdRng::seed_from_u64(seed);
+            let previous = clock.ago(days_ago).min(clock.now - Duration::seconds(30));
+            let next = clock.after(&mut rng, previous, hours);
+            prop_assert!(next >= previous);
+            prop_assert!(next <= clock.now - Duration::seconds(30));
+        }
+    }
 }

@@ -23,3 +23,4 @@ pub mod state;
 pub mod telemetry;
 pub mod usage;
 pub mod users;
+pub mod web;

@@ -76,8 +76,8 @@ pub fn grams(text: &str) -> Vec<Gram> {
                 out.push(Gram { text: c.to_string(), position, from: start, to: end_of(run_start) });
                 position += 1;
             }
-            for pair in 0..run.len().saturating_sub(1) {
-                let from = run[pair].0;
+            for (pair, (from, _)) in run.iter().enumerate().take(run.len().saturating_sub(1)) {
+                let from = *from;
                 let to = end_of(run_start + pair + 1);
                 out.push(Gram { text: text[from..to].to_owned(), position, from, to });
                 position += 1;

@@ -34,7 +34,7 @@ pub fn parse(raw: &str) -> Vec<Unit> {
     let raw: String = raw.chars().take(MAX_QUERY_CHARS).collect();
     let mut units = Vec::new();
     let quotes = raw.matches('"').count();
-    let balanced = quotes % 2 == 0;
+    let balanced = quotes.is_multiple_of(2);
     let mut in_phrase = false;
     let mut current = String::new();
     let flush = |current: &mut String, phrase: bool, units: &mut Vec<Unit>| {
@@ -48,9 +48,7 @@ pub fn parse(raw: &str) -> Vec<Unit> {
         if c == '"' && balanced {
             flush(&mut current, in_phrase, &mut units);
             in_phrase = !in_phrase;
-        } else if in_phrase {
-            current.push(c);
-        } else if c.is_alphanumeric() {
+        } else if in_phrase || c.is_alphanumeric() {
             current.push(c);
         } else {
             flush(&mut current, false, &mut units);

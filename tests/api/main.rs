@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod crash;
+mod demo;
 mod errors;
 mod intel_loop;
 mod search;
