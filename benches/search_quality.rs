@@ -80,7 +80,8 @@ fn searchable(title: &str, body: &str, client: &str) -> String {
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().filter(|a| !a.starts_with("--")).collect();
     // `cargo test` runs this unoptimised as a smoke test; `cargo bench` measures.
-    let (default_entries, default_queries) = if cfg!(debug_assertions) { (2_000, 100) } else { (20_000, 300) };
+    let (default_entries, default_queries) =
+        if cfg!(debug_assertions) { (2_000, 100) } else { (20_000, 300) };
     let entries: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(default_entries);
     let queries: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(default_queries);
     let dir = tempfile::tempdir()?;

@@ -60,6 +60,17 @@ pub enum Command {
     },
     /// Seed the demo world (芜湖分公司) into an empty database and print its logins.
     SeedDemo,
+    /// Rebuild the search index beside the live one and swap it in.
+    Reindex,
+    /// Load legacy records (JSON lines) as adopted entries.
+    Import {
+        /// One JSON object per line.
+        #[arg(long)]
+        file: PathBuf,
+        /// Employee number of the reviewer recorded as adopting them.
+        #[arg(long)]
+        reviewer: String,
+    },
 }
 
 impl Cli {
@@ -104,6 +115,32 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::SeedDemo => {
             let summary = seed_demo(&settings)?;
             print_demo(summary.as_ref());
+            Ok(())
+        }
+        Command::Reindex => {
+            migrate(&settings)?;
+            let pool = db::connect(&settings.database_url, 2)?;
+            let rebuilt = crate::search::reindex::rebuild(&pool, &settings.data_dir, true)?;
+            println!(
+                "search index {} rebuilt: {} entries in {:.1} s ({:.0} entries/s); running servers switch to it",
+                rebuilt.generation,
+                rebuilt.entries,
+                rebuilt.seconds,
+                rebuilt.entries as f64 / rebuilt.seconds.max(1e-9)
+            );
+            Ok(())
+        }
+        Command::Import { file, reviewer } => {
+            migrate(&settings)?;
+            let pool = db::connect(&settings.database_url, 2)?;
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let lines = text.lines().count() as u64;
+            let summary = crate::import::import(&pool, text.as_bytes(), lines, &reviewer, true)?;
+            for (line, problem) in &summary.skipped {
+                eprintln!("line {line}: skipped: {problem}");
+            }
+            println!("imported: {}, skipped: {}", summary.imported, summary.skipped.len());
             Ok(())
         }
     }

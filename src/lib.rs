@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod docs;
 pub mod error;
+pub mod import;
 pub mod intel;
 pub mod notify;
 pub mod points;

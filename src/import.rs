@@ -1,0 +1,226 @@
+//! `zhiku import`: loads legacy records (one JSON object a line) as adopted
+//! entries decided by a named reviewer, rubric 3 everywhere, no points paid.
+//! Each line is its own transaction: a bad line is reported and skipped,
+//! the good ones are kept.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use anyhow::{bail, Context as _};
+use chrono::Utc;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::auth::extract::CurrentUser;
+use crate::auth::store::SessionId;
+use crate::clients::model::{Client, ClientKind, ClientStatus, NewClient};
+use crate::clients::{pinyin, store as clients};
+use crate::db::{write_tx, DbConn, Pool};
+use crate::error::ApiError;
+use crate::intel::model::{IntelContent, IntelStatus, Source};
+use crate::intel::service::{self, parse_observed_at, Content};
+use crate::intel::store as intel;
+use crate::review::model::{Decision, NewReview};
+use crate::review::store as reviews;
+use crate::users::model::{Role, User};
+use crate::users::store as users;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientRecord {
+    kind: ClientKind,
+    name: String,
+    industry: Option<String>,
+    region: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Record {
+    client: ClientRecord,
+    category: String,
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    fields: Map<String, Value>,
+    source: Source,
+    observed_at: String,
+    author_employee_no: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub imported: u64,
+    pub skipped: Vec<(usize, String)>,
+}
+
+fn actor(user: &User) -> CurrentUser {
+    CurrentUser {
+        id: user.id,
+        session: SessionId(0),
+        real_name: user.real_name.clone(),
+        department_id: user.department_id,
+        roles: user.roles(),
+    }
+}
+
+pub fn import(
+    pool: &Pool,
+    reader: impl BufRead,
+    total_lines: u64,
+    reviewer_no: &str,
+    progress: bool,
+) -> anyhow::Result<Summary> {
+    let mut conn = pool.get().context("opening a database connection")?;
+    let reviewer = users::find_by_login(&mut conn, reviewer_no)?
+        .with_context(|| format!("reviewer {reviewer_no} does not exist"))?;
+    if !(reviewer.roles().has(Role::Reviewer) || reviewer.roles().has(Role::Admin)) {
+        bail!("{reviewer_no} is neither a reviewer nor an admin");
+    }
+    let bar = if progress { ProgressBar::new(total_lines) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("导入 [{bar:40}] {pos}/{len} 行 {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut authors: HashMap<String, Option<User>> = HashMap::new();
+    let mut summary = Summary::default();
+    for (index, line) in reader.lines().enumerate() {
+        let number = index + 1;
+        bar.inc(1);
+        let line = match line {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => line,
+            Err(error) => {
+                summary.skipped.push((number, format!("unreadable line: {error}")));
+                continue;
+            }
+        };
+        match import_line(&mut conn, &reviewer, &mut authors, &line) {
+            Ok(()) => summary.imported += 1,
+            Err(problem) => summary.skipped.push((number, problem)),
+        }
+    }
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+fn import_line(
+    conn: &mut DbConn,
+    reviewer: &User,
+    authors: &mut HashMap<String, Option<User>>,
+    line: &str,
+) -> Result<(), String> {
+    let record: Record = serde_json::from_str(line).map_err(|e| format!("invalid record: {e}"))?;
+    let author = match authors.get(&record.author_employee_no) {
+        Some(found) => found.clone(),
+        None => {
+            let found = users::find_by_login(conn, &record.author_employee_no).map_err(|e| e.to_string())?;
+            authors.insert(record.author_employee_no.clone(), found.clone());
+            found
+        }
+    };
+    let author = author.ok_or_else(|| format!("unknown author {}", record.author_employee_no))?;
+    if author.id == reviewer.id {
+        return Err("the reviewer cannot adopt their own record".into());
+    }
+    let observed_at = parse_observed_at(&record.observed_at).map_err(|p| format!("observed_at: {p}"))?;
+    let title = record.title.trim().to_owned();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err("title: must be 1–200 characters".into());
+    }
+    write_tx(conn, |conn| {
+        let client = find_or_create_client(conn, reviewer, &record.client)?;
+        let content =
+            Content { title, body: record.body, fields: record.fields, source: record.source, observed_at };
+        let author = actor(&author);
+        // Legacy records rarely fill templates: values are type-checked, none required.
+        let entry = service::create(conn, &author, client.id, &record.category, content, true)?;
+        let now = Utc::now().naive_utc();
+        let submitted = IntelContent {
+            status: Some(IntelStatus::Submitted.as_str().into()),
+            submitted_at: Some(now),
+            ..Default::default()
+        };
+        intel::update_content(conn, entry.id, &submitted)?;
+        intel::transition(conn, entry.id, IntelStatus::Submitted, entry.revision, IntelStatus::Adopted, now)?;
+        reviews::insert(
+            conn,
+            &NewReview {
+                intel_id: entry.id,
+                revision: entry.revision,
+                reviewer_id: reviewer.id,
+                author_id: entry.author_id,
+                decision: Decision::Adopt.as_str().into(),
+                truthfulness: Some(3),
+                relevance: Some(3),
+                completeness: Some(3),
+                timeliness: Some(3),
+                value: Some(3),
+                mean_score: Some(3.0),
+                comment: "历史数据导入".into(),
+                duplicate_of: None,
+                created_at: now,
+            },
+        )?;
+        intel::set_decided(conn, entry.id, Some(3.0), None, true, now)?;
+        Ok::<(), ApiError>(())
+    })
+    .map_err(|error| match error {
+        ApiError::Validation { fields, .. } => {
+            fields.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    })
+}
+
+fn find_or_create_client(
+    conn: &mut DbConn,
+    reviewer: &User,
+    record: &ClientRecord,
+) -> Result<Client, ApiError> {
+    let name = record.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::field("client.name", "须为 1–100 个字符"));
+    }
+    if let Some(client) = clients::find_by_name(conn, record.kind.as_str(), name)? {
+        return Ok(client);
+    }
+    let (full, initials) = pinyin::keys(name);
+    let now = Utc::now().naive_utc();
+    let clean = |v: &Option<String>| {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| v.chars().take(40).collect())
+    };
+    let client = clients::insert(
+        conn,
+        &NewClient {
+            kind: record.kind.as_str().into(),
+            name: name.into(),
+            pinyin: full,
+            initials,
+            aliases: String::new(),
+            industry: clean(&record.industry),
+            region: clean(&record.region),
+            tier: None,
+            status: ClientStatus::Active.as_str().into(),
+            owner_id: None,
+            parent_id: None,
+            created_by: reviewer.id,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    let mut tags: Vec<String> = record
+        .tags
+        .iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty() && t.chars().count() <= 20)
+        .collect();
+    tags.sort();
+    tags.dedup();
+    clients::set_tags(conn, client.id, &tags)?;
+    Ok(client)
+}
