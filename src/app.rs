@@ -94,6 +94,7 @@ impl Application {
         (name = "points", description = "Points ledger, ratings and leaderboards"),
         (name = "notifications", description = "In-app notifications"),
         (name = "search", description = "Chinese full-text search"),
+        (name = "stats", description = "Statistics, clusters, assessments and exports"),
     )
 )]
 struct ApiDoc;
@@ -128,7 +129,8 @@ fn build_app(
                 .configure(crate::ratings::routes::configure)
                 .configure(crate::notify::routes::configure)
                 .configure(crate::audit::routes::configure)
-                .configure(crate::search::routes::configure),
+                .configure(crate::search::routes::configure)
+                .configure(crate::stats::routes::configure),
         )
         .service(docs::healthz)
         .split_for_parts();

@@ -21,6 +21,7 @@ pub mod ratings;
 pub mod review;
 pub mod search;
 pub mod state;
+pub mod stats;
 pub mod telemetry;
 pub mod usage;
 pub mod users;

@@ -10,5 +10,6 @@ mod demo;
 mod errors;
 mod intel_loop;
 mod search;
+mod stats;
 mod users;
 mod world;

@@ -1,0 +1,168 @@
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+use crate::world::{id, World};
+
+fn competitor(w: &World, offer: &str, tariff: i64) -> Value {
+    json!({"client_id": w.client_id, "category": "competitor", "title": format!("电信{offer}"), "body": "竞争情报",
+           "fields": {"competitor": "中国电信", "offer": offer, "tariff": tariff}, "source": "public", "observed_at": "2026-11-20"})
+}
+
+/// The known data set: four entries by 张伟, three adopted, two used by others (one won).
+async fn known_world(app: &TestApp) -> (World, [i64; 4]) {
+    let w = World::new(app).await;
+    let e1 = id(&w.submit(app, w.business_entry("话费代付")).await);
+    w.adopt(app, e1, 4).await;
+    let e2 = id(&w.submit(app, w.business_entry("无价值")).await);
+    let (status, _) = app.post(&format!("/api/v1/intel/{e2}/review"), &w.reviewer2.access_token, json!({"decision": "reject",
+        "comment": "无价值", "scores": {"truthfulness": 2, "relevance": 2, "completeness": 2, "timeliness": 2, "value": 2}})).await;
+    assert_eq!(status, StatusCode::OK);
+    let e3 = id(&w.submit(app, competitor(&w, "宽带免费送", 99)).await);
+    w.adopt(app, e3, 3).await;
+    let e4 = id(&w.submit(app, competitor(&w, "宽带免费送", 79)).await);
+    w.adopt(app, e4, 5).await;
+    app.post(
+        &format!("/api/v1/intel/{e1}/usages"),
+        &w.marketer.access_token,
+        json!({"purpose": "campaign", "outcome": "won"}),
+    )
+    .await;
+    app.post(&format!("/api/v1/intel/{e3}/usages"), &w.manager.access_token, json!({"purpose": "visit"}))
+        .await;
+    app.post(&format!("/api/v1/intel/{e1}/usages"), &w.author.access_token, json!({"purpose": "visit"}))
+        .await;
+    // Decisions came 1, 2, 3 and 4 hours after submission.
+    for (hours, entry) in [(1, e1), (2, e2), (3, e3), (4, e4)] {
+        let earlier = if app.is_postgres() {
+            format!("decided_at - INTERVAL '{hours} hours'")
+        } else {
+            format!("datetime(decided_at, '-{hours} hours')")
+        };
+        app.exec_sql(&format!("UPDATE intel SET submitted_at = {earlier} WHERE id = {entry}"));
+    }
+    (w, [e1, e2, e3, e4])
+}
+
+on_both_backends! {
+    async fn overview_figures_are_exact(app: TestApp) {
+        let (w, _) = known_world(&app).await;
+        assert_eq!(app.get("/api/v1/stats/overview", &w.employee.access_token).await.0, StatusCode::FORBIDDEN);
+        let (status, o) = app.get("/api/v1/stats/overview?period=month", &w.marketer.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{o}");
+        assert_eq!((o["submitted"].as_i64(), o["adopted"].as_i64(), o["decided"].as_i64()), (Some(4), Some(3), Some(4)));
+        assert_eq!(o["adoption_rate"], 0.75);
+        assert_eq!(o["usage_rate"], 0.67);
+        assert_eq!((o["uses"].as_i64(), o["won"].as_i64()), (Some(2), Some(1)));
+        assert_eq!(o["mean_score"], 3.5);
+        assert_eq!(o["median_review_hours"], 2.5);
+        assert_eq!(o["by_category"]["business"], json!({"submitted": 2, "adopted": 1, "uses": 1, "won": 1}));
+        assert_eq!(o["by_category"]["competitor"], json!({"submitted": 2, "adopted": 2, "uses": 1, "won": 0}));
+        assert_eq!(o["by_client_kind"]["group"], json!({"submitted": 4, "adopted": 3, "uses": 2, "won": 1}));
+        assert_eq!(o["by_department"][0]["name"], "政企客户部");
+        assert_eq!(o["series"].as_array().unwrap().len(), 1);
+        assert_eq!(o["series"][0]["submitted"], 4);
+        let department = w.reviewer.user["department"]["id"].as_i64().unwrap();
+        let (_, other) = app.get(&format!("/api/v1/stats/overview?department_id={department}"), &w.marketer.access_token).await;
+        assert_eq!(other["submitted"], 0, "the reviewers' department wrote nothing");
+    }
+
+    async fn competitors_and_freshness(app: TestApp) {
+        let (w, [_, _, e3, _]) = known_world(&app).await;
+        let (status, c) = app.get("/api/v1/stats/competitors?period=year", &w.marketer.access_token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(c[0]["competitor"], "中国电信");
+        assert_eq!(c[0]["entries"], 2);
+        assert_eq!(c[0]["offers"][0]["offer"], "宽带免费送");
+        assert_eq!((c[0]["offers"][0]["min_tariff"].as_f64(), c[0]["offers"][0]["max_tariff"].as_f64()), (Some(79.0), Some(99.0)));
+
+        let past = if app.is_postgres() { "NOW() - INTERVAL '40 days'" } else { "datetime('now', '-40 days')" };
+        app.exec_sql(&format!("UPDATE intel SET adopted_at = {past} WHERE id = {e3}"));
+        let (_, f) = app.get("/api/v1/stats/freshness", &w.reviewer.access_token).await;
+        assert_eq!((f["adopted"].as_i64(), f["stale"].as_i64(), f["stale_share"].as_f64()), (Some(3), Some(1), Some(0.33)));
+        let competitor = f["by_category"].as_array().unwrap().iter().find(|c| c["category"] == "competitor").unwrap();
+        assert_eq!((competitor["adopted"].as_i64(), competitor["stale"].as_i64()), (Some(2), Some(1)));
+        assert_eq!(f["by_owner"][0]["owner_name"], "李强");
+        assert_eq!(f["oldest_on_key_clients"][0]["intel_id"], e3);
+        assert_eq!(f["oldest_on_key_clients"][0]["stale"], true);
+    }
+
+    async fn clusters_and_their_audited_export(app: TestApp) {
+        let (w, _) = known_world(&app).await;
+        app.post("/api/v1/clients", &app.admin_token, json!({"kind": "individual", "name": "王建国", "tier": "S", "tags": ["高尔夫"]})).await;
+        app.post(&format!("/api/v1/clients/{}/contacts", w.client_id), &w.manager.access_token,
+            json!({"name": "孙总", "title": "财务副总", "phone": "13800001234", "notes": "不喝酒"})).await;
+        let (_, clusters) = app.get("/api/v1/stats/clusters", &w.marketer.access_token).await;
+        assert_eq!(clusters[0], json!({"tag": "高尔夫", "clients": 2, "groups": 1, "individuals": 1}));
+        assert_eq!(clusters[1], json!({"tag": "机场贵宾", "clients": 1, "groups": 1, "individuals": 0}));
+        let (_, s_tier) = app.get("/api/v1/stats/clusters?tier=S", &w.marketer.access_token).await;
+        assert_eq!(s_tier, json!([{"tag": "高尔夫", "clients": 1, "groups": 0, "individuals": 1}]));
+
+        let tag = "%E9%AB%98%E5%B0%94%E5%A4%AB"; // 高尔夫
+        let (_, members) = app.get(&format!("/api/v1/stats/clusters/{tag}/clients"), &w.marketer.access_token).await;
+        assert_eq!(members.as_array().unwrap().len(), 2);
+        let csv = app.client.get(app.url(&format!("/api/v1/stats/clusters/{tag}/export?format=csv")))
+            .bearer_auth(&w.marketer.access_token).send().await.unwrap();
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
+        let text = csv.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
+        assert_eq!(lines[0], "\u{FEFF}客户,类型,等级,区域,客户经理,联系人,职务,电话,备注");
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().any(|l| l.starts_with("王建国,个人,S,")), "{text}");
+        let contact = lines.iter().find(|l| l.contains("孙总")).unwrap();
+        assert!(contact.ends_with("孙总,财务副总,***,***"), "sensitive values stay masked for marketing: {contact}");
+        let xlsx = app.client.get(app.url(&format!("/api/v1/stats/clusters/{tag}/export")))
+            .bearer_auth(&app.admin_token).send().await.unwrap().bytes().await.unwrap();
+        let rows = read_xlsx(&xlsx);
+        assert!(rows.iter().any(|r| r.contains(&"13800001234".to_owned())), "admins see the phone: {rows:?}");
+        let (_, audit) = app.get("/api/v1/audit?action=export.cluster", &app.admin_token).await;
+        assert_eq!(audit["total"], 2);
+        assert_eq!(audit["items"][1]["actor"]["real_name"], "王芳");
+    }
+
+    async fn assessments_export_and_reviewer_metrics(app: TestApp) {
+        let (w, _) = known_world(&app).await;
+        assert_eq!(app.get("/api/v1/stats/assessments", &w.marketer.access_token).await.0, StatusCode::FORBIDDEN);
+        let (status, a) = app.get("/api/v1/stats/assessments?period=month", &w.reviewer.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+        let zhang = &a["items"][0];
+        assert_eq!(zhang["real_name"], "张伟");
+        assert_eq!((zhang["submitted"].as_i64(), zhang["adopted"].as_i64(), zhang["decided"].as_i64()), (Some(4), Some(3), Some(4)));
+        assert_eq!((zhang["adoption_rate"].as_f64(), zhang["mean_score"].as_f64(), zhang["usage_rate"].as_f64()), (Some(0.75), Some(3.5), Some(0.67)));
+        assert_eq!(zhang["uses"], 2);
+        // 16 + 12 + 20 for adoptions, 2 + 10 + 2 for uses.
+        assert_eq!(zhang["points"], 62);
+
+        let xlsx = app.client.get(app.url("/api/v1/stats/assessments/export?period=month&format=xlsx"))
+            .bearer_auth(&w.reviewer.access_token).send().await.unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        let rows = read_xlsx(&xlsx.bytes().await.unwrap());
+        assert_eq!(rows[0][..4], ["工号", "姓名", "部门", "提交数"].map(String::from));
+        assert_eq!(rows[1][1], "张伟");
+        assert_eq!(rows[1][13], "62");
+        let csv = app.client.get(app.url("/api/v1/stats/assessments/export?period=month&format=csv"))
+            .bearer_auth(&w.reviewer.access_token).send().await.unwrap().text().await.unwrap();
+        assert!(csv.lines().nth(1).unwrap().starts_with("E1001,张伟,政企客户部,4,3,4,0.75,3.5,0.67,2,"), "{csv}");
+        let (_, audit) = app.get("/api/v1/audit?action=export.assessments", &app.admin_token).await;
+        assert_eq!(audit["total"], 2);
+
+        let (_, r) = app.get("/api/v1/stats/reviewers?period=month", &w.reviewer.access_token).await;
+        let chen = r["reviewers"].as_array().unwrap().iter().find(|x| x["real_name"] == "陈静").unwrap();
+        assert_eq!((chen["decisions"].as_i64(), chen["adopted"].as_i64(), chen["agreement"].as_f64()), (Some(3), Some(3), Some(0.0)));
+        assert_eq!(chen["median_decision_hours"], 3.0);
+        let liu = r["reviewers"].as_array().unwrap().iter().find(|x| x["real_name"] == "刘洋").unwrap();
+        assert_eq!((liu["decisions"].as_i64(), liu["rejected"].as_i64()), (Some(1), Some(1)));
+        assert_eq!(r["flags"], json!([{"reviewer_id": chen["reviewer_id"], "reviewer_name": "陈静", "author_id": w.author.user["id"],
+            "author_name": "张伟", "decisions": 3, "adoption_rate": 1.0, "peer_adoption_rate": 0.0}]));
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    sheet.rows().map(|row| row.iter().map(|c| c.to_string()).collect()).collect()
+}
