@@ -19,8 +19,8 @@ use chrono::NaiveDateTime;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Term, Value};
-use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader};
 
 use crate::auth::extract::CurrentUser;
 use crate::clients::model::ClientId;
@@ -159,7 +159,14 @@ pub fn execute(
     let limit = request.limit.max(1);
     let offset = request.offset.min(10_000);
     let top = TopDocs::with_limit(limit).and_offset(offset);
-    let (addresses, total): (Vec<(f32, DocAddress)>, usize) = match request.sort {
+    // Without a category or kind filter the facets count the same matches as
+    // the hits, so one pass collects everything; otherwise each facet counts
+    // as if its own filter were not set.
+    let facet_queries =
+        (category.is_some() || kind.is_some()).then(|| (with(vec![&kind]), with(vec![&category])));
+    let (addresses, total, category_counts, kind_counts): (Vec<(f32, DocAddress)>, _, _, _) = match request
+        .sort
+    {
         Sort::Relevance if has_text => {
             let now = chrono::Utc::now().timestamp_millis();
             let ranked = top.tweak_score(move |segment: &SegmentReader| {
@@ -172,28 +179,28 @@ pub fn execute(
                     score * (1.0 + 0.1 * quality) / (1.0 + age_days / 365.0).sqrt()
                 }
             });
-            searcher.search(&*full, &(ranked, Count))?
+            collect(&searcher, &*full, ranked, facet_queries)?
         }
         Sort::Quality => {
-            let (hits, total) =
-                searcher.search(&*full, &(top.order_by_fast_field::<f64>("quality", Order::Desc), Count))?;
-            (hits.into_iter().map(|(q, a)| (q.unwrap_or(0.0) as f32, a)).collect(), total)
+            let (hits, total, c, k) = collect(
+                &searcher,
+                &*full,
+                top.order_by_fast_field::<f64>("quality", Order::Desc),
+                facet_queries,
+            )?;
+            (hits.into_iter().map(|(q, a)| (q.unwrap_or(0.0) as f32, a)).collect(), total, c, k)
         }
         Sort::Newest | Sort::Relevance => {
-            let (hits, total) =
-                searcher.search(&*full, &(top.order_by_fast_field::<i64>("date", Order::Desc), Count))?;
-            (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+            let (hits, total, c, k) = collect(
+                &searcher,
+                &*full,
+                top.order_by_fast_field::<i64>("date", Order::Desc),
+                facet_queries,
+            )?;
+            (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total, c, k)
         }
     };
-    let mut hits = Vec::with_capacity(addresses.len());
-    for (score, address) in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_u64()) {
-            hits.push((IntelId(id as i64), score));
-        }
-    }
-    let category_counts = searcher.search(&*with(vec![&kind]), &CountBy("category"))?;
-    let kind_counts = searcher.search(&*with(vec![&category]), &CountBy("client_kind"))?;
+    let hits = entry_ids(&searcher, addresses)?;
     let named = |counts: HashMap<u64, u64>, names: &[&str]| {
         counts
             .into_iter()
@@ -207,6 +214,42 @@ pub fn execute(
         kind_facet: named(kind_counts, &CLIENT_KINDS),
         units,
     })
+}
+
+type FacetCounts = HashMap<u64, u64>;
+
+/// Runs `top` with the hit count and both facet counts, in one pass when the
+/// facets share the query, else with one extra pass per facet query.
+fn collect<C: Collector>(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    top: C,
+    facet_queries: Option<(Box<dyn Query>, Box<dyn Query>)>,
+) -> tantivy::Result<(C::Fruit, usize, FacetCounts, FacetCounts)> {
+    match facet_queries {
+        None => searcher.search(query, &(top, Count, CountBy("category"), CountBy("client_kind"))),
+        Some((for_categories, for_kinds)) => {
+            let (fruit, total) = searcher.search(query, &(top, Count))?;
+            let categories = searcher.search(&*for_categories, &CountBy("category"))?;
+            let kinds = searcher.search(&*for_kinds, &CountBy("client_kind"))?;
+            Ok((fruit, total, categories, kinds))
+        }
+    }
+}
+
+/// Entry ids of ranked hits, read from the id fast field.
+fn entry_ids(
+    searcher: &tantivy::Searcher,
+    ranked: Vec<(f32, DocAddress)>,
+) -> tantivy::Result<Vec<(IntelId, f32)>> {
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (score, address) in ranked {
+        let ids = searcher.segment_reader(address.segment_ord).fast_fields().u64("id")?;
+        if let Some(id) = ids.first(address.doc_id) {
+            hits.push((IntelId(id as i64), score));
+        }
+    }
+    Ok(hits)
 }
 
 /// Counts matching documents by the value of a u64 fast field.
@@ -282,13 +325,7 @@ pub fn similar(
     let query = BooleanQuery::new(clauses);
     let searcher = index.reader.searcher();
     let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_u64()) {
-            hits.push((IntelId(id as i64), score));
-        }
-    }
+    let hits = entry_ids(&searcher, top)?;
     Ok(SearchResult {
         total: hits.len(),
         hits,
