@@ -154,7 +154,13 @@ fn hits(conn: &mut DbConn, me: &CurrentUser, result: SearchResult) -> ApiResult<
     let snippets: std::collections::HashMap<IntelId, String> = rows
         .iter()
         .map(|row| {
-            let text = if row.body.trim().is_empty() { &row.title } else { &row.body };
+            // The body where a word occurs in it, else the title where it does, else the body.
+            let contains = |text: &str| {
+                let lower = text.to_ascii_lowercase();
+                needles.iter().any(|n| lower.contains(&n.to_ascii_lowercase()))
+            };
+            let use_title = row.body.trim().is_empty() || (!contains(&row.body) && contains(&row.title));
+            let text = if use_title { &row.title } else { &row.body };
             (row.id, snippet(text, &needles))
         })
         .collect();
