@@ -1,7 +1,7 @@
 //! `zhiku import`: loads legacy records (one JSON object a line) as adopted
 //! entries decided by a named reviewer, rubric 3 everywhere, no points paid.
-//! Each line is its own transaction: a bad line is reported and skipped,
-//! the good ones are kept.
+//! Lines are imported in chunks, each line a savepoint of its chunk's
+//! transaction: a bad line is reported and skipped, the good ones are kept.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -16,6 +16,8 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::store::SessionId;
 use crate::clients::model::{Client, ClientKind, ClientStatus, NewClient};
 use crate::clients::{pinyin, store as clients};
+use diesel::Connection;
+
 use crate::db::{write_tx, DbConn, Pool};
 use crate::error::ApiError;
 use crate::intel::model::{IntelContent, IntelStatus, Source};
@@ -50,6 +52,9 @@ struct Record {
     observed_at: String,
     author_employee_no: String,
 }
+
+/// Lines per transaction.
+const CHUNK: usize = 500;
 
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -88,21 +93,30 @@ pub fn import(
     );
     let mut authors: HashMap<String, Option<User>> = HashMap::new();
     let mut summary = Summary::default();
-    for (index, line) in reader.lines().enumerate() {
-        let number = index + 1;
-        bar.inc(1);
-        let line = match line {
-            Ok(line) if line.trim().is_empty() => continue,
-            Ok(line) => line,
-            Err(error) => {
-                summary.skipped.push((number, format!("unreadable line: {error}")));
-                continue;
+    let mut lines = reader.lines().enumerate().peekable();
+    while lines.peek().is_some() {
+        // A chunk of lines shares one transaction; each line is a savepoint
+        // inside it, so a bad line is rolled back alone.
+        let chunk: Vec<(usize, std::io::Result<String>)> = lines.by_ref().take(CHUNK).collect();
+        write_tx(&mut conn, |conn| {
+            for (index, line) in chunk {
+                let number = index + 1;
+                bar.inc(1);
+                let line = match line {
+                    Ok(line) if line.trim().is_empty() => continue,
+                    Ok(line) => line,
+                    Err(error) => {
+                        summary.skipped.push((number, format!("unreadable line: {error}")));
+                        continue;
+                    }
+                };
+                match import_line(conn, &reviewer, &mut authors, &line) {
+                    Ok(()) => summary.imported += 1,
+                    Err(problem) => summary.skipped.push((number, problem)),
+                }
             }
-        };
-        match import_line(&mut conn, &reviewer, &mut authors, &line) {
-            Ok(()) => summary.imported += 1,
-            Err(problem) => summary.skipped.push((number, problem)),
-        }
+            Ok::<(), diesel::result::Error>(())
+        })?;
     }
     bar.finish_and_clear();
     Ok(summary)
@@ -132,7 +146,7 @@ fn import_line(
     if title.is_empty() || title.chars().count() > 200 {
         return Err("title: must be 1–200 characters".into());
     }
-    write_tx(conn, |conn| {
+    conn.transaction(|conn| {
         let client = find_or_create_client(conn, reviewer, &record.client)?;
         let content =
             Content { title, body: record.body, fields: record.fields, source: record.source, observed_at };

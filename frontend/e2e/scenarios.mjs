@@ -2,10 +2,15 @@
 // `state` carries what one scenario hands to the next (the entry, the points).
 // Selectors are the `data-test` attributes of the Vue components.
 
+import fs from 'node:fs'
+
 const PASSWORD = process.env.ZHIKU_E2E_PASSWORD ?? 'zhiku2026'
 const CLIENT_NAME = '芜湖长江实业集团有限公司'
 const CLIENT_QUERY = 'whcj'
 const CRITERIA = ['truthfulness', 'relevance', 'completeness', 'timeliness', 'value']
+const CLUSTER_TAG = '高尔夫'
+// Demo people an assessment table lists (src/demo.rs).
+const DEMO_NAMES = ['吴婷', '郑浩', '黄雪', '何军', '高洁', '马超', '张伟', '李强', '赵磊', '孙丽']
 
 function check(condition, message) {
   if (!condition) throw new Error(message)
@@ -249,6 +254,115 @@ export const scenarios = [
         { what: `the intel.review event of entry #${state.intelId}` },
       )
       log(`audit shows intel.review of #${state.intelId}`)
+    },
+  },
+
+  {
+    name: 'M001 opens the statistics, a cluster and its CSV export',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'M001', '/stats')
+      await page.locator('[data-test="stats-overview"]').waitFor()
+      await page.locator('[data-test="kpi"][data-key="submitted"]').waitFor()
+      const kpis = await page.locator('[data-test="kpi"]').count()
+      check(kpis >= 6, `only ${kpis} KPI cards`)
+      const canvas = page.locator('[data-test="stats-series-chart"] canvas').first()
+      await canvas.waitFor()
+      const size = await canvas.evaluate((c) => [c.width, c.height])
+      check(size[0] > 0 && size[1] > 0, `the series chart canvas is ${size.join('×')}`)
+      check((await page.locator('#tab-assessments').count()) === 0, 'a marketer sees the assessments tab')
+      check((await page.locator('#tab-reviewers').count()) === 0, 'a marketer sees the reviewer metrics tab')
+      log(`${kpis} KPI cards and a ${size.join('×')} chart`)
+
+      await page.locator('#tab-clusters').click()
+      const tag = page.locator(`[data-test="cluster-tag"][data-tag="${CLUSTER_TAG}"]`)
+      await tag.waitFor()
+      const members = apiResponse(page, 'GET', `/api/v1/stats/clusters/${encodeURIComponent(CLUSTER_TAG)}/clients`)
+      await tag.click()
+      const membersResponse = await members
+      check(membersResponse.status() === 200, `GET cluster clients answered ${membersResponse.status()}`)
+      const body = await membersResponse.json()
+      check(body.length > 0, `the ${CLUSTER_TAG} cluster has no clients`)
+      await page.locator(`[data-test="cluster-members"][data-tag="${CLUSTER_TAG}"]:visible`).waitFor()
+      await until(async () => (await page.locator('[data-test="cluster-client"]:visible').count()) === body.length, {
+        what: `${body.length} clients in the ${CLUSTER_TAG} drawer`,
+      })
+      const first = body[0].client.name
+      await page.locator('[data-test="cluster-client"]:visible', { hasText: first }).waitFor()
+
+      const exported = apiResponse(page, 'GET', `/api/v1/stats/clusters/${encodeURIComponent(CLUSTER_TAG)}/export`)
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-csv"]:visible').click()])
+      const exportResponse = await exported
+      check(exportResponse.status() === 200, `the CSV export answered ${exportResponse.status()}`)
+      const name = download.suggestedFilename()
+      check(name.endsWith('.csv') && name.includes(CLUSTER_TAG), `the download is named ${name}`)
+      const file = await download.path()
+      const text = fs.readFileSync(file, 'utf8')
+      check(text.includes('客户') && text.includes(first), `the CSV lacks the header or ${first}: ${text.slice(0, 120)}`)
+      log(`${body.length} clients in ${CLUSTER_TAG}; downloaded ${name} (${text.split('\n').length - 1} lines)`)
+    },
+  },
+
+  {
+    name: 'R001 opens the assessments',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'R001', '/stats')
+      await page.locator('#tab-assessments').click()
+      const names = page.locator('[data-test="assessment-table"] [data-test="assessment-name"]')
+      await names.first().waitFor()
+      const listed = (await names.allTextContents()).map((n) => n.trim())
+      const seen = listed.includes('吴婷') ? '吴婷' : DEMO_NAMES.find((n) => listed.includes(n))
+      check(seen, `no demo user in the assessments: ${JSON.stringify(listed)}`)
+      await page.locator('#tab-reviewers').click()
+      await page.locator('[data-test="reviewer-table"] [data-test="reviewer-name"]').first().waitFor()
+      log(`${listed.length} people assessed, including ${seen}`)
+    },
+  },
+
+  {
+    name: 'AM04 finds 芜湖长江实业集团有限公司 by initials and reads its dossier',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'AM04', '/clients')
+      const searched = page.waitForResponse((r) => {
+        const url = new URL(r.url())
+        return url.pathname === '/api/v1/clients' && url.searchParams.get('q') === CLIENT_QUERY
+      })
+      await page.locator('[data-test="client-search"]').fill(CLIENT_QUERY)
+      const response = await searched
+      check(response.status() === 200, `GET /clients?q=${CLIENT_QUERY} answered ${response.status()}`)
+      const link = page.locator('[data-test="client-link"]', { hasText: CLIENT_NAME }).first()
+      await link.waitFor()
+      await link.click()
+      await page.waitForURL(/\/clients\/\d+$/)
+      await until(async () => (await page.locator('[data-test="dossier-name"]').textContent()).includes(CLIENT_NAME), {
+        what: 'the dossier title',
+      })
+      const events = page.locator('[data-test="timeline"] [data-test="timeline-event"]')
+      await events.first().waitFor()
+      log(`dossier of ${CLIENT_NAME} with ${await events.count()} timeline events`)
+    },
+  },
+
+  {
+    name: 'ADMIN switches the language to English and back',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'ADMIN', '/stats')
+      const nav = page.locator('[data-test="nav-dashboard"]')
+      await nav.waitFor()
+      check((await nav.textContent()).includes('工作台'), 'the menu is not in Chinese to begin with')
+
+      await page.locator('[data-test="locale-switch"]').click()
+      await page.locator('[data-test="locale-en"]:visible').click()
+      await until(async () => (await nav.textContent()).includes('Dashboard'), { what: 'the English menu' })
+      await until(async () => (await page.locator('#tab-overview').textContent()).trim() === 'Overview', { what: 'the English stats tabs' })
+      check((await page.evaluate(() => document.documentElement.lang)) === 'en', 'html lang is not en')
+      check((await page.evaluate(() => localStorage.getItem('zhiku.locale'))) === 'en', 'the choice is not kept')
+
+      await page.locator('[data-test="locale-switch"]').click()
+      await page.locator('[data-test="locale-zh-CN"]:visible').click()
+      await until(async () => (await nav.textContent()).includes('工作台'), { what: 'the Chinese menu' })
+      await until(async () => (await page.locator('#tab-overview').textContent()).trim() === '概览', { what: 'the Chinese stats tabs' })
+      check((await page.evaluate(() => document.documentElement.lang)) === 'zh-CN', 'html lang is not zh-CN')
+      log('English and back to Chinese')
     },
   },
 ]

@@ -1,7 +1,15 @@
 // ECharts option builders: pure functions of API data, so pages stay small.
 
 import type { EChartsOption } from 'echarts'
-import type { LeaderboardItem, Ratings, StatsOverview } from '@/types'
+import type {
+  CategoryStaleness,
+  LeaderboardItem,
+  Ratings,
+  StatsBucket,
+  StatsCounts,
+  StatsInterval,
+} from '@/types'
+import { bucketLabels, fillBuckets, fillMonths } from '@/utils/stats'
 
 type Translate = (key: string) => string
 
@@ -50,12 +58,37 @@ export function ratingsOption(ratings: Ratings, t: Translate): EChartsOption {
   }
 }
 
+/** Submitted and adopted (bars) and uses and wins (lines) over time, quiet buckets filled. */
+export function seriesOption(series: StatsBucket[], interval: StatsInterval, t: Translate): EChartsOption {
+  const filled = fillBuckets(series, interval)
+  const labels = bucketLabels(
+    filled.map((b) => b.bucket),
+    interval,
+  )
+  const line = { type: 'line' as const, smooth: true, symbolSize: 6 }
+  return {
+    color: PALETTE,
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 8, right: 8, top: 16, bottom: 36, containLabel: true },
+    xAxis: { type: 'category', data: labels },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: t('stats.submitted'), type: 'bar', data: filled.map((b) => b.submitted) },
+      { name: t('stats.adopted'), type: 'bar', data: filled.map((b) => b.adopted) },
+      { ...line, name: t('stats.uses'), data: filled.map((b) => b.uses) },
+      { ...line, name: t('stats.won'), data: filled.map((b) => b.won) },
+    ],
+  }
+}
+
+/** Submitted, adopted and used per category, largest first. */
 export function categoryBarOption(
-  stats: StatsOverview,
+  byCategory: Record<string, StatsCounts>,
   nameOf: (key: string) => string,
   t: Translate,
 ): EChartsOption {
-  const keys = Object.keys(stats.by_category)
+  const keys = Object.keys(byCategory).sort((a, b) => byCategory[b].submitted - byCategory[a].submitted || a.localeCompare(b))
   return {
     color: PALETTE,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -64,27 +97,67 @@ export function categoryBarOption(
     xAxis: { type: 'category', data: keys.map(nameOf), axisLabel: { interval: 0, rotate: keys.length > 5 ? 30 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { name: t('stats.submitted'), type: 'bar', data: keys.map((k) => stats.by_category[k].submitted) },
-      { name: t('stats.adopted'), type: 'bar', data: keys.map((k) => stats.by_category[k].adopted) },
+      { name: t('stats.submitted'), type: 'bar', data: keys.map((k) => byCategory[k].submitted) },
+      { name: t('stats.adopted'), type: 'bar', data: keys.map((k) => byCategory[k].adopted) },
+      { name: t('stats.uses'), type: 'bar', data: keys.map((k) => byCategory[k].uses) },
     ],
   }
 }
 
-export function categoryPieOption(stats: StatsOverview, nameOf: (key: string) => string): EChartsOption {
+/** Entries submitted per client kind; kinds with nothing submitted are left out. */
+export function clientKindPieOption(
+  byKind: Record<string, StatsCounts>,
+  nameOf: (kind: string) => string,
+  t: Translate,
+): EChartsOption {
   return {
     color: PALETTE,
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
     legend: { bottom: 0, type: 'scroll' },
     series: [
       {
+        name: t('stats.submitted'),
         type: 'pie',
         radius: ['40%', '68%'],
         center: ['50%', '45%'],
-        data: Object.entries(stats.by_category)
-          .filter(([, v]) => v.adopted > 0)
-          .map(([key, v]) => ({ name: nameOf(key), value: v.adopted })),
+        data: Object.entries(byKind)
+          .filter(([, v]) => v.submitted > 0)
+          .map(([kind, v]) => ({ name: nameOf(kind), value: v.submitted })),
       },
     ],
+  }
+}
+
+/** Adopted facts per category, split into current and stale (stacked). */
+export function staleCategoryOption(
+  rows: CategoryStaleness[],
+  nameOf: (row: CategoryStaleness) => string,
+  t: Translate,
+): EChartsOption {
+  return {
+    color: [PALETTE[1], PALETTE[2]],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { bottom: 0 },
+    grid: { left: 8, right: 8, top: 16, bottom: 36, containLabel: true },
+    xAxis: { type: 'category', data: rows.map(nameOf), axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: t('stats.current'), type: 'bar', stack: 'facts', data: rows.map((r) => Math.max(0, r.adopted - r.stale)) },
+      { name: t('stats.stale'), type: 'bar', stack: 'facts', data: rows.map((r) => r.stale) },
+    ],
+  }
+}
+
+/** A competitor's adopted entries per month, quiet months filled. */
+export function monthsOption(months: { month: string; entries: number }[], t: Translate): EChartsOption {
+  const filled = fillMonths(months)
+  return {
+    color: [PALETTE[4]],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 8, top: 12, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: filled.map((m) => m.month) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name: t('stats.entries'), type: 'bar', barMaxWidth: 28, data: filled.map((m) => m.entries) }],
   }
 }
 

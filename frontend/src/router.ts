@@ -38,7 +38,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/stats',
     name: 'stats',
     component: () => import('@/views/StatsView.vue'),
-    meta: { title: 'nav.stats', roles: ['marketer', 'admin'] },
+    meta: { title: 'nav.stats', roles: ['marketer', 'reviewer', 'admin'] },
   },
   {
     path: '/admin',

@@ -364,15 +364,197 @@ export interface Dossier {
   usages: Usage[]
 }
 
-export interface StatsOverview {
+// Statistics (src/stats/routes.rs, src/stats/compute.rs). Rates are 0–1 or
+// null when there is nothing to divide by.
+
+export type StatsInterval = 'week' | 'month'
+export const STATS_INTERVALS: StatsInterval[] = ['week', 'month']
+
+/** Entries submitted and adopted, and uses by others (and those won), in some slice. */
+export interface StatsCounts {
   submitted: number
   adopted: number
+  uses: number
+  won: number
+}
+
+export interface DepartmentCounts extends StatsCounts {
+  /** Null for authors without a department. */
+  department_id: Id | null
+  /** The server's name; `未分配部门` when there is no department. */
+  name: string
+}
+
+export interface StatsBucket extends StatsCounts {
+  /** `YYYY-MM` for months, the Monday `YYYY-MM-DD` for weeks (UTC+8). */
+  bucket: string
+}
+
+export interface StatsOverview {
+  period: Period
+  /** The window, UTC; null for `all`. `to` is exclusive. */
+  from: string | null
+  to: string | null
+  submitted: number
+  adopted: number
+  /** Decisions made in the period. */
+  decided: number
   adoption_rate: number | null
   usage_rate: number | null
   uses: number
   won: number
   mean_score: number | null
-  by_category: Record<string, { submitted: number; adopted: number }>
+  median_review_hours: number | null
+  /** By category key. */
+  by_category: Record<string, StatsCounts>
+  /** By client kind (`group`, `individual`; `''` when unknown). */
+  by_client_kind: Record<string, StatsCounts>
+  by_department: DepartmentCounts[]
+  /** Only buckets with activity, oldest first. */
+  series: StatsBucket[]
+}
+
+export interface StatsOverviewQuery {
+  period: Period
+  /** `YYYY-MM-DD`, a local date inside the period (default today). */
+  date?: string | null
+  department_id?: Id | null
+  interval?: StatsInterval
+}
+
+export interface Cluster {
+  tag: string
+  clients: number
+  groups: number
+  individuals: number
+}
+
+export interface ClusterFilter {
+  kind?: ClientKind | ''
+  tier?: string
+  region?: string
+}
+
+export interface ClusterMember {
+  client: Client
+  /** Phone and notes masked (`***`) unless the reader owns the client, reviews or administers. */
+  contacts: Contact[]
+}
+
+export interface Staleness {
+  adopted: number
+  stale: number
+  stale_share: number | null
+}
+
+export interface CategoryStaleness extends Staleness {
+  category: string
+  /** The category's (Chinese) name. */
+  name: string
+}
+
+export interface OwnerStaleness extends Staleness {
+  owner_id: Id | null
+  owner_name: string | null
+}
+
+export interface OldFact {
+  intel_id: Id
+  title: string
+  category: string
+  client_id: Id
+  client_name: string
+  tier: string | null
+  /** When the fact was last adopted or confirmed. */
+  confirmed_at: string
+  age_days: number
+  stale: boolean
+}
+
+export interface Freshness extends Staleness {
+  by_category: CategoryStaleness[]
+  by_owner: OwnerStaleness[]
+  /** Oldest facts on key clients (tier S or A), oldest first. */
+  oldest_on_key_clients: OldFact[]
+}
+
+export interface CompetitorOffer {
+  offer: string
+  entries: number
+  min_tariff: number | null
+  max_tariff: number | null
+  latest_at: string
+}
+
+export interface CompetitorView {
+  competitor: string
+  entries: number
+  offers: CompetitorOffer[]
+  /** `YYYY-MM`, only months with entries. */
+  months: { month: string; entries: number }[]
+}
+
+/** One person's 绩效考核 for a period. */
+export interface Assessment {
+  user_id: Id
+  employee_no: string
+  real_name: string
+  department: string | null
+  submitted: number
+  adopted: number
+  decided: number
+  adoption_rate: number | null
+  mean_score: number | null
+  usage_rate: number | null
+  uses: number
+  median_submission_delay_hours: number | null
+  updates: number
+  verifications: number
+  points: number
+}
+
+export interface AssessmentReport {
+  period: Period
+  items: Assessment[]
+}
+
+export interface ReviewerMetrics {
+  reviewer_id: Id
+  real_name: string
+  decisions: number
+  adopted: number
+  rejected: number
+  returned: number
+  duplicates: number
+  adoption_rate: number | null
+  median_decision_hours: number | null
+  /** 1 − mean |own adoption rate − peers' rate| over shared authors. */
+  agreement: number | null
+}
+
+/** A reviewer adopting one author's entries far more often than peers do. */
+export interface CollusionFlag {
+  reviewer_id: Id
+  reviewer_name: string
+  author_id: Id
+  author_name: string
+  decisions: number
+  adoption_rate: number
+  peer_adoption_rate: number
+}
+
+export interface ReviewerReport {
+  reviewers: ReviewerMetrics[]
+  flags: CollusionFlag[]
+}
+
+/** A search that found nothing (`GET /search/misses`, admin). */
+export interface SearchMiss {
+  query: string
+  user: UserRef | null
+  /** `{category, client_kind, client_id, status, tag}`, null when unused. */
+  filters: Record<string, unknown> | null
+  created_at: string
 }
 
 /** One version of the points rule set (src/points/rules.rs). */

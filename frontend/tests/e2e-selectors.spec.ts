@@ -8,7 +8,11 @@ import SubmitView from '@/views/SubmitView.vue'
 import ReviewView from '@/views/ReviewView.vue'
 import AdminView from '@/views/AdminView.vue'
 import NavMenu from '@/components/NavMenu.vue'
-import { BUSINESS, client, intel, mountView, on, routedFetch } from './fixtures'
+import AppLayout from '@/components/AppLayout.vue'
+import ClientsView from '@/views/ClientsView.vue'
+import ClientDossierView from '@/views/ClientDossierView.vue'
+import StatsView from '@/views/StatsView.vue'
+import { BUSINESS, client, dossier, intel, mountView, on, routedFetch } from './fixtures'
 
 function el(selector: string): Element | null {
   return document.body.querySelector(selector)
@@ -78,6 +82,60 @@ describe('e2e hooks', () => {
     await vi.waitFor(() => expect(el('[data-test="audit-table"]')).not.toBeNull())
     expect(el('[data-test="audit-action"]')?.tagName).toBe('INPUT')
     expect(el('[data-test="audit-search"]')?.tagName).toBe('BUTTON')
+    wrapper.unmount()
+  })
+
+  it('language switch in the header', async () => {
+    routedFetch(on('GET', '/notifications', { items: [], total: 0, unread: 0 }))
+    const { wrapper } = await mountView(AppLayout, { path: '/', pattern: '/' })
+    expect(el('[data-test="locale-switch"]')?.tagName).toBe('BUTTON')
+    ;(el('[data-test="locale-switch"]') as HTMLElement).click()
+    await vi.waitFor(() => expect(el('[data-test="locale-en"]')?.tagName).toBe('LI'))
+    expect(el('[data-test="locale-zh-CN"]')?.tagName).toBe('LI')
+    wrapper.unmount()
+  })
+
+  it('client list and dossier timeline', async () => {
+    routedFetch(
+      on('GET', '/clients', { items: [client()], total: 1 }),
+      on('GET', '/clients/9/dossier', dossier({ intel: [intel()] })),
+      on('GET', '/categories', [BUSINESS]),
+    )
+    const list = await mountView(ClientsView, { path: '/clients', pattern: '/clients' })
+    expect(el('[data-test="client-search"]')?.tagName).toBe('INPUT')
+    expect(el('[data-test="client-link"][data-id="9"]')?.tagName).toBe('A')
+    list.wrapper.unmount()
+
+    const page = await mountView(ClientDossierView, { path: '/clients/9', pattern: '/clients/:id' })
+    await vi.waitFor(() => expect(el('[data-test="timeline"] [data-test="timeline-event"][data-kind="intel"]')).not.toBeNull())
+    expect(el('[data-test="dossier-name"]')?.textContent).toContain('芜湖长江实业集团有限公司')
+    page.wrapper.unmount()
+  })
+
+  it('stats tabs, KPI cards, charts and cluster export', async () => {
+    routedFetch(
+      on('GET', '/categories', [BUSINESS]),
+      on('GET', '/departments', []),
+      on('GET', '/stats/overview', {
+        period: 'month', from: null, to: null, submitted: 1, adopted: 1, decided: 1, adoption_rate: 1, usage_rate: 0, uses: 0, won: 0,
+        mean_score: 4, median_review_hours: 2, by_category: {}, by_client_kind: {}, by_department: [],
+        series: [{ bucket: '2026-11', submitted: 1, adopted: 1, uses: 0, won: 0 }],
+      }),
+      on('GET', '/stats/clusters', [{ tag: '高尔夫', clients: 1, groups: 1, individuals: 0 }]),
+      on('GET', '/stats/clusters/%E9%AB%98%E5%B0%94%E5%A4%AB/clients', [{ client: client(), contacts: [] }]),
+    )
+    const { wrapper } = await mountView(StatsView, { path: '/stats', pattern: '/stats', roles: ['reviewer'], stubs: { EChart: { template: '<div class="echart-stub" />' } } })
+    await vi.waitFor(() => expect(el('[data-test="kpi"]')).not.toBeNull())
+    expect(el('[data-test="stats-series-chart"]')).not.toBeNull()
+    for (const tab of ['overview', 'clusters', 'freshness', 'competitors', 'assessments', 'reviewers']) {
+      expect(el(`#tab-${tab}`), tab).not.toBeNull()
+    }
+    ;(el('#tab-clusters') as HTMLElement).click()
+    await vi.waitFor(() => expect(el('[data-test="cluster-tag"][data-tag="高尔夫"]')?.tagName).toBe('BUTTON'))
+    ;(el('[data-test="cluster-tag"][data-tag="高尔夫"]') as HTMLElement).click()
+    await vi.waitFor(() => expect(el('[data-test="cluster-client"][data-id="9"]')).not.toBeNull())
+    expect(el('[data-test="export-csv"]')?.tagName).toBe('BUTTON')
+    expect(el('[data-test="export-xlsx"]')?.tagName).toBe('BUTTON')
     wrapper.unmount()
   })
 })

@@ -28,7 +28,7 @@ describe('locales', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(onError)
     const warn = vi.spyOn(console, 'warn').mockImplementation(onError)
     for (const key of paths(zhCN as Tree)) {
-      const text = i18n.global.t(key, { name: 'x', count: 1, total: 1, seconds: 1, minutes: 1, label: 'x', points: 1, days: 1, id: 1, version: 1, max: 1 })
+      const text = i18n.global.t(key, { name: 'x', count: 1, total: 1, seconds: 1, minutes: 1, label: 'x', points: 1, days: 1, id: 1, version: 1, max: 1, from: 'x', to: 'x' })
       expect(text, key).not.toBe(key)
     }
     expect(onError).not.toHaveBeenCalled()

@@ -119,8 +119,8 @@ function kindForStatus(status: number): string {
   }
 }
 
-async function send(method: string, url: string, options: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+async function send(method: string, url: string, options: RequestOptions, token: string | null, accept = 'application/json'): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept }
   if (options.body !== undefined) headers['Content-Type'] = 'application/json'
   if (token) headers.Authorization = `Bearer ${token}`
   try {
@@ -173,25 +173,73 @@ export function refreshSession(): Promise<TokenResponse | null> {
   return refreshInFlight
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/**
+ * Sends a request with the bearer token; on a 401 refreshes the session once
+ * (shared with every other request failing meanwhile) and retries once.
+ * Answers the final response, successful or not.
+ */
+async function authorized(method: string, path: string, options: RequestOptions, accept?: string): Promise<Response> {
   const url = buildUrl(path, options.query)
   const tokenUsed = hooks.getAccessToken()
-  let response = await send(method, url, options, tokenUsed)
+  let response = await send(method, url, options, tokenUsed, accept)
   if (response.status === 401 && !NO_REFRESH_PATHS.includes(path)) {
     // Another request may have refreshed while this one was in flight.
     const current = hooks.getAccessToken()
     const fresh = current && current !== tokenUsed ? current : (await refreshSession())?.access_token
     if (!fresh) {
       hooks.onSessionLost()
-      throw await toApiError(response)
+      return response
     }
-    response = await send(method, url, options, fresh)
+    response = await send(method, url, options, fresh, accept)
     if (response.status === 401) {
       hooks.onSessionLost()
     }
   }
+  return response
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await authorized(method, path, options)
   if (!response.ok) throw await toApiError(response)
   return parse<T>(response)
+}
+
+/** A file the server sent as an attachment. */
+export interface DownloadedFile {
+  blob: Blob
+  /** From `Content-Disposition` (`filename*` preferred), else `fallbackName`. */
+  filename: string
+}
+
+/** The file name of a `Content-Disposition` header: `filename*=UTF-8''…` first, then `filename="…"`. */
+export function filenameFromDisposition(header: string | null, fallback: string): string {
+  if (!header) return fallback
+  const extended = /filename\*\s*=\s*([^;]+)/i.exec(header)
+  if (extended) {
+    const value = extended[1].trim().replace(/^"|"$/g, '')
+    const quote = value.indexOf("''")
+    const encoded = quote >= 0 ? value.slice(quote + 2) : value
+    try {
+      const decoded = decodeURIComponent(encoded)
+      if (decoded) return decoded
+    } catch {
+      // A malformed escape: fall back to the plain name.
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header)
+  const name = plain ? (plain[2] ?? plain[1]).trim() : ''
+  return name || fallback
+}
+
+/**
+ * GETs a file (an export) with the bearer token, as a blob. Failures throw
+ * the same `ApiError` as JSON requests.
+ */
+export async function download(path: string, query: Query | undefined, fallbackName: string): Promise<DownloadedFile> {
+  const response = await authorized('GET', path, { query }, '*/*')
+  if (!response.ok) throw await toApiError(response)
+  const blob = await response.blob()
+  return { blob, filename: filenameFromDisposition(response.headers.get('content-disposition'), fallbackName) }
 }
 
 export const http = {

@@ -1,10 +1,21 @@
 // One typed function per endpoint the frontend uses, following the backend's
-// routes (src/**/routes.rs). Stats is the one endpoint the backend does not
-// have yet (the page shows an empty state on 404).
+// routes (src/**/routes.rs). Exports are files: fetched with the token as a
+// blob (`utils/download.ts`).
 
 import { http, type Query } from './client'
+import type { ExportFormat } from '@/utils/download'
+import { downloadExport } from '@/utils/download'
 import type {
   AdjustmentInput,
+  AssessmentReport,
+  Cluster,
+  ClusterFilter,
+  ClusterMember,
+  CompetitorView,
+  Freshness,
+  ReviewerReport,
+  SearchMiss,
+  StatsOverviewQuery,
   AuditEvent,
   AuditQuery,
   Category,
@@ -176,6 +187,8 @@ export interface SearchQuery extends PageQuery {
 
 export const searchApi = {
   search: (query: SearchQuery, signal?: AbortSignal) => http.get<SearchResult>('/search', query as Query, signal),
+  /** Searches that found nothing, newest first (admin). */
+  misses: (query: PageQuery = {}) => http.get<Page<SearchMiss>>('/search/misses', query as Query),
 }
 
 export const notificationsApi = {
@@ -184,9 +197,39 @@ export const notificationsApi = {
   markAllRead: () => http.post<void>('/notifications/read-all'),
 }
 
+function clusterQuery(filter: ClusterFilter): Query {
+  return { kind: filter.kind || undefined, tier: filter.tier?.trim() || undefined, region: filter.region?.trim() || undefined }
+}
+
+function tagPath(tag: string): string {
+  return `/stats/clusters/${encodeURIComponent(tag)}`
+}
+
+export interface AssessmentQuery {
+  period: Period
+  date?: string | null
+  department_id?: Id | null
+}
+
 export const statsApi = {
-  overview: (period: Period, department_id?: Id | null) =>
-    http.get<StatsOverview>('/stats/overview', { period, department_id }),
+  /** Marketers, reviewers, admins. */
+  overview: ({ period, date, department_id, interval }: StatsOverviewQuery) =>
+    http.get<StatsOverview>('/stats/overview', { period, date, department_id, interval }),
+  clusters: (filter: ClusterFilter = {}) => http.get<Cluster[]>('/stats/clusters', clusterQuery(filter)),
+  clusterClients: (tag: string, filter: ClusterFilter = {}) =>
+    http.get<ClusterMember[]>(`${tagPath(tag)}/clients`, clusterQuery(filter)),
+  /** Saves the cluster's contact list (audited by the server). */
+  exportCluster: (tag: string, filter: ClusterFilter, format: ExportFormat) =>
+    downloadExport(`${tagPath(tag)}/export`, clusterQuery(filter), format, `兴趣群体-${tag}`),
+  freshness: () => http.get<Freshness>('/stats/freshness'),
+  competitors: (period: Period, date?: string | null) => http.get<CompetitorView[]>('/stats/competitors', { period, date }),
+  /** Reviewers and admins only (403 otherwise). */
+  assessments: ({ period, date, department_id }: AssessmentQuery) =>
+    http.get<AssessmentReport>('/stats/assessments', { period, date, department_id }),
+  exportAssessments: ({ period, date, department_id }: AssessmentQuery, format: ExportFormat) =>
+    downloadExport('/stats/assessments/export', { period, date, department_id }, format, `绩效考核-${period}`),
+  /** Reviewers and admins only (403 otherwise). */
+  reviewers: (period: Period, date?: string | null) => http.get<ReviewerReport>('/stats/reviewers', { period, date }),
 }
 
 export const auditApi = {
