@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e chromium check-postgres lint fmt bench
+.PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e chromium check-postgres smtp-server lint fmt bench
 
 ## Build everything (web app embedded) and serve on SQLite in $(DATA_DIR) with the demo world.
 run: build
@@ -34,7 +34,11 @@ check-postgres:
 	  || psql "$(PG_URL)" -qAtc 'select 1' >/dev/null \
 	  || { echo "PostgreSQL is required for the tests and is not reachable at $(PG_URL)"; exit 1; }
 
-test-rust:
+## The mail tests talk SMTP to aiosmtpd on loopback (tests/smtp_sink.py).
+smtp-server:
+	python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+
+test-rust: smtp-server
 	ZHIKU_TEST_PG_URL="$(PG_URL)" $(CARGO) test --locked --all-targets
 
 test-frontend: frontend-deps

@@ -60,7 +60,14 @@ impl Application {
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
+        let mailer = crate::mail::transport::Mailer::from_settings(&settings)?;
+        let sender = crate::mail::sender::SenderConfig::from_settings(&settings);
+        let schedule = Duration::from_secs(settings.scheduler_seconds);
+        let background = pool.clone();
         let state = web::Data::new(AppState::new(settings, pool, &secret, search));
+        tracing::info!(to = %mailer.describe(), "mail sender ready");
+        crate::mail::sender::spawn(background.clone(), mailer, &state.mail, sender);
+        crate::jobs::scheduler::spawn(background, &state.mail, schedule);
 
         let mut server = HttpServer::new(move || build_app(state.clone())).listen(listener)?;
         if workers > 0 {
@@ -130,7 +137,9 @@ fn build_app(
                 .configure(crate::notify::routes::configure)
                 .configure(crate::audit::routes::configure)
                 .configure(crate::search::routes::configure)
-                .configure(crate::stats::routes::configure),
+                .configure(crate::stats::routes::configure)
+                .configure(crate::mail::routes::configure)
+                .configure(crate::jobs::routes::configure),
         )
         .service(docs::healthz)
         .split_for_parts();

@@ -33,6 +33,12 @@ pub struct Settings {
     pub login_window_seconds: u64,
     /// The indexer commits pending changes at least this often (milliseconds).
     pub index_commit_ms: u64,
+    /// How often the scheduler looks for due jobs (seconds); 0 turns it off.
+    pub scheduler_seconds: u64,
+    /// Wait before the first retry of a failed mail; each retry doubles it (capped at an hour).
+    pub mail_retry_seconds: u64,
+    /// Attempts before a mail is marked failed for an admin to see.
+    pub mail_max_attempts: u32,
 }
 
 /// Optional overrides, in the shape of `zhiku.toml` and of the command line.
@@ -56,6 +62,9 @@ pub struct Overrides {
     pub login_failures_per_ip: Option<u32>,
     pub login_window_seconds: Option<u64>,
     pub index_commit_ms: Option<u64>,
+    pub scheduler_seconds: Option<u64>,
+    pub mail_retry_seconds: Option<u64>,
+    pub mail_max_attempts: Option<u32>,
 }
 
 impl Overrides {
@@ -87,6 +96,9 @@ impl Overrides {
             login_failures_per_ip: get(env, "ZHIKU_LOGIN_FAILURES_PER_IP")?,
             login_window_seconds: get(env, "ZHIKU_LOGIN_WINDOW_SECONDS")?,
             index_commit_ms: get(env, "ZHIKU_INDEX_COMMIT_MS")?,
+            scheduler_seconds: get(env, "ZHIKU_SCHEDULER_SECONDS")?,
+            mail_retry_seconds: get(env, "ZHIKU_MAIL_RETRY_SECONDS")?,
+            mail_max_attempts: get(env, "ZHIKU_MAIL_MAX_ATTEMPTS")?,
         })
     }
 
@@ -117,7 +129,10 @@ impl Overrides {
             login_failures_per_account,
             login_failures_per_ip,
             login_window_seconds,
-            index_commit_ms
+            index_commit_ms,
+            scheduler_seconds,
+            mail_retry_seconds,
+            mail_max_attempts
         )
     }
 }
@@ -160,6 +175,9 @@ impl Settings {
             login_failures_per_ip: o.login_failures_per_ip.unwrap_or(50),
             login_window_seconds: o.login_window_seconds.unwrap_or(15 * 60),
             index_commit_ms: o.index_commit_ms.unwrap_or(200),
+            scheduler_seconds: o.scheduler_seconds.unwrap_or(60),
+            mail_retry_seconds: o.mail_retry_seconds.unwrap_or(30),
+            mail_max_attempts: o.mail_max_attempts.unwrap_or(10),
         };
         settings.validate()?;
         Ok(settings)
@@ -176,6 +194,9 @@ impl Settings {
         }
         if !(1..=24 * 60).contains(&self.access_token_minutes) {
             bail!("access_token_minutes must be between 1 and 1440");
+        }
+        if self.mail_retry_seconds == 0 || self.mail_max_attempts == 0 {
+            bail!("mail_retry_seconds and mail_max_attempts must be at least 1");
         }
         Ok(())
     }

@@ -15,6 +15,8 @@ pub mod docs;
 pub mod error;
 pub mod import;
 pub mod intel;
+pub mod jobs;
+pub mod mail;
 pub mod notify;
 pub mod points;
 pub mod ratings;

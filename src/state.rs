@@ -11,6 +11,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::{DbConn, Pool};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::sender::MailHandle;
 use crate::search::indexer::SearchHandle;
 
 pub struct AppState {
@@ -20,6 +21,8 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     pub login_limiter: LoginLimiter,
     pub search: Arc<SearchHandle>,
+    /// Rings the mail sender; the sender and scheduler threads stop when it is dropped.
+    pub mail: Arc<MailHandle>,
 }
 
 impl AppState {
@@ -30,7 +33,15 @@ impl AppState {
             settings.login_failures_per_account,
             settings.login_failures_per_ip,
         );
-        AppState { settings, pool, tokens, passwords: Arc::new(Passwords::new()), login_limiter, search }
+        AppState {
+            settings,
+            pool,
+            tokens,
+            passwords: Arc::new(Passwords::new()),
+            login_limiter,
+            search,
+            mail: Arc::new(MailHandle::new()),
+        }
     }
 
     /// Runs blocking database work on the blocking pool, never on an async worker.

@@ -276,4 +276,59 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     search_outbox,
     search_misses,
+    notification_preferences,
+    mail_outbox,
+    job_runs,
+    stale_notices,
 );
+
+diesel::table! {
+    notification_preferences (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+        delivery -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        recipient -> Text,
+        kind -> Text,
+        subject -> Text,
+        notification_id -> Nullable<BigInt>,
+        digest_id -> Nullable<BigInt>,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        claim -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_runs (job, period_key) {
+        job -> Text,
+        period_key -> Text,
+        started_at -> Timestamp,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    stale_notices (intel_id) {
+        intel_id -> BigInt,
+        noticed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notification_preferences -> users (user_id));
+diesel::joinable!(mail_outbox -> users (user_id));
+diesel::joinable!(mail_outbox -> notifications (notification_id));
+diesel::joinable!(stale_notices -> intel (intel_id));

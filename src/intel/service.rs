@@ -186,7 +186,7 @@ pub fn propose_revision(
     let category = category(conn, &original.category)?;
     let (fields, completeness) = checked_fields(&category, &content.fields, true)?;
     let now = Utc::now().naive_utc();
-    Ok(store::insert(
+    let revision = store::insert(
         conn,
         &NewIntel {
             client_id: original.client_id,
@@ -205,7 +205,21 @@ pub fn propose_revision(
             updated_at: now,
             submitted_at: Some(now),
         },
-    )?)
+    )?;
+    if original.author_id != user.id {
+        notify::notify(
+            conn,
+            NewNotification::new(
+                original.author_id,
+                kind::INTEL_REVISION_PROPOSED,
+                format!("{}提交了你的情报“{}”的修订", user.real_name, original.title),
+                format!("修订标题：{}。审核采纳后将取代原条目。", revision.title),
+            )
+            .intel(original.id)
+            .client(original.client_id),
+        )?;
+    }
+    Ok(revision)
 }
 
 /// "Still true": the author or the client's owner confirms an adopted fact,

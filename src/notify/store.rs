@@ -21,6 +21,14 @@ pub mod kind {
     pub const INTEL_USED: &str = "intel_used";
     pub const USAGE_OUTCOME: &str = "usage_outcome";
     pub const CLIENT_HANDOVER: &str = "client_handover";
+    /// Someone else proposed a revision of your entry.
+    pub const INTEL_REVISION_PROPOSED: &str = "intel_revision_proposed";
+    /// A revision of your entry by someone else was adopted.
+    pub const INTEL_REVISION_ADOPTED: &str = "intel_revision_adopted";
+    /// Entries you wrote, or on clients you own, went stale (daily job).
+    pub const INTEL_STALE: &str = "intel_stale";
+    /// Entries wait for review (reviewers, one message per daily run).
+    pub const REVIEW_QUEUE: &str = "review_queue";
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -100,10 +108,20 @@ impl NewNotification {
     }
 }
 
-/// Writes a notification in the caller's transaction.
+/// Writes a notification in the caller's transaction, with its mail as the
+/// recipient wants it (at once, in the daily digest, or none).
 pub fn notify(conn: &mut DbConn, notification: NewNotification) -> QueryResult<()> {
-    with_conn!(conn, |c| diesel::insert_into(notifications::table).values(&notification).execute(c))?;
-    Ok(())
+    let id: i64 = with_conn!(conn, |c| diesel::insert_into(notifications::table)
+        .values(&notification)
+        .returning(notifications::id)
+        .get_result(c))?;
+    crate::mail::outbox::enqueue_notification(
+        conn,
+        id,
+        notification.user_id,
+        notification.kind,
+        &notification.title,
+    )
 }
 
 pub fn list(

@@ -150,6 +150,9 @@ pub fn decide(
     )?;
 
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
+    if to == IntelStatus::Adopted {
+        notify_revised_author(conn, &decided)?;
+    }
     audit::record(
         conn,
         Some(reviewer.id),
@@ -207,6 +210,29 @@ fn check_duplicate_target(conn: &mut DbConn, id: IntelId, target: Option<IntelId
     let target = target.ok_or_else(|| ApiError::field("duplicate_of", "须指明重复的条目"))?;
     let found = store::find(conn, target)?.filter(|t| t.id != id && t.status() != IntelStatus::Draft);
     found.map(|t| t.id).ok_or_else(|| ApiError::field("duplicate_of", "重复的目标条目不存在"))
+}
+
+/// Tells the author of the entry an adopted revision replaced, when the
+/// revision was someone else's.
+fn notify_revised_author(conn: &mut DbConn, revision: &Intel) -> ApiResult<()> {
+    let Some(original) = revision.supersedes_id.map(|id| store::find(conn, id)).transpose()?.flatten() else {
+        return Ok(());
+    };
+    if original.author_id == revision.author_id {
+        return Ok(());
+    }
+    notify::notify(
+        conn,
+        NewNotification::new(
+            original.author_id,
+            kind::INTEL_REVISION_ADOPTED,
+            format!("你的情报“{}”的修订已被采纳", original.title),
+            format!("修订后的条目“{}”已取代原条目。", revision.title),
+        )
+        .intel(revision.id)
+        .client(revision.client_id),
+    )?;
+    Ok(())
 }
 
 fn notify_author(

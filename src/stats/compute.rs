@@ -392,8 +392,8 @@ pub struct CompetitorView {
 
 /// Adopted competitor entries in the window, by competitor, offer and month.
 pub fn competitors(facts: &Facts, window: Window) -> Vec<CompetitorView> {
-    let mut groups: BTreeMap<String, Vec<(&EntryFact, serde_json::Map<String, serde_json::Value>)>> =
-        BTreeMap::new();
+    type Fields = serde_json::Map<String, serde_json::Value>;
+    let mut groups: BTreeMap<String, Vec<(&EntryFact, Fields)>> = BTreeMap::new();
     for e in facts
         .entries
         .iter()

@@ -89,6 +89,8 @@ pub struct Facts {
     pub categories: HashMap<String, (String, i32)>,
 }
 
+type ClientRow = (ClientId, String, String, Option<String>, Option<String>, Option<UserId>);
+
 type EntryRow = (
     IntelId,
     ClientId,
@@ -155,17 +157,16 @@ impl Facts {
                     users::is_active,
                 ))
                 .load(c)?;
-            let client_rows: Vec<(ClientId, String, String, Option<String>, Option<String>, Option<UserId>)> =
-                clients::table
-                    .select((
-                        clients::id,
-                        clients::kind,
-                        clients::name,
-                        clients::tier,
-                        clients::region,
-                        clients::owner_id,
-                    ))
-                    .load(c)?;
+            let client_rows: Vec<ClientRow> = clients::table
+                .select((
+                    clients::id,
+                    clients::kind,
+                    clients::name,
+                    clients::tier,
+                    clients::region,
+                    clients::owner_id,
+                ))
+                .load(c)?;
             let tags: Vec<(ClientId, String)> =
                 client_tags::table.select((client_tags::client_id, client_tags::tag)).load(c)?;
             let categories: Vec<(String, String, i32)> = categories::table

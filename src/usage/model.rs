@@ -31,6 +31,16 @@ impl Purpose {
             Purpose::Other => "other",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Purpose::Visit => "拜访",
+            Purpose::Campaign => "营销活动",
+            Purpose::Solution => "方案制定",
+            Purpose::Retention => "客户维系",
+            Purpose::Other => "其他",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -55,7 +55,7 @@ pub fn record(
                 entry.author_id,
                 kind::INTEL_USED,
                 format!("{}使用了你的情报“{}”", user.real_name, entry.title),
-                format!("用途：{}；结果：{}。获得 {} 积分。", purpose.as_str(), outcome.label(), paid + won),
+                format!("用途：{}；结果：{}。获得 {} 积分。", purpose.label(), outcome.label(), paid + won),
             )
             .intel(id)
             .client(entry.client_id),

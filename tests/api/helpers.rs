@@ -38,6 +38,24 @@ macro_rules! on_both_backends {
             }
         )*
     };
+    // Tests that spawn their servers themselves (with their own settings) get the backend.
+    ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn run($backend: $crate::helpers::Backend) $body
+                #[actix_web::test]
+                async fn sqlite() {
+                    run($crate::helpers::Backend::Sqlite).await
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    run($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )*
+    };
 }
 
 pub fn postgres_base_url() -> String {
@@ -97,6 +115,8 @@ impl TestApp {
             jwt_secret: Some(JWT_SECRET.into()),
             db_pool_size: Some(overrides.db_pool_size.unwrap_or(8)),
             workers: Some(2),
+            // No scheduled job runs by itself in a test unless the test asks for it.
+            scheduler_seconds: Some(overrides.scheduler_seconds.unwrap_or(0)),
             ..overrides
         })
         .expect("test settings");
@@ -117,6 +137,32 @@ impl TestApp {
             database_url,
             _data_dir: data_dir,
             pg_schema,
+        };
+        app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
+        app
+    }
+
+    /// Another server on the database of `settings` (as a second process of
+    /// one deployment would be), with its own data directory and port; the
+    /// database and its first admin must exist.
+    pub async fn spawn_on(settings: Settings) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let settings =
+            Settings { bind: "127.0.0.1:0".into(), data_dir: data_dir.path().to_path_buf(), ..settings };
+        let app = Application::build(settings.clone()).await.expect("build app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        let database_url = match &settings.database_url {
+            zhiku::db::DatabaseUrl::Postgres(url) | zhiku::db::DatabaseUrl::Sqlite(url) => url.clone(),
+        };
+        let mut app = TestApp {
+            address,
+            client: reqwest::Client::builder().cookie_store(true).build().expect("client"),
+            admin_token: String::new(),
+            settings,
+            database_url,
+            _data_dir: data_dir,
+            pg_schema: None,
         };
         app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
         app

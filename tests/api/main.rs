@@ -9,6 +9,7 @@ mod crash;
 mod demo;
 mod errors;
 mod intel_loop;
+mod mail;
 mod search;
 mod stats;
 mod users;

@@ -1,0 +1,74 @@
+//! The scheduler thread: at start and then every `interval` it runs each job
+//! whose current period has no run yet. Every process has one; the
+//! `job_runs` claim makes sure a period runs once.
+
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use chrono::Utc;
+
+use crate::db::Pool;
+use crate::jobs::{self, store, Job};
+use crate::mail::sender::MailHandle;
+
+/// How often a sleeping scheduler checks whether the application is gone.
+const ALIVE_CHECK: Duration = Duration::from_millis(500);
+
+/// Starts the scheduler thread, unless `interval` is zero (turned off). It
+/// stops when `handle` is dropped, and rings it when a job queued mail.
+pub fn spawn(
+    pool: Pool,
+    handle: &Arc<MailHandle>,
+    interval: Duration,
+) -> Option<std::thread::JoinHandle<()>> {
+    if interval.is_zero() {
+        return None;
+    }
+    let weak = Arc::downgrade(handle);
+    let thread = std::thread::Builder::new()
+        .name("zhiku-scheduler".into())
+        .spawn(move || run(pool, weak, interval))
+        .unwrap_or_else(|error| panic!("cannot start the scheduler thread: {error}"));
+    Some(thread)
+}
+
+fn run(pool: Pool, handle: Weak<MailHandle>, interval: Duration) {
+    loop {
+        let Some(live) = handle.upgrade() else { return };
+        if let Err(error) = tick(&pool, &live) {
+            tracing::warn!(error = format!("{error:#}"), "scheduler tick failed");
+        }
+        drop(live);
+        let started = Instant::now();
+        while started.elapsed() < interval {
+            if handle.strong_count() == 0 {
+                return;
+            }
+            std::thread::sleep(ALIVE_CHECK.min(interval));
+        }
+    }
+}
+
+fn tick(pool: &Pool, mail: &MailHandle) -> anyhow::Result<()> {
+    let mut conn = pool.get().context("database connection for the scheduler")?;
+    let now = Utc::now();
+    let mut ran = false;
+    for job in Job::ALL {
+        if store::has_run(&mut conn, job.name(), &job.period_key(now))? {
+            continue;
+        }
+        match jobs::run(&mut conn, job, now, false) {
+            Ok(Some(done)) => {
+                tracing::info!(job = job.name(), period = %done.period, summary = %done.summary, "job ran");
+                ran = true;
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(job = job.name(), error = format!("{error:#}"), "job failed"),
+        }
+    }
+    if ran {
+        mail.wake();
+    }
+    Ok(())
+}
