@@ -211,7 +211,7 @@ on_both_backends! {
 
         assert!(text(find(&messages, "“集团V网续约意向”被退回修改")).contains("审核意见：请补充合同到期日"));
         let used = find(&messages, "王芳使用了你的情报");
-        assert!(text(used).contains("用途：campaign"), "{used}");
+        assert!(text(used).contains("用途：营销活动"), "{used}");
         let proposed_mail = find(&messages, "李强提交了你的情报");
         assert!(text(proposed_mail).contains("修订标题：专线扩容至三条"));
         let revision_id = id(&proposed);
