@@ -90,9 +90,24 @@ pub fn create(
 ) -> ApiResult<Intel> {
     ensure_client(conn, client_id)?;
     let category = category(conn, category_key)?;
-    let (fields, completeness) = checked_fields(&category, &content.fields, !draft)?;
-    let now = Utc::now().naive_utc();
     let status = if draft { IntelStatus::Draft } else { IntelStatus::Submitted };
+    insert_entry(conn, author, client_id, category, content, status, None)
+}
+
+/// Validates `content` against the category's template (required fields only
+/// once it leaves draft) and stores it as a new entry, or as a revision of
+/// `revises`.
+fn insert_entry(
+    conn: &mut DbConn,
+    author: &CurrentUser,
+    client_id: ClientId,
+    category: Category,
+    content: Content,
+    status: IntelStatus,
+    revises: Option<&Intel>,
+) -> ApiResult<Intel> {
+    let (fields, completeness) = checked_fields(&category, &content.fields, status != IntelStatus::Draft)?;
+    let now = Utc::now().naive_utc();
     Ok(store::insert(
         conn,
         &NewIntel {
@@ -106,11 +121,11 @@ pub fn create(
             observed_at: content.observed_at,
             completeness,
             status: status.as_str().to_owned(),
-            revision: 1,
-            supersedes_id: None,
+            revision: revises.map_or(1, |r| r.revision + 1),
+            supersedes_id: revises.map(|r| r.id),
             created_at: now,
             updated_at: now,
-            submitted_at: (!draft).then_some(now),
+            submitted_at: (status != IntelStatus::Draft).then_some(now),
         },
     )?)
 }
@@ -184,27 +199,14 @@ pub fn propose_revision(
         return Err(ApiError::Conflict("该条目已有待审核的修订".into()));
     }
     let category = category(conn, &original.category)?;
-    let (fields, completeness) = checked_fields(&category, &content.fields, true)?;
-    let now = Utc::now().naive_utc();
-    let revision = store::insert(
+    let revision = insert_entry(
         conn,
-        &NewIntel {
-            client_id: original.client_id,
-            category: category.key,
-            author_id: user.id,
-            title: content.title.trim().to_owned(),
-            body: content.body,
-            fields,
-            source: content.source.as_str().to_owned(),
-            observed_at: content.observed_at,
-            completeness,
-            status: IntelStatus::Submitted.as_str().to_owned(),
-            revision: original.revision + 1,
-            supersedes_id: Some(original.id),
-            created_at: now,
-            updated_at: now,
-            submitted_at: Some(now),
-        },
+        user,
+        original.client_id,
+        category,
+        content,
+        IntelStatus::Submitted,
+        Some(&original),
     )?;
     if original.author_id != user.id {
         notify::notify(
