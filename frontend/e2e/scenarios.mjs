@@ -365,4 +365,63 @@ export const scenarios = [
       log('English and back to Chinese')
     },
   },
+
+  {
+    name: 'E002 switches 情报被采纳 mail off in 通知设置; ADMIN sees the four scheduled jobs',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'E002', '/')
+      await page.locator('[data-test="user-menu"]').click()
+      await page.locator('[data-test="menu-notification-settings"]:visible').click()
+      await page.waitForURL('**/settings/notifications')
+      const row = page.locator('[data-test="pref-row"][data-kind="intel_adopted"]')
+      await row.waitFor()
+      check((await row.textContent()).includes('情报被采纳'), 'the intel_adopted row is not labelled 情报被采纳')
+      const off = page.locator('[data-test="pref-intel_adopted-off"] input')
+
+      /** Picks `choice` for intel_adopted, saves with PUT and answers the saved choice. */
+      async function choose(choice) {
+        await page.locator(`[data-test="pref-intel_adopted-${choice}"]`).click()
+        const saved = apiResponse(page, 'PUT', '/api/v1/me/notification-preferences')
+        await page.locator('[data-test="pref-save"]').click()
+        const response = await saved
+        check(response.status() === 200, `PUT /me/notification-preferences answered ${response.status()}: ${await response.text()}`)
+        const body = await response.json()
+        return body.items.find((i) => i.kind === 'intel_adopted')?.email
+      }
+
+      // A server reused from an earlier run may hold off already: start from the default.
+      if (await off.isChecked()) check((await choose('immediate')) === 'immediate', 'could not reset intel_adopted')
+      check((await choose('off')) === 'off', 'the server did not keep intel_adopted off')
+      await until(async () => (await page.locator('[data-test="pref-save"]').isDisabled()), { what: 'the form to be saved' })
+
+      const reloaded = apiResponse(page, 'GET', '/api/v1/me/notification-preferences')
+      await page.reload()
+      check((await reloaded).status() === 200, 'GET /me/notification-preferences failed after the reload')
+      await page.locator('[data-test="pref-row"][data-kind="intel_adopted"]').waitFor()
+      await until(() => off.isChecked(), { what: 'intel_adopted to be off after the reload' })
+      check(!(await page.locator('[data-test="pref-intel_adopted-immediate"] input').isChecked()), 'immediate is still checked')
+      log('E002: 情报被采纳 → 不发送, still off after a reload')
+
+      const admin = (await signIn(session, 'ADMIN', '/admin')).page
+      const listed = apiResponse(admin, 'GET', '/api/v1/jobs')
+      await admin.locator('#tab-jobs').click()
+      const response = await listed
+      check(response.status() === 200, `GET /jobs answered ${response.status()}`)
+      const jobs = admin.locator('[data-test="job-row"]')
+      await until(async () => (await jobs.count()) === 4, { what: 'four job rows' })
+      const names = await jobs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')))
+      const expected = ['stale_check', 'review_queue', 'daily_digest', 'weekly_digest']
+      check(JSON.stringify(names) === JSON.stringify(expected), `the jobs are ${JSON.stringify(names)}`)
+      check((await admin.locator('[data-test="job-run"]').count()) === 4, 'not every job has a 立即运行 button')
+      const labels = (await admin.locator('[data-test="job-name"]').allTextContents()).map((n) => n.trim())
+
+      const outbox = apiResponse(admin, 'GET', '/api/v1/mail/outbox')
+      await admin.locator('#tab-mail').click()
+      const mail = await outbox
+      check(mail.status() === 200, `GET /mail/outbox answered ${mail.status()}`)
+      check(new URL(mail.url()).searchParams.get('status') === 'failed', 'the outbox is not filtered by failed first')
+      await admin.locator('[data-test="mail-table"]').waitFor()
+      log(`ADMIN sees the jobs ${labels.join('、')} and the failed-mail outbox (${(await mail.json()).total})`)
+    },
+  },
 ]

@@ -32,6 +32,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/ClientDossierView.vue'),
     meta: { title: 'client.dossier' },
   },
+  {
+    path: '/settings/notifications',
+    name: 'notification-settings',
+    component: () => import('@/views/NotificationSettingsView.vue'),
+    meta: { title: 'prefs.title' },
+  },
   { path: '/leaderboard', name: 'leaderboard', component: () => import('@/views/LeaderboardView.vue'), meta: { title: 'nav.leaderboard' } },
   { path: '/search', name: 'search', component: () => import('@/views/SearchView.vue'), meta: { title: 'nav.search' } },
   {

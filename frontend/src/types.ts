@@ -290,6 +290,10 @@ export type NotificationKind =
   | 'intel_used'
   | 'usage_outcome'
   | 'client_handover'
+  | 'intel_revision_proposed'
+  | 'intel_revision_adopted'
+  | 'intel_stale'
+  | 'review_queue'
 
 export interface Notification {
   id: Id
@@ -305,6 +309,73 @@ export interface Notification {
 
 export interface NotificationList extends Page<Notification> {
   unread: number
+}
+
+/** How mail of one kind reaches a user (src/mail/preferences.rs `Delivery`). */
+export type Delivery = 'immediate' | 'daily' | 'weekly' | 'off'
+export const DELIVERIES: Delivery[] = ['immediate', 'daily', 'weekly', 'off']
+
+/** One row of `GET /me/notification-preferences` (src/mail/routes.rs `PreferenceView`). */
+export interface NotificationPreference {
+  /** A notification kind, or `weekly_digest`. */
+  kind: string
+  /** The server's Chinese label. */
+  label: string
+  email: Delivery
+  default: Delivery
+  choices: Delivery[]
+}
+
+export interface NotificationPreferences {
+  items: NotificationPreference[]
+}
+
+/** `PUT /me/notification-preferences`: kind → delivery; kinds left out keep their setting. */
+export type PreferenceChanges = Record<string, Delivery>
+
+/** src/mail/model.rs `MailStatus`. */
+export type MailStatus = 'digest' | 'digested' | 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed'
+export const MAIL_STATUSES: MailStatus[] = ['failed', 'pending', 'sending', 'sent', 'digest', 'digested', 'suppressed']
+
+/** An outbox row as admins see it (src/mail/model.rs `MailView`). */
+export interface Mail {
+  id: Id
+  user_id: Id
+  recipient: string
+  /** A notification kind, `daily_digest` or `weekly_digest`. */
+  kind: string
+  subject: string
+  status: MailStatus
+  attempts: number
+  last_error: string | null
+  next_attempt_at: string
+  created_at: string
+  sent_at: string | null
+}
+
+/** src/jobs/mod.rs `Job`. */
+export type JobName = 'stale_check' | 'review_queue' | 'daily_digest' | 'weekly_digest'
+export const JOB_NAMES: JobName[] = ['stale_check', 'review_queue', 'daily_digest', 'weekly_digest']
+
+/** What a run did, e.g. `{"notified": 3}`. */
+export type JobSummary = Record<string, unknown>
+
+/** src/jobs/routes.rs `JobView`. */
+export interface JobView {
+  job: JobName
+  /** The period a run now would count for, e.g. `2026-11-28` or `2026-W48`. */
+  current_period: string
+  /** Whether the current period has run. */
+  done: boolean
+  last_run: { period: string; started_at: string; summary: JobSummary } | null
+}
+
+/** `POST /jobs/{name}/run` (src/jobs/mod.rs `JobRun`). */
+export interface JobRun {
+  job: JobName
+  period: string
+  forced: boolean
+  summary: JobSummary
 }
 
 export type SearchSort = 'relevance' | 'newest' | 'quality'

@@ -12,6 +12,7 @@ import AppLayout from '@/components/AppLayout.vue'
 import ClientsView from '@/views/ClientsView.vue'
 import ClientDossierView from '@/views/ClientDossierView.vue'
 import StatsView from '@/views/StatsView.vue'
+import NotificationSettingsView from '@/views/NotificationSettingsView.vue'
 import { BUSINESS, client, dossier, intel, mountView, on, routedFetch } from './fixtures'
 
 function el(selector: string): Element | null {
@@ -83,6 +84,41 @@ describe('e2e hooks', () => {
     expect(el('[data-test="audit-action"]')?.tagName).toBe('INPUT')
     expect(el('[data-test="audit-search"]')?.tagName).toBe('BUTTON')
     wrapper.unmount()
+  })
+
+  it('admin jobs tab', async () => {
+    routedFetch(
+      on('GET', '/users', { items: [], total: 0 }),
+      on('GET', '/departments', []),
+      on('GET', '/jobs', ['stale_check', 'review_queue', 'daily_digest', 'weekly_digest'].map((job) => ({ job, current_period: '2026-11-28', done: false, last_run: null }))),
+    )
+    const { wrapper } = await mountView(AdminView, { path: '/admin', pattern: '/admin', roles: ['admin'] })
+    expect(el('#tab-mail')).not.toBeNull()
+    ;(el('#tab-jobs') as HTMLElement).click()
+    await vi.waitFor(() => expect(document.body.querySelectorAll('[data-test="job-row"]')).toHaveLength(4))
+    expect(el('[data-test="job-row"][data-job="weekly_digest"]')).not.toBeNull()
+    expect(el('[data-test="job-run"][data-job="stale_check"]')?.tagName).toBe('BUTTON')
+    wrapper.unmount()
+  })
+
+  it('user menu and notification settings', async () => {
+    routedFetch(
+      on('GET', '/notifications', { items: [], total: 0, unread: 0 }),
+      on('GET', '/me/notification-preferences', {
+        items: [{ kind: 'intel_adopted', label: '我的情报被采纳', email: 'immediate', default: 'immediate', choices: ['immediate', 'daily', 'off'] }],
+      }),
+    )
+    const layout = await mountView(AppLayout, { path: '/', pattern: '/' })
+    expect(el('[data-test="user-menu"]')?.tagName).toBe('BUTTON')
+    ;(el('[data-test="user-menu"]') as HTMLElement).click()
+    await vi.waitFor(() => expect(el('[data-test="menu-notification-settings"]')?.tagName).toBe('LI'))
+    layout.wrapper.unmount()
+
+    const page = await mountView(NotificationSettingsView, { path: '/settings/notifications', pattern: '/settings/notifications' })
+    expect(el('[data-test="pref-row"][data-kind="intel_adopted"]')).not.toBeNull()
+    expect(el('[data-test="pref-intel_adopted-off"] input')?.tagName).toBe('INPUT')
+    expect(el('[data-test="pref-save"]')?.tagName).toBe('BUTTON')
+    page.wrapper.unmount()
   })
 
   it('language switch in the header', async () => {

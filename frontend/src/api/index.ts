@@ -26,6 +26,13 @@ import type {
   DepartmentKind,
   Dossier,
   Id,
+  JobName,
+  JobRun,
+  JobView,
+  Mail,
+  MailStatus,
+  NotificationPreferences,
+  PreferenceChanges,
   Intel,
   IntelInput,
   IntelStatus,
@@ -195,6 +202,25 @@ export const notificationsApi = {
   list: (query: { unread?: boolean } & PageQuery = {}) => http.get<NotificationList>('/notifications', query as Query),
   markRead: (id: Id) => http.post<void>(`/notifications/${id}/read`),
   markAllRead: () => http.post<void>('/notifications/read-all'),
+  /** How I receive mail per kind (in-app notifications always arrive). */
+  preferences: () => http.get<NotificationPreferences>('/me/notification-preferences'),
+  /** Only the kinds sent change; 422 names each unknown kind or unavailable choice. */
+  savePreferences: (changes: PreferenceChanges) => http.put<NotificationPreferences>('/me/notification-preferences', changes),
+}
+
+/** Admins only. */
+export const mailApi = {
+  outbox: (query: { status?: MailStatus | null } & PageQuery = {}) =>
+    http.get<Page<Mail>>('/mail/outbox', { status: query.status || undefined, page: query.page, per_page: query.per_page }),
+  /** 409 unless the mail has failed. */
+  retry: (id: Id) => http.post<Mail>(`/mail/outbox/${id}/retry`),
+}
+
+/** Admins only. */
+export const jobsApi = {
+  list: () => http.get<JobView[]>('/jobs'),
+  /** 409 when the current period has run and `force` is not set. */
+  run: (name: JobName, force = false) => http.post<JobRun>(`/jobs/${encodeURIComponent(name)}/run${force ? '?force=true' : ''}`),
 }
 
 function clusterQuery(filter: ClusterFilter): Query {
