@@ -14,15 +14,15 @@ use serde_json::{Map, Value};
 
 use crate::auth::extract::CurrentUser;
 use crate::auth::store::SessionId;
-use crate::clients::model::{Client, ClientKind, ClientStatus, NewClient};
+use crate::categories::model::Category;
+use crate::clients::model::{Client, ClientId, ClientKind, ClientStatus, NewClient};
 use crate::clients::{pinyin, store as clients};
 use diesel::Connection;
 
 use crate::db::{write_tx, DbConn, Pool};
 use crate::error::ApiError;
-use crate::intel::model::{IntelContent, IntelStatus, Source};
+use crate::intel::model::Source;
 use crate::intel::service::{self, parse_observed_at, Content};
-use crate::intel::store as intel;
 use crate::review::model::{Decision, NewReview};
 use crate::review::store as reviews;
 use crate::users::model::{Role, User};
@@ -91,7 +91,7 @@ pub fn import(
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let mut authors: HashMap<String, Option<User>> = HashMap::new();
+    let mut cache = Cache::default();
     let mut summary = Summary::default();
     let mut lines = reader.lines().enumerate().peekable();
     while lines.peek().is_some() {
@@ -110,7 +110,7 @@ pub fn import(
                         continue;
                     }
                 };
-                match import_line(conn, &reviewer, &mut authors, &line) {
+                match import_line(conn, &reviewer, &mut cache, &line) {
                     Ok(()) => summary.imported += 1,
                     Err(problem) => summary.skipped.push((number, problem)),
                 }
@@ -122,18 +122,25 @@ pub fn import(
     Ok(summary)
 }
 
-fn import_line(
-    conn: &mut DbConn,
-    reviewer: &User,
-    authors: &mut HashMap<String, Option<User>>,
-    line: &str,
-) -> Result<(), String> {
+/// What the lines share: authors, categories and clients already looked up.
+/// A line enters its client only once its savepoint was released; a chunk
+/// whose transaction fails ends the import.
+#[derive(Default)]
+struct Cache {
+    authors: HashMap<String, Option<CurrentUser>>,
+    categories: HashMap<String, Category>,
+    clients: HashMap<(ClientKind, String), ClientId>,
+}
+
+fn import_line(conn: &mut DbConn, reviewer: &User, cache: &mut Cache, line: &str) -> Result<(), String> {
     let record: Record = serde_json::from_str(line).map_err(|e| format!("invalid record: {e}"))?;
-    let author = match authors.get(&record.author_employee_no) {
+    let author = match cache.authors.get(&record.author_employee_no) {
         Some(found) => found.clone(),
         None => {
-            let found = users::find_by_login(conn, &record.author_employee_no).map_err(|e| e.to_string())?;
-            authors.insert(record.author_employee_no.clone(), found.clone());
+            let found = users::find_by_login(conn, &record.author_employee_no)
+                .map_err(|e| e.to_string())?
+                .map(|user| actor(&user));
+            cache.authors.insert(record.author_employee_no.clone(), found.clone());
             found
         }
     };
@@ -146,49 +153,65 @@ fn import_line(
     if title.is_empty() || title.chars().count() > 200 {
         return Err("title: must be 1–200 characters".into());
     }
-    conn.transaction(|conn| {
-        let client = find_or_create_client(conn, reviewer, &record.client)?;
-        let content =
-            Content { title, body: record.body, fields: record.fields, source: record.source, observed_at };
-        let author = actor(&author);
-        // Legacy records rarely fill templates: values are type-checked, none required.
-        let entry = service::create(conn, &author, client.id, &record.category, content, true)?;
-        let now = Utc::now().naive_utc();
-        let submitted = IntelContent {
-            status: Some(IntelStatus::Submitted.as_str().into()),
-            submitted_at: Some(now),
-            ..Default::default()
-        };
-        intel::update_content(conn, entry.id, &submitted)?;
-        intel::transition(conn, entry.id, IntelStatus::Submitted, entry.revision, IntelStatus::Adopted, now)?;
-        reviews::insert(
-            conn,
-            &NewReview {
-                intel_id: entry.id,
-                revision: entry.revision,
-                reviewer_id: reviewer.id,
-                author_id: entry.author_id,
-                decision: Decision::Adopt.as_str().into(),
-                truthfulness: Some(3),
-                relevance: Some(3),
-                completeness: Some(3),
-                timeliness: Some(3),
-                value: Some(3),
-                mean_score: Some(3.0),
-                comment: "历史数据导入".into(),
-                duplicate_of: None,
-                created_at: now,
-            },
-        )?;
-        intel::set_decided(conn, entry.id, Some(3.0), None, true, now)?;
-        Ok::<(), ApiError>(())
-    })
-    .map_err(|error| match error {
+    let category = match cache.categories.get(&record.category) {
+        Some(category) => category.clone(),
+        None => {
+            let category = service::category(conn, &record.category).map_err(problem)?;
+            cache.categories.insert(record.category.clone(), category.clone());
+            category
+        }
+    };
+    let client_key = (record.client.kind, record.client.name.trim().to_owned());
+    let cached_client = cache.clients.get(&client_key).copied();
+    let client_id = conn
+        .transaction(|conn| {
+            let client_id = match cached_client {
+                Some(id) => id,
+                None => find_or_create_client(conn, reviewer, &record.client)?.id,
+            };
+            let content = Content {
+                title,
+                body: record.body,
+                fields: record.fields,
+                source: record.source,
+                observed_at,
+            };
+            let now = Utc::now().naive_utc();
+            let entry = service::insert_adopted(conn, &author, client_id, &category, content, 3.0, now)?;
+            reviews::insert(
+                conn,
+                &NewReview {
+                    intel_id: entry.id,
+                    revision: entry.revision,
+                    reviewer_id: reviewer.id,
+                    author_id: entry.author_id,
+                    decision: Decision::Adopt.as_str().into(),
+                    truthfulness: Some(3),
+                    relevance: Some(3),
+                    completeness: Some(3),
+                    timeliness: Some(3),
+                    value: Some(3),
+                    mean_score: Some(3.0),
+                    comment: "历史数据导入".into(),
+                    duplicate_of: None,
+                    created_at: now,
+                },
+            )?;
+            Ok::<ClientId, ApiError>(client_id)
+        })
+        .map_err(problem)?;
+    cache.clients.insert(client_key, client_id);
+    Ok(())
+}
+
+/// An error as the one line the summary shows for a skipped record.
+fn problem(error: ApiError) -> String {
+    match error {
         ApiError::Validation { fields, .. } => {
             fields.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ")
         }
         other => other.to_string(),
-    })
+    }
 }
 
 fn find_or_create_client(

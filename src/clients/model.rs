@@ -13,7 +13,7 @@ use crate::users::model::UserId;
 #[serde(transparent)]
 pub struct ClientId(pub i64);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientKind {
     /// 集团/政企客户

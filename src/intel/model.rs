@@ -138,6 +138,10 @@ pub struct NewIntel {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
+    /// Set only by `zhiku import`, which stores entries already decided.
+    pub decided_at: Option<NaiveDateTime>,
+    pub adopted_at: Option<NaiveDateTime>,
+    pub quality: Option<f64>,
 }
 
 /// The editable content of an entry.

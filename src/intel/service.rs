@@ -60,7 +60,8 @@ pub fn check_text(problems: &mut Fields, title: Option<&str>, body: Option<&str>
     }
 }
 
-fn category(conn: &mut DbConn, key: &str) -> ApiResult<Category> {
+/// The category `key`, or 422 on `category`.
+pub fn category(conn: &mut DbConn, key: &str) -> ApiResult<Category> {
     categories::find(conn, key)?.ok_or_else(|| ApiError::field("category", "没有这个分类"))
 }
 
@@ -106,28 +107,61 @@ fn insert_entry(
     status: IntelStatus,
     revises: Option<&Intel>,
 ) -> ApiResult<Intel> {
-    let (fields, completeness) = checked_fields(&category, &content.fields, status != IntelStatus::Draft)?;
-    let now = Utc::now().naive_utc();
-    Ok(store::insert(
-        conn,
-        &NewIntel {
-            client_id,
-            category: category.key,
-            author_id: author.id,
-            title: content.title.trim().to_owned(),
-            body: content.body,
-            fields,
-            source: content.source.as_str().to_owned(),
-            observed_at: content.observed_at,
-            completeness,
-            status: status.as_str().to_owned(),
-            revision: revises.map_or(1, |r| r.revision + 1),
-            supersedes_id: revises.map(|r| r.id),
-            created_at: now,
-            updated_at: now,
-            submitted_at: (status != IntelStatus::Draft).then_some(now),
-        },
-    )?)
+    let new = new_entry(author, client_id, &category, content, status, revises, Utc::now().naive_utc())?;
+    Ok(store::insert(conn, &new)?)
+}
+
+fn new_entry(
+    author: &CurrentUser,
+    client_id: ClientId,
+    category: &Category,
+    content: Content,
+    status: IntelStatus,
+    revises: Option<&Intel>,
+    now: NaiveDateTime,
+) -> ApiResult<NewIntel> {
+    let (fields, completeness) = checked_fields(category, &content.fields, status != IntelStatus::Draft)?;
+    Ok(NewIntel {
+        client_id,
+        category: category.key.clone(),
+        author_id: author.id,
+        title: content.title.trim().to_owned(),
+        body: content.body,
+        fields,
+        source: content.source.as_str().to_owned(),
+        observed_at: content.observed_at,
+        completeness,
+        status: status.as_str().to_owned(),
+        revision: revises.map_or(1, |r| r.revision + 1),
+        supersedes_id: revises.map(|r| r.id),
+        created_at: now,
+        updated_at: now,
+        submitted_at: (status != IntelStatus::Draft).then_some(now),
+        decided_at: None,
+        adopted_at: None,
+        quality: None,
+    })
+}
+
+/// A legacy record stored at once as adopted with `quality` (by `zhiku
+/// import`): template values are type-checked, none is required. The caller
+/// records the review.
+pub fn insert_adopted(
+    conn: &mut DbConn,
+    author: &CurrentUser,
+    client_id: ClientId,
+    category: &Category,
+    content: Content,
+    quality: f64,
+    now: NaiveDateTime,
+) -> ApiResult<Intel> {
+    let mut new = new_entry(author, client_id, category, content, IntelStatus::Draft, None, now)?;
+    new.status = IntelStatus::Adopted.as_str().to_owned();
+    new.submitted_at = Some(now);
+    new.decided_at = Some(now);
+    new.adopted_at = Some(now);
+    new.quality = Some(quality);
+    Ok(store::insert(conn, &new)?)
 }
 
 /// Changes to a draft or returned entry; `None` keeps a value.

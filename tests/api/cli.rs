@@ -59,6 +59,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(adopted["total"], 2);
         assert_eq!(adopted["items"][0]["quality"], 3.0);
+        assert!(adopted["items"][0]["adopted_at"].is_string(), "{adopted}");
         assert_eq!(balance(&app, &w.author).await, 0, "imports pay no points");
         let (_, clients) = app.get("/api/v1/clients?q=wnlkh", &w.employee.access_token).await;
         assert_eq!(clients["items"][0]["tags"], json!(["茶艺"]));
