@@ -105,7 +105,11 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let directory =
             tantivy::directory::MmapDirectory::open(&dir).context("opening the index directory")?;
-        let index = Index::open_or_create(directory, schema).context("opening the search index")?;
+        let mut index = Index::open_or_create(directory, schema).context("opening the search index")?;
+        // A search walks the segments on every core: a common word matches
+        // hundreds of thousands of entries at 1M, and hits, counts and facets
+        // need all of them.
+        index.set_default_multithread_executor().context("starting the search threads")?;
         register_analysers(&index, &jieba);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex { index, reader, fields, jieba, generation: generation.to_owned() })

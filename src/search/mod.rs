@@ -8,6 +8,7 @@ pub mod index;
 pub mod indexer;
 pub mod outbox;
 pub mod query;
+pub mod ranking;
 pub mod reindex;
 pub mod routes;
 pub mod snippet;
@@ -30,6 +31,7 @@ use crate::search::index::{
     category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS, CLIENT_KINDS,
 };
 use crate::search::query::{parse, text_query, Unit};
+use crate::search::ranking::Ranked;
 use crate::users::model::{DepartmentId, UserId};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -98,13 +100,19 @@ fn all_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Must, q)).collect()))
 }
 
-/// Runs a search with visibility enforced inside the query, so hits, counts
-/// and facets all obey it.
-pub fn execute(
-    index: &SearchIndex,
-    viewer: &CurrentUser,
-    request: &SearchRequest,
-) -> tantivy::Result<SearchResult> {
+/// The tantivy queries of a search.
+pub struct Plan {
+    /// Visibility, text and every filter: the hits and the total.
+    pub query: Box<dyn Query>,
+    /// With a category or kind filter, each facet counts as if its own filter
+    /// were not set: the queries for the category and the kind facet.
+    pub facet_queries: Option<(Box<dyn Query>, Box<dyn Query>)>,
+    pub has_text: bool,
+    pub units: Vec<Unit>,
+}
+
+/// The queries of `request` as `viewer` may run it.
+pub fn plan(index: &SearchIndex, viewer: &CurrentUser, request: &SearchRequest) -> Plan {
     let fields = &index.fields;
     let units = parse(&request.q);
     let text = text_query(fields, &index.jieba, &units);
@@ -157,53 +165,50 @@ pub fn execute(
         clauses.extend(extra.into_iter().flatten().map(|q| q.box_clone()));
         all_of(clauses)
     };
-    let full = with(vec![&category, &kind]);
-    let searcher = index.reader.searcher();
+    // Without a category or kind filter the facets count the same matches as
+    // the hits, so one pass collects everything.
+    let facet_queries =
+        (category.is_some() || kind.is_some()).then(|| (with(vec![&kind]), with(vec![&category])));
+    Plan { query: with(vec![&category, &kind]), facet_queries, has_text, units }
+}
 
+/// Runs a search with visibility enforced inside the query, so hits, counts
+/// and facets all obey it.
+pub fn execute(
+    index: &SearchIndex,
+    viewer: &CurrentUser,
+    request: &SearchRequest,
+) -> tantivy::Result<SearchResult> {
+    let Plan { query: full, facet_queries, has_text, units } = plan(index, viewer, request);
+    let searcher = index.reader.searcher();
     let limit = request.limit.max(1);
     let offset = request.offset.min(10_000);
     let top = TopDocs::with_limit(limit).and_offset(offset);
-    // Without a category or kind filter the facets count the same matches as
-    // the hits, so one pass collects everything; otherwise each facet counts
-    // as if its own filter were not set.
-    let facet_queries =
-        (category.is_some() || kind.is_some()).then(|| (with(vec![&kind]), with(vec![&category])));
-    let (addresses, total, category_counts, kind_counts): (Vec<(f32, DocAddress)>, _, _, _) = match request
-        .sort
-    {
-        Sort::Relevance if has_text => {
-            let now = chrono::Utc::now().timestamp_millis();
-            let ranked = top.tweak_score(move |segment: &SegmentReader| {
-                let quality = segment.fast_fields().f64("quality").ok().map(|c| c.first_or_default_col(0.0));
-                let date = segment.fast_fields().i64("date").ok().map(|c| c.first_or_default_col(0));
-                move |doc: DocId, score: Score| {
-                    let quality = quality.as_ref().map_or(0.0, |c| c.get_val(doc)) as f32;
-                    let age_days =
-                        date.as_ref().map_or(0, |c| (now - c.get_val(doc)).max(0) / 86_400_000) as f32;
-                    score * (1.0 + 0.1 * quality) / (1.0 + age_days / 365.0).sqrt()
-                }
-            });
-            collect(&searcher, &*full, ranked, facet_queries)?
-        }
-        Sort::Quality => {
-            let (hits, total, c, k) = collect(
-                &searcher,
-                &*full,
-                top.order_by_fast_field::<f64>("quality", Order::Desc),
-                facet_queries,
-            )?;
-            (hits.into_iter().map(|(q, a)| (q.unwrap_or(0.0) as f32, a)).collect(), total, c, k)
-        }
-        Sort::Newest | Sort::Relevance => {
-            let (hits, total, c, k) = collect(
-                &searcher,
-                &*full,
-                top.order_by_fast_field::<i64>("date", Order::Desc),
-                facet_queries,
-            )?;
-            (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total, c, k)
-        }
-    };
+    let (addresses, total, category_counts, kind_counts): (Vec<(f32, DocAddress)>, _, _, _) =
+        match request.sort {
+            Sort::Relevance if has_text => {
+                let ranked = Ranked { offset, limit, now_ms: chrono::Utc::now().timestamp_millis() };
+                collect(&searcher, &*full, ranked, facet_queries)?
+            }
+            Sort::Quality => {
+                let (hits, total, c, k) = collect(
+                    &searcher,
+                    &*full,
+                    top.order_by_fast_field::<f64>("quality", Order::Desc),
+                    facet_queries,
+                )?;
+                (hits.into_iter().map(|(q, a)| (q.unwrap_or(0.0) as f32, a)).collect(), total, c, k)
+            }
+            Sort::Newest | Sort::Relevance => {
+                let (hits, total, c, k) = collect(
+                    &searcher,
+                    &*full,
+                    top.order_by_fast_field::<i64>("date", Order::Desc),
+                    facet_queries,
+                )?;
+                (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total, c, k)
+            }
+        };
     let hits = entry_ids(&searcher, addresses)?;
     let named = |counts: HashMap<u64, u64>, names: &[&str]| {
         counts
@@ -241,14 +246,22 @@ fn collect<C: Collector>(
     }
 }
 
-/// Entry ids of ranked hits, read from the id fast field.
-fn entry_ids(
+/// Entry ids of ranked hits, read from the id fast field. A column is opened
+/// once per segment: opening one decodes its block index, which per hit was
+/// most of a search's time on a large index.
+pub fn entry_ids(
     searcher: &tantivy::Searcher,
     ranked: Vec<(f32, DocAddress)>,
 ) -> tantivy::Result<Vec<(IntelId, f32)>> {
+    let mut columns: HashMap<SegmentOrdinal, tantivy::columnar::Column<u64>> = HashMap::new();
     let mut hits = Vec::with_capacity(ranked.len());
     for (score, address) in ranked {
-        let ids = searcher.segment_reader(address.segment_ord).fast_fields().u64("id")?;
+        let ids = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(searcher.segment_reader(address.segment_ord).fast_fields().u64("id")?)
+            }
+        };
         if let Some(id) = ids.first(address.doc_id) {
             hits.push((IntelId(id as i64), score));
         }

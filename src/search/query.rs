@@ -72,12 +72,14 @@ pub fn text_query(fields: &IndexFields, jieba: &Jieba, units: &[Unit]) -> Option
 fn unit_query(fields: &IndexFields, jieba: &Jieba, unit: &Unit) -> Option<Box<dyn Query>> {
     let recall = recall_query(fields, unit.text())?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, recall)];
+    // The recall query already scores the words in the whole text (BM25 on
+    // its bigrams); jieba's words add the title's weight. A body clause per
+    // word would score every match of a common word a second time.
     let found = words(jieba, unit.text());
     for word in &found {
-        for (field, boost) in [(fields.title, 3.0), (fields.text, 1.0)] {
-            let term = TermQuery::new(Term::from_field_text(field, &word.text), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
-        }
+        let term =
+            TermQuery::new(Term::from_field_text(fields.title, &word.text), IndexRecordOption::WithFreqs);
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), 3.0))));
     }
     if matches!(unit, Unit::Phrase(_)) && found.len() > 1 {
         let terms: Vec<(usize, Term)> =

@@ -63,6 +63,33 @@ on_both_backends! {
         assert_eq!(found["facets"]["client_kind"], json!({"group": 1}));
     }
 
+    async fn ranking_favours_titles_and_quality_and_pages_agree(app: TestApp) {
+        let w = World::new(&app).await;
+        // Same body length, so only the title and the rubric score differ.
+        let body_only = id(&w.submit(&app, business(&w, "季度走访记录甲", "对方提到云视讯续约，预算已批。")).await);
+        let in_title = id(&w.submit(&app, business(&w, "云视讯续约意向", "对方提到季度走访，预算已批。")).await);
+        let low = id(&w.submit(&app, business(&w, "季度走访记录乙", "对方提到云视讯续约，预算已批。")).await);
+        w.adopt(&app, body_only, 5).await;
+        w.adopt(&app, in_title, 3).await;
+        w.adopt(&app, low, 1).await;
+        let query = format!("q={}", enc("云视讯"));
+        let found = search_until(&app, &w.employee, &query, |b| b["total"] == 3).await;
+        assert_eq!(
+            titles(&found),
+            ["云视讯续约意向", "季度走访记录甲", "季度走访记录乙"],
+            "title match first, then the better-scored of two equal bodies: {found}"
+        );
+        let scores: Vec<f64> = found["items"].as_array().unwrap().iter().map(|i| i["score"].as_f64().unwrap()).collect();
+        assert!(scores.windows(2).all(|p| p[0] >= p[1]), "{scores:?}");
+        let mut paged = Vec::new();
+        for page in 1..=3 {
+            let (_, body) = app.get(&format!("/api/v1/search?{query}&per_page=1&page={page}"), &w.employee.access_token).await;
+            assert_eq!(body["total"], 3);
+            paged.extend(titles(&body));
+        }
+        assert_eq!(paged, titles(&found), "pages of one follow the same order");
+    }
+
     async fn substrings_jieba_misses_are_found(app: TestApp) {
         let w = World::new(&app).await;
         for (title, body) in [
