@@ -70,7 +70,7 @@ fmt:
 ## memory, start-up, HTTP throughput), then search quality at 20,000 entries.
 BENCH_ENTRIES ?= 1000000
 BENCH_QUERIES ?= 300
-BENCH_ALT_QUERIES ?= 60
+BENCH_ALT_QUERIES ?= 40
 bench: check-postgres
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk >/dev/null; } || echo "wrk not installed: HTTP throughput rows are skipped"
 	ZHIKU_BENCH_PG_URL="$(PG_BENCH_URL)" $(CARGO) bench --locked --bench performance -- $(BENCH_ENTRIES) $(BENCH_QUERIES) $(BENCH_ALT_QUERIES)
