@@ -766,22 +766,37 @@ fn serve(data: &Path, sample: &[String]) -> anyhow::Result<()> {
     }
     let token = runtime.block_on(login(&reqwest::Client::new(), &base, common::VIEWER, common::PASSWORD))?;
     let hello = hello_world()?;
-    let q = sample.first().cloned().unwrap_or_default();
-    let encoded: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
-    for (label, url, auth) in [
-        ("bare actix-web hello world (same machine, 2 workers)", hello, false),
-        ("`/healthz` (our middleware, no database)", format!("{base}/healthz"), false),
-        ("`GET /api/v1/me` (authenticated read)", format!("{base}/api/v1/me"), true),
+    // The search row cycles through every sampled query (a wrk Lua script),
+    // common words and rare ones alike.
+    let encode = |q: &str| q.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    let script = data.with_file_name("search-rotation.lua");
+    let paths: Vec<String> =
+        sample.iter().map(|q| format!("  \"/api/v1/search?q={}&per_page=20\",", encode(q))).collect();
+    std::fs::write(
+        &script,
+        format!(
+            "local paths = {{\n{}\n}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
+            paths.join("\n")
+        ),
+    )?;
+    for (label, url, auth, lua) in [
+        ("bare actix-web hello world (same machine, 2 workers)", hello, false, None),
+        ("`/healthz` (our middleware, no database)", format!("{base}/healthz"), false, None),
+        ("`GET /api/v1/me` (authenticated read)", format!("{base}/api/v1/me"), true, None),
         (
-            "`GET /api/v1/search` (one query, snippets and facets)",
-            format!("{base}/api/v1/search?q={encoded}&per_page=20"),
+            "`GET /api/v1/search` (the sampled queries in turn, snippets and facets)",
+            base.clone(),
             true,
+            Some(&script),
         ),
     ] {
         let mut wrk = Command::new("wrk");
         wrk.args(["-t2", "-c32", "-d10s", "--latency"]);
         if auth {
             wrk.args(["-H", &format!("Authorization: Bearer {token}")]);
+        }
+        if let Some(lua) = lua {
+            wrk.arg("-s").arg(lua);
         }
         let output = wrk.arg(url).output()?;
         let text = String::from_utf8_lossy(&output.stdout);

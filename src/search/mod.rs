@@ -269,6 +269,23 @@ pub fn entry_ids(
     Ok(hits)
 }
 
+/// A column's values by document. When every document has one (the usual
+/// case: category, kind, date) they are read directly, without asking the
+/// column's index per document; otherwise missing values read as `default`.
+pub fn dense_values<T>(
+    column: tantivy::columnar::Column<T>,
+    default: T,
+) -> std::sync::Arc<dyn ColumnValues<T>>
+where
+    T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'static,
+{
+    if column.get_cardinality().is_full() {
+        column.values
+    } else {
+        column.first_or_default_col(default)
+    }
+}
+
 /// Counts matching documents by the value of a u64 fast field.
 struct CountBy(&'static str);
 
@@ -288,7 +305,7 @@ impl Collector for CountBy {
     type Child = CountBySegment;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<CountBySegment> {
-        let column = segment.fast_fields().u64(self.0)?.first_or_default_col(u64::MAX);
+        let column = dense_values(segment.fast_fields().u64(self.0)?, u64::MAX);
         Ok(CountBySegment { column, dense: [0; DENSE_CODES], other: HashMap::new() })
     }
 

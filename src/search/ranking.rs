@@ -9,10 +9,13 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::ColumnValues;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::search::dense_values;
 
 /// The largest factor [`boost`] applies: quality at most 5, age at least 0.
 pub const MAX_BOOST: f32 = 1.5;
@@ -68,8 +71,8 @@ pub struct RankedSegment {
     bound: f32,
     now_ms: i64,
     segment: SegmentOrdinal,
-    quality: Option<Column<f64>>,
-    date: Option<Column<i64>>,
+    quality: Option<Arc<dyn ColumnValues<f64>>>,
+    date: Option<Arc<dyn ColumnValues<i64>>>,
     heap: BinaryHeap<Kept>,
 }
 
@@ -82,12 +85,14 @@ impl Collector for Ranked {
         let quality = reader.fast_fields().f64("quality").ok();
         let date = reader.fast_fields().i64("date").ok();
         // The best quality and the newest date of the segment bound its boost;
-        // a document without a date counts as new.
+        // a document without a date counts as new, one without a quality as 0.
         let best_quality = quality.as_ref().map_or(5.0, |c| c.max_value());
         let youngest_days = match &date {
             Some(c) if c.get_cardinality().is_full() => (self.now_ms - c.max_value()) / 86_400_000,
             _ => 0,
         };
+        let quality = quality.map(|c| dense_values(c, 0.0));
+        let date = date.map(|c| dense_values(c, self.now_ms));
         Ok(RankedSegment {
             keep,
             bound: boost(best_quality, youngest_days),
@@ -123,9 +128,8 @@ impl SegmentCollector for RankedSegment {
         if full && self.heap.peek().is_some_and(|weakest| score * self.bound < weakest.score) {
             return;
         }
-        let quality = self.quality.as_ref().and_then(|c| c.first(doc)).unwrap_or(0.0);
-        let age_days =
-            self.date.as_ref().and_then(|c| c.first(doc)).map_or(0, |d| (self.now_ms - d) / 86_400_000);
+        let quality = self.quality.as_ref().map_or(0.0, |c| c.get_val(doc));
+        let age_days = self.date.as_ref().map_or(0, |c| (self.now_ms - c.get_val(doc)) / 86_400_000);
         let kept =
             Kept { score: score * boost(quality, age_days), address: DocAddress::new(self.segment, doc) };
         if !full {
