@@ -91,11 +91,7 @@ fn main() -> anyhow::Result<()> {
         let mut generator = common::Generator::new(2026, entries);
         let texts: Vec<String> = (0..entries).map(|_| generator.next_record().searchable).collect();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let sample = common::sample_queries(&mut StdRng::seed_from_u64(7), &texts, queries);
-        let truths: Vec<Vec<i64>> = sample
-            .iter()
-            .map(|q| common::truth(&texts, q).into_iter().map(|i| i as i64 + 1).collect())
-            .collect();
+        let sample = common::sample_queries(&mut StdRng::seed_from_u64(QUERY_SEED), &texts, queries);
         if only == "profile" {
             let index = search::index::open_current(&data, search::analysis::domain_jieba())?;
             let started = Instant::now();
@@ -109,6 +105,7 @@ fn main() -> anyhow::Result<()> {
             println!("{} searches in {:.1} s", sample.len() * 5, started.elapsed().as_secs_f64());
             return Ok(());
         }
+        let truths = entry_truths(&texts, &sample);
         let rows = [
             zhiku_in_process(&data, &sample, &truths)?,
             tantivy_same_query(&data, &sample)?,
@@ -169,13 +166,11 @@ fn main() -> anyhow::Result<()> {
     let db_bytes = std::fs::metadata(data.join("zhiku.db"))?.len();
     let index_bytes = dir_size(&data.join("search"));
 
-    // 2. Queries and ground truth. Entry ids are line numbers: the database had no entries before.
+    // 2. Queries and ground truth.
     let texts: Vec<&str> = docs.iter().map(|(t, _, _)| t.as_str()).collect();
-    let mut rng = StdRng::seed_from_u64(7);
-    let sample = common::sample_queries(&mut rng, &texts, queries);
+    let sample = common::sample_queries(&mut StdRng::seed_from_u64(QUERY_SEED), &texts, queries);
     let started = Instant::now();
-    let truths: Vec<Vec<i64>> =
-        sample.iter().map(|q| common::truth(&texts, q).into_iter().map(|i| i as i64 + 1).collect()).collect();
+    let truths = entry_truths(&texts, &sample);
     let mean_matches = truths.iter().map(Vec::len).sum::<usize>() as f64 / truths.len().max(1) as f64;
     println!(
         "ground truth for {queries} queries in {:.1} s; mean matches {mean_matches:.0}",
@@ -224,6 +219,15 @@ fn main() -> anyhow::Result<()> {
     let worst = rows[0].recall_min.min(rows[2].recall_min);
     anyhow::ensure!(worst >= 0.99, "Zhiku recall below 0.99: {worst}");
     Ok(())
+}
+
+/// The seed the queries are sampled with.
+const QUERY_SEED: u64 = 7;
+
+/// For each query, the ids of the entries containing every word: entry ids
+/// are line numbers, the benchmark database having had no entries before.
+fn entry_truths(texts: &[&str], sample: &[String]) -> Vec<Vec<i64>> {
+    sample.iter().map(|q| common::truth(texts, q).into_iter().map(|i| i as i64 + 1).collect()).collect()
 }
 
 fn print_rows(rows: &[Row]) {

@@ -20,7 +20,6 @@ use serde_json::{json, Map, Value};
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::password::{Password, Passwords};
-use crate::auth::store::SessionId;
 use crate::clients::model::{
     ClientChanges, ClientId, ClientKind, ClientStatus, NewClient, NewContact, NewOwnerChange,
 };
@@ -1433,7 +1432,7 @@ impl<'c> Seeder<'c> {
                     None => continue,
                 }
             };
-            self.actors.push(Actor { no: person.no.to_owned(), joined, user: signed_in(user) });
+            self.actors.push(Actor { no: person.no.to_owned(), joined, user: CurrentUser::acting_as(user) });
         }
         if self.reviewers().is_empty() || self.contributors().is_empty() {
             bail!("the demo world needs a reviewer and a contributor, but their accounts exist with other roles");
@@ -2063,16 +2062,6 @@ impl<'c> Seeder<'c> {
         .set(notifications::read_at.eq(notifications::created_at.nullable()))
         .execute(c))?;
         Ok(())
-    }
-}
-
-fn signed_in(user: User) -> CurrentUser {
-    CurrentUser {
-        roles: user.roles(),
-        id: user.id,
-        session: SessionId(0),
-        real_name: user.real_name,
-        department_id: user.department_id,
     }
 }
 

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::auth::extract::CurrentUser;
-use crate::auth::store::SessionId;
 use crate::categories::model::Category;
 use crate::clients::model::{Client, ClientId, ClientKind, ClientStatus, NewClient};
 use crate::clients::{pinyin, store as clients};
@@ -60,16 +59,6 @@ const CHUNK: usize = 500;
 pub struct Summary {
     pub imported: u64,
     pub skipped: Vec<(usize, String)>,
-}
-
-fn actor(user: &User) -> CurrentUser {
-    CurrentUser {
-        id: user.id,
-        session: SessionId(0),
-        real_name: user.real_name.clone(),
-        department_id: user.department_id,
-        roles: user.roles(),
-    }
 }
 
 pub fn import(
@@ -139,7 +128,7 @@ fn import_line(conn: &mut DbConn, reviewer: &User, cache: &mut Cache, line: &str
         None => {
             let found = users::find_by_login(conn, &record.author_employee_no)
                 .map_err(|e| e.to_string())?
-                .map(|user| actor(&user));
+                .map(CurrentUser::acting_as);
             cache.authors.insert(record.author_employee_no.clone(), found.clone());
             found
         }

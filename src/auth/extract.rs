@@ -38,6 +38,11 @@ impl CurrentUser {
         }
     }
 
+    /// `user` acting outside any request (the command line, the demo seed): no session.
+    pub fn acting_as(user: User) -> Self {
+        Self::from_user(user, SessionId(0))
+    }
+
     fn from_user(user: User, session: SessionId) -> Self {
         CurrentUser {
             roles: user.roles(),

@@ -249,7 +249,7 @@ fn collect<C: Collector>(
 /// Entry ids of ranked hits, read from the id fast field. A column is opened
 /// once per segment: opening one decodes its block index, which per hit was
 /// most of a search's time on a large index.
-pub fn entry_ids(
+fn entry_ids(
     searcher: &tantivy::Searcher,
     ranked: Vec<(f32, DocAddress)>,
 ) -> tantivy::Result<Vec<(IntelId, f32)>> {
