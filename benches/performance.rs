@@ -38,10 +38,11 @@ use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term};
 use zhiku::auth::extract::CurrentUser;
-use zhiku::auth::store::SessionId;
+use zhiku::ids::SessionId;
 use zhiku::db::{self, DatabaseUrl};
 use zhiku::search::{self, SearchRequest};
-use zhiku::users::model::{Role, Roles, UserId};
+use zhiku::enums::{Role, Roles};
+use zhiku::ids::UserId;
 
 use common::{summarise, Latency};
 

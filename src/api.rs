@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, Fields};
+use crate::ids::UserId;
 use crate::state::AppState;
 
 const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -113,6 +114,13 @@ impl PageParams {
     pub fn offset(&self) -> i64 {
         (self.page() - 1) * self.per_page()
     }
+}
+
+/// A user as other records mention them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UserRef {
+    pub id: UserId,
+    pub real_name: String,
 }
 
 /// A page of a list: `{"items": [...], "total": N}`.

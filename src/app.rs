@@ -15,11 +15,12 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::api;
-use crate::auth;
 use crate::auth::tokens::load_or_create_secret;
+use crate::auth::Auth;
 use crate::config::Settings;
 use crate::db;
 use crate::docs::{self, BearerAuth};
+use crate::notify::sender::MailHandle;
 use crate::search::{self, indexer::IndexerConfig, indexer::SearchHandle};
 use crate::state::AppState;
 use crate::users;
@@ -60,16 +61,21 @@ impl Application {
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
-        let mailer = crate::mail::transport::Mailer::from_settings(&settings)?;
-        let sender = crate::mail::sender::SenderConfig::from_settings(&settings);
+        let mailer = crate::notify::transport::Mailer::from_settings(&settings)?;
+        let sender = crate::notify::sender::SenderConfig::from_settings(&settings);
         let schedule = Duration::from_secs(settings.scheduler_seconds);
         let background = pool.clone();
-        let state = web::Data::new(AppState::new(settings, pool, &secret, search));
+        let handles = Handles {
+            auth: web::Data::new(Auth::new(&settings, &secret)),
+            search: web::Data::from(search),
+            mail: web::Data::new(MailHandle::new()),
+            state: web::Data::new(AppState::new(settings, pool)),
+        };
         tracing::info!(to = %mailer.describe(), "mail sender ready");
-        crate::mail::sender::spawn(background.clone(), mailer, &state.mail, sender);
-        crate::jobs::scheduler::spawn(background, &state.mail, schedule);
+        crate::notify::sender::spawn(background.clone(), mailer, &handles.mail.clone().into_inner(), sender);
+        crate::jobs::scheduler::spawn(background, &handles.mail.clone().into_inner(), schedule);
 
-        let mut server = HttpServer::new(move || build_app(state.clone())).listen(listener)?;
+        let mut server = HttpServer::new(move || build_app(handles.clone())).listen(listener)?;
         if workers > 0 {
             server = server.workers(workers);
         }
@@ -106,8 +112,18 @@ impl Application {
 )]
 struct ApiDoc;
 
-fn build_app(
+/// What the handlers reach: the state and each feature's handle. The mail
+/// sender and scheduler threads stop when the last copy is dropped.
+#[derive(Clone)]
+struct Handles {
     state: web::Data<AppState>,
+    auth: web::Data<Auth>,
+    search: web::Data<SearchHandle>,
+    mail: web::Data<MailHandle>,
+}
+
+fn build_app(
+    handles: Handles,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -120,15 +136,19 @@ fn build_app(
     let (app, openapi) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .app_data(state)
+        .app_data(handles.state)
+        .app_data(handles.auth)
+        .app_data(handles.search)
+        .app_data(handles.mail)
         .app_data(web::QueryConfig::default().error_handler(api::query_error))
         .app_data(web::PathConfig::default().error_handler(api::path_error))
         .service(
             utoipa_actix_web::scope("/api/v1")
-                .configure(auth::routes::configure)
+                .configure(crate::sessions::routes::configure)
                 .configure(users::routes::configure)
                 .configure(crate::categories::routes::configure)
                 .configure(crate::clients::routes::configure)
+                .configure(crate::dossier::routes::configure)
                 .configure(crate::intel::routes::configure)
                 .configure(crate::review::routes::configure)
                 .configure(crate::usage::routes::configure)
@@ -138,7 +158,7 @@ fn build_app(
                 .configure(crate::audit::routes::configure)
                 .configure(crate::search::routes::configure)
                 .configure(crate::stats::routes::configure)
-                .configure(crate::mail::routes::configure)
+                .configure(crate::notify::mail_routes::configure)
                 .configure(crate::jobs::routes::configure),
         )
         .service(docs::healthz)

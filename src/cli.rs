@@ -7,12 +7,12 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::Application;
-use crate::auth::password::{Password, Passwords};
+use crate::auth::password::Passwords;
 use crate::config::{Overrides, Settings};
 use crate::db;
 use crate::demo::{self, DemoSummary};
-use crate::error::ApiError;
-use crate::users::model::{Email, EmployeeNo, RealName, Role, Roles};
+use crate::enums::Role;
+use crate::users::service::{self as users, NewUserInput, RawUser, UserError};
 
 #[derive(Debug, Parser)]
 #[command(name = "zhiku", version, about = "智库 Zhiku — client-intelligence sharing platform")]
@@ -195,20 +195,29 @@ pub fn create_admin(
     email: &str,
     password: &str,
 ) -> anyhow::Result<crate::users::model::User> {
-    let employee_no = EmployeeNo::parse(employee_no).map_err(anyhow::Error::msg)?;
-    let name = RealName::parse(name).map_err(anyhow::Error::msg)?;
-    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-    let password = Password::parse(password).map_err(anyhow::Error::msg)?;
+    let raw = RawUser {
+        employee_no: employee_no.to_owned(),
+        real_name: name.to_owned(),
+        email: email.to_owned(),
+        department_id: None,
+        roles: vec![Role::Admin.as_str().to_owned()],
+        password: password.to_owned(),
+    };
+    let input = NewUserInput::parse(&raw).map_err(explain)?;
     migrate(settings)?;
     let pool = db::connect(&settings.database_url, 1)?;
     let mut conn = pool.get().context("opening a database connection")?;
-    let hash = Passwords::new().hash(&password);
-    let roles = Roles::new([Role::Admin]);
-    db::write_tx(&mut conn, |conn| {
-        crate::users::routes::create_user_row(conn, &employee_no, &name, &email, None, &roles, hash)
-    })
-    .map_err(|error| match error {
-        ApiError::Internal(cause) => cause,
+    let hash = Passwords::new().hash(&input.password);
+    users::insert(&mut conn, &input, hash).map_err(explain)
+}
+
+/// A refusal as one line for the terminal.
+fn explain(error: UserError) -> anyhow::Error {
+    match error {
+        UserError::Invalid(fields) => {
+            anyhow::anyhow!(fields.into_values().collect::<Vec<_>>().join("; "))
+        }
+        UserError::Db(cause) => cause.into(),
         other => anyhow::anyhow!("{other}"),
-    })
+    }
 }

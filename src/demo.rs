@@ -20,23 +20,28 @@ use serde_json::{json, Map, Value};
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::password::{Password, Passwords};
-use crate::clients::model::{
-    ClientChanges, ClientId, ClientKind, ClientStatus, NewClient, NewContact, NewOwnerChange,
-};
+use crate::clients::model::{ClientChanges, NewClient, NewContact, NewOwnerChange};
 use crate::clients::{pinyin, store as clients};
 use crate::db::schema::{
     audit_events, departments, intel, notifications, point_entries, reviews, usages, users,
 };
 use crate::db::{self, DbConn};
+use crate::enums::Decision;
+use crate::enums::NotificationKind;
+use crate::enums::Source;
+use crate::enums::{ClientKind, ClientStatus};
+use crate::enums::{DepartmentKind, Role, Roles};
+use crate::enums::{UsageOutcome, UsagePurpose};
 use crate::error::ApiError;
-use crate::intel::model::{IntelId, Source};
+use crate::ids::ClientId;
+use crate::ids::DepartmentId;
+use crate::ids::IntelId;
 use crate::intel::service::{self as entries, Content};
-use crate::notify::store::{self as notify, kind, NewNotification};
-use crate::review::model::Decision;
+use crate::notify::service as notify;
+use crate::notify::service::NewNotification;
 use crate::review::service::{self as review, DecisionInput, RawScores};
-use crate::usage::model::{Outcome, Purpose};
 use crate::usage::service as usage;
-use crate::users::model::{DepartmentId, DepartmentKind, Email, EmployeeNo, RealName, Role, Roles, User};
+use crate::users::model::{Email, EmployeeNo, RealName, User};
 use crate::users::routes::create_user_row;
 use crate::users::store as people;
 use crate::with_conn;
@@ -1149,13 +1154,13 @@ const REJECT_COMMENTS: [&str; 6] = [
 const RETRACT_COMMENTS: [&str; 2] =
     ["经客户经理回访核实，客户并未更换运营商，原信息不实", "客户书面澄清该项目已取消，原信息与事实不符"];
 
-fn usage_note(purpose: Purpose) -> &'static str {
+fn usage_note(purpose: UsagePurpose) -> &'static str {
     match purpose {
-        Purpose::Visit => "据此安排上门拜访，客户认可我方思路",
-        Purpose::Campaign => "纳入兴趣客户沙龙邀约名单",
-        Purpose::Solution => "据此制定解决方案并报价",
-        Purpose::Retention => "针对竞争对手优惠制定挽留方案",
-        Purpose::Other => "用于季度重点客户分析报告",
+        UsagePurpose::Visit => "据此安排上门拜访，客户认可我方思路",
+        UsagePurpose::Campaign => "纳入兴趣客户沙龙邀约名单",
+        UsagePurpose::Solution => "据此制定解决方案并报价",
+        UsagePurpose::Retention => "针对竞争对手优惠制定挽留方案",
+        UsagePurpose::Other => "用于季度重点客户分析报告",
     }
 }
 
@@ -1184,11 +1189,11 @@ enum Afterwards {
 
 struct UsagePlan {
     user: usize,
-    purpose: Purpose,
-    outcome: Outcome,
+    purpose: UsagePurpose,
+    outcome: UsageOutcome,
     at: NaiveDateTime,
     /// A later change of outcome.
-    changed: Option<(Outcome, NaiveDateTime)>,
+    changed: Option<(UsageOutcome, NaiveDateTime)>,
 }
 
 struct Plan {
@@ -1317,7 +1322,7 @@ impl<'c> Seeder<'c> {
         self.play(&plans)?;
         self.read_old_notifications()?;
         // The history is made up: none of its mail is ever sent.
-        crate::mail::outbox::suppress_unsent(self.conn)?;
+        crate::notify::outbox::suppress_unsent(self.conn)?;
         Ok(DemoSummary {
             users: logins.len(),
             logins,
@@ -1595,7 +1600,7 @@ impl<'c> Seeder<'c> {
                 self.conn,
                 NewNotification::new(
                     to_id,
-                    kind::CLIENT_HANDOVER,
+                    NotificationKind::ClientHandover,
                     format!("客户“{name}”已交接给你"),
                     format!("交接说明：{note}"),
                 )
@@ -1853,23 +1858,23 @@ impl<'c> Seeder<'c> {
                 .filter(|u| *u != plan.author && !taken.contains(u) && self.actors[*u].joined < at)
                 .collect();
             let Some(user) = eligible.choose(&mut self.rng).copied() else { continue };
-            let purposes: &[Purpose] = match plan.category {
-                "competitor" => &[Purpose::Retention, Purpose::Solution, Purpose::Retention],
-                "opportunity" => &[Purpose::Solution, Purpose::Visit, Purpose::Solution],
-                "profile" => &[Purpose::Visit, Purpose::Campaign],
-                "business" => &[Purpose::Solution, Purpose::Visit, Purpose::Retention],
-                "service" => &[Purpose::Retention, Purpose::Visit],
-                _ => &[Purpose::Other, Purpose::Visit],
+            let purposes: &[UsagePurpose] = match plan.category {
+                "competitor" => &[UsagePurpose::Retention, UsagePurpose::Solution, UsagePurpose::Retention],
+                "opportunity" => &[UsagePurpose::Solution, UsagePurpose::Visit, UsagePurpose::Solution],
+                "profile" => &[UsagePurpose::Visit, UsagePurpose::Campaign],
+                "business" => &[UsagePurpose::Solution, UsagePurpose::Visit, UsagePurpose::Retention],
+                "service" => &[UsagePurpose::Retention, UsagePurpose::Visit],
+                _ => &[UsagePurpose::Other, UsagePurpose::Visit],
             };
             let purpose = pick(&mut self.rng, purposes);
             let roll = self.rng.gen_range(0..100);
             let retracted = plan.retracted.is_some();
             let (outcome, later) = match roll {
-                0..=15 => (Outcome::Won, None),
-                16..=23 if !retracted => (Outcome::Pending, Some(Outcome::Won)),
-                24..=33 => (Outcome::Lost, None),
-                34..=39 if !retracted => (Outcome::Pending, Some(Outcome::Lost)),
-                _ => (Outcome::Pending, None),
+                0..=15 => (UsageOutcome::Won, None),
+                16..=23 if !retracted => (UsageOutcome::Pending, Some(UsageOutcome::Won)),
+                24..=33 => (UsageOutcome::Lost, None),
+                34..=39 if !retracted => (UsageOutcome::Pending, Some(UsageOutcome::Lost)),
+                _ => (UsageOutcome::Pending, None),
             };
             let changed = later.map(|o| {
                 let hours = self.rng.gen_range(72.0..600.0);
@@ -1997,9 +2002,9 @@ impl<'c> Seeder<'c> {
         self.settle(planned.at)?;
         if let Some((outcome, at)) = planned.changed {
             let note = match outcome {
-                Outcome::Won => "客户已签约，方案落地",
-                Outcome::Lost => "客户最终选择了其他方案",
-                Outcome::Pending => note,
+                UsageOutcome::Won => "客户已签约，方案落地",
+                UsageOutcome::Lost => "客户最终选择了其他方案",
+                UsageOutcome::Pending => note,
             };
             usage::change_outcome(self.conn, &user, used.id, outcome, Some(note))
                 .map_err(failed("changing a usage outcome"))?;

@@ -12,19 +12,22 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::auth::extract::CurrentUser;
-use crate::categories::model::Category;
-use crate::clients::model::{Client, ClientId, ClientKind, ClientStatus, NewClient};
-use crate::clients::{pinyin, store as clients};
 use diesel::Connection;
 
+use crate::auth::extract::CurrentUser;
+use crate::auth::policy;
+use crate::categories::model::Category;
+use crate::clients::model::Client;
+use crate::clients::service::{self as clients, ClientError, ClientInput};
+use crate::clients::store as client_store;
 use crate::db::{write_tx, DbConn, Pool};
-use crate::error::ApiError;
-use crate::intel::model::Source;
-use crate::intel::service::{self, parse_observed_at, Content};
-use crate::review::model::{Decision, NewReview};
+use crate::enums::{ClientKind, ClientStatus, Decision, Source};
+use crate::error::Fields;
+use crate::ids::ClientId;
+use crate::intel::service::{self, parse_observed_at, Content, IntelError};
+use crate::review::model::NewReview;
 use crate::review::store as reviews;
-use crate::users::model::{Role, User};
+use crate::users::model::User;
 use crate::users::store as users;
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +74,7 @@ pub fn import(
     let mut conn = pool.get().context("opening a database connection")?;
     let reviewer = users::find_by_login(&mut conn, reviewer_no)?
         .with_context(|| format!("reviewer {reviewer_no} does not exist"))?;
-    if !(reviewer.roles().has(Role::Reviewer) || reviewer.roles().has(Role::Admin)) {
+    if policy::require_reviewer(&reviewer.clone().acting()).is_err() {
         bail!("{reviewer_no} is neither a reviewer nor an admin");
     }
     let bar = if progress { ProgressBar::new(total_lines) } else { ProgressBar::hidden() };
@@ -128,7 +131,7 @@ fn import_line(conn: &mut DbConn, reviewer: &User, cache: &mut Cache, line: &str
         None => {
             let found = users::find_by_login(conn, &record.author_employee_no)
                 .map_err(|e| e.to_string())?
-                .map(CurrentUser::acting_as);
+                .map(User::acting);
             cache.authors.insert(record.author_employee_no.clone(), found.clone());
             found
         }
@@ -174,7 +177,7 @@ fn import_line(conn: &mut DbConn, reviewer: &User, cache: &mut Cache, line: &str
                     revision: entry.revision,
                     reviewer_id: reviewer.id,
                     author_id: entry.author_id,
-                    decision: Decision::Adopt.as_str().into(),
+                    decision: Decision::Adopt,
                     truthfulness: Some(3),
                     relevance: Some(3),
                     completeness: Some(3),
@@ -186,67 +189,66 @@ fn import_line(conn: &mut DbConn, reviewer: &User, cache: &mut Cache, line: &str
                     created_at: now,
                 },
             )?;
-            Ok::<ClientId, ApiError>(client_id)
+            Ok::<ClientId, LineError>(client_id)
         })
         .map_err(problem)?;
     cache.clients.insert(client_key, client_id);
     Ok(())
 }
 
+/// Why a line was skipped.
+#[derive(Debug, thiserror::Error)]
+enum LineError {
+    #[error(transparent)]
+    Intel(#[from] IntelError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
 /// An error as the one line the summary shows for a skipped record.
-fn problem(error: ApiError) -> String {
-    match error {
-        ApiError::Validation { fields, .. } => {
-            fields.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ")
+fn problem(error: impl Into<LineError>) -> String {
+    let fields = |fields: Fields| fields.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ");
+    match error.into() {
+        LineError::Intel(IntelError::Invalid(problems)) | LineError::Client(ClientError::Invalid(problems)) => {
+            fields(problems)
         }
         other => other.to_string(),
     }
 }
 
-fn find_or_create_client(
-    conn: &mut DbConn,
-    reviewer: &User,
-    record: &ClientRecord,
-) -> Result<Client, ApiError> {
+fn find_or_create_client(conn: &mut DbConn, reviewer: &User, record: &ClientRecord) -> Result<Client, LineError> {
     let name = record.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("client.name", "须为 1–100 个字符"));
+        return Err(ClientError::Invalid(Fields::from([("client.name".into(), "须为 1–100 个字符".into())])).into());
     }
-    if let Some(client) = clients::find_by_name(conn, record.kind.as_str(), name)? {
+    if let Some(client) = client_store::find_by_name(conn, record.kind, name)? {
         return Ok(client);
     }
-    let (full, initials) = pinyin::keys(name);
-    let now = Utc::now().naive_utc();
+    // Old records are kept as they are: long texts are cut, bad tags left out.
     let clean = |v: &Option<String>| {
         v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| v.chars().take(40).collect())
     };
-    let client = clients::insert(
-        conn,
-        &NewClient {
-            kind: record.kind.as_str().into(),
-            name: name.into(),
-            pinyin: full,
-            initials,
-            aliases: String::new(),
-            industry: clean(&record.industry),
-            region: clean(&record.region),
-            tier: None,
-            status: ClientStatus::Active.as_str().into(),
-            owner_id: None,
-            parent_id: None,
-            created_by: reviewer.id,
-            created_at: now,
-            updated_at: now,
-        },
-    )?;
     let mut tags: Vec<String> = record
         .tags
         .iter()
         .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty() && t.chars().count() <= 20)
+        .filter(|t| !t.is_empty() && t.chars().count() <= 20 && !t.contains(','))
         .collect();
     tags.sort();
     tags.dedup();
-    clients::set_tags(conn, client.id, &tags)?;
-    Ok(client)
+    let input = ClientInput {
+        kind: record.kind,
+        name: name.to_owned(),
+        industry: clean(&record.industry),
+        region: clean(&record.region),
+        tier: None,
+        status: ClientStatus::Active,
+        owner_id: None,
+        parent_id: None,
+        aliases: Vec::new(),
+        tags,
+    };
+    Ok(clients::insert(conn, reviewer.id, input)?)
 }

@@ -1,62 +1,53 @@
-//! What every handler can reach: settings, the pool and the auth machinery.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! What every handler can reach: the settings and the database. Feature
+//! handles (the auth keys, the search index, the mail sender) are registered
+//! as app data of their own, so this layer knows no feature.
 
 use actix_web::web;
 
-use crate::auth::limiter::LoginLimiter;
-use crate::auth::password::Passwords;
-use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
-use crate::db::{DbConn, Pool};
-use crate::error::{ApiError, ApiResult};
-use crate::mail::sender::MailHandle;
-use crate::search::indexer::SearchHandle;
+use crate::db::{write_tx, DbConn, Pool};
+use crate::error::ApiError;
 
 pub struct AppState {
     pub settings: Settings,
     pub pool: Pool,
-    pub tokens: TokenKeys,
-    pub passwords: Arc<Passwords>,
-    pub login_limiter: LoginLimiter,
-    pub search: Arc<SearchHandle>,
-    /// Rings the mail sender; the sender and scheduler threads stop when it is dropped.
-    pub mail: Arc<MailHandle>,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, pool: Pool, jwt_secret: &[u8], search: Arc<SearchHandle>) -> Self {
-        let tokens = TokenKeys::new(jwt_secret, settings.access_token_minutes * 60);
-        let login_limiter = LoginLimiter::new(
-            Duration::from_secs(settings.login_window_seconds),
-            settings.login_failures_per_account,
-            settings.login_failures_per_ip,
-        );
-        AppState {
-            settings,
-            pool,
-            tokens,
-            passwords: Arc::new(Passwords::new()),
-            login_limiter,
-            search,
-            mail: Arc::new(MailHandle::new()),
-        }
+    pub fn new(settings: Settings, pool: Pool) -> Self {
+        AppState { settings, pool }
     }
 
-    /// Runs blocking database work on the blocking pool, never on an async worker.
-    pub async fn db<T, F>(&self, work: F) -> ApiResult<T>
+    /// Runs `work` on a pooled connection on the blocking pool, never on an
+    /// async worker, outside any transaction: for reads, and for services
+    /// that open their own write transaction only after slow work (argon2,
+    /// a search), so that writers never wait on it.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: Send + 'static,
+        ApiError: From<E>,
     {
         let pool = self.pool.clone();
-        web::block(move || {
+        let result = web::block(move || {
             let mut conn = pool.get()?;
-            work(&mut conn)
+            Ok::<_, ApiError>(work(&mut conn))
         })
-        .await
-        .map_err(ApiError::from)?
+        .await??;
+        Ok(result?)
+    }
+
+    /// Runs `work` in one write transaction (on SQLite `BEGIN IMMEDIATE`),
+    /// on the blocking pool; an error rolls everything back.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<diesel::result::Error> + Send + 'static,
+        ApiError: From<E>,
+    {
+        self.read(move |conn| write_tx(conn, work)).await
     }
 }
 

@@ -7,10 +7,12 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use crate::auth::store::{self, SessionId};
+use crate::auth::store::{self, Principal};
+use crate::auth::Auth;
+use crate::enums::{Role, Roles};
 use crate::error::ApiError;
+use crate::ids::{DepartmentId, SessionId, UserId};
 use crate::state::AppState;
-use crate::users::model::{DepartmentId, Role, Roles, User, UserId};
 
 /// A request's authenticated user. The token is checked (signature, pinned
 /// algorithm, issuer, audience, expiry) and its session and user are looked up,
@@ -29,28 +31,8 @@ impl CurrentUser {
         self.roles.has(role)
     }
 
-    /// 403 unless the user has `role`.
-    pub fn require(&self, role: Role) -> Result<(), ApiError> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
-        }
-    }
-
-    /// `user` acting outside any request (the command line, the demo seed): no session.
-    pub fn acting_as(user: User) -> Self {
-        Self::from_user(user, SessionId(0))
-    }
-
-    fn from_user(user: User, session: SessionId) -> Self {
-        CurrentUser {
-            roles: user.roles(),
-            id: user.id,
-            session,
-            real_name: user.real_name,
-            department_id: user.department_id,
-        }
+    fn from_principal((id, real_name, department_id, roles): Principal, session: SessionId) -> Self {
+        CurrentUser { id, session, real_name, department_id, roles }
     }
 }
 
@@ -60,13 +42,14 @@ impl FromRequest for CurrentUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let claims = bearer_token(req).and_then(|token| state.as_ref()?.tokens.check(token));
+        let keys = req.app_data::<web::Data<Auth>>();
+        let claims = bearer_token(req).and_then(|token| keys?.tokens.check(token));
         Box::pin(async move {
             let (state, claims) = state.zip(claims).ok_or_else(ApiError::unauthorized)?;
             let user_id = claims.user_id().ok_or_else(ApiError::unauthorized)?;
             let session = claims.session_id();
-            let user = state.db(move |conn| Ok(store::active_user(conn, user_id, session)?)).await?;
-            user.map(|u| CurrentUser::from_user(u, session)).ok_or_else(ApiError::unauthorized)
+            let user = state.read(move |conn| store::active_user(conn, user_id, session)).await?;
+            user.map(|u| CurrentUser::from_principal(u, session)).ok_or_else(ApiError::unauthorized)
         })
     }
 }

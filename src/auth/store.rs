@@ -7,11 +7,11 @@ use diesel_derive_newtype::DieselNewType;
 
 use crate::db::schema::{refresh_tokens, sessions, users};
 use crate::db::DbConn;
-use crate::users::model::{User, UserId};
+use crate::enums::Roles;
+use crate::ids::DepartmentId;
+use crate::ids::SessionId;
+use crate::ids::UserId;
 use crate::with_conn;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DieselNewType)]
-pub struct SessionId(pub i64);
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
@@ -80,7 +80,7 @@ fn add_refresh_token(conn: &mut DbConn, session: SessionId, token_hash: &str) ->
 /// What presenting a refresh token led to.
 pub enum Rotation {
     /// The token was current: it is now spent and `new_hash` replaces it.
-    Rotated { user: User, session: SessionId },
+    Rotated { user: UserId, session: SessionId },
     /// The token was already spent: someone replayed it, the family is revoked.
     Reused,
     /// Unknown token, or its session is revoked, expired or its user inactive.
@@ -94,13 +94,13 @@ pub fn rotate(conn: &mut DbConn, presented_hash: &str, new_hash: &str) -> QueryR
     let found = with_conn!(conn, |c| refresh_tokens::table
         .inner_join(sessions::table.inner_join(users::table))
         .filter(refresh_tokens::token_hash.eq(presented_hash))
-        .select((refresh_tokens::id, refresh_tokens::rotated_at, Session::as_select(), User::as_select()))
-        .first::<(i64, Option<NaiveDateTime>, Session, User)>(c)
+        .select((refresh_tokens::id, refresh_tokens::rotated_at, Session::as_select(), users::is_active))
+        .first::<(i64, Option<NaiveDateTime>, Session, bool)>(c)
         .optional())?;
-    let Some((token_id, rotated_at, session, user)) = found else {
+    let Some((token_id, rotated_at, session, user_active)) = found else {
         return Ok(Rotation::Invalid);
     };
-    if session.revoked_at.is_some() || session.expires_at < now || !user.is_active {
+    if session.revoked_at.is_some() || session.expires_at < now || !user_active {
         return Ok(Rotation::Invalid);
     }
     // Spend the token only if nobody spent it first: a lost race is a reuse.
@@ -118,7 +118,7 @@ pub fn rotate(conn: &mut DbConn, presented_hash: &str, new_hash: &str) -> QueryR
         return Ok(Rotation::Reused);
     }
     add_refresh_token(conn, session.id, new_hash)?;
-    Ok(Rotation::Rotated { user, session: session.id })
+    Ok(Rotation::Rotated { user: session.user_id, session: session.id })
 }
 
 pub fn revoke(conn: &mut DbConn, session: SessionId, reason: &str) -> QueryResult<usize> {
@@ -149,8 +149,11 @@ pub fn revoke_all_except(
     .execute(c))
 }
 
+/// Who a live session's user is: what a request needs to know of them.
+pub type Principal = (UserId, String, Option<DepartmentId>, Roles);
+
 /// The user behind a live session, if both are still valid.
-pub fn active_user(conn: &mut DbConn, user: UserId, session: SessionId) -> QueryResult<Option<User>> {
+pub fn active_user(conn: &mut DbConn, user: UserId, session: SessionId) -> QueryResult<Option<Principal>> {
     let now = Utc::now().naive_utc();
     with_conn!(conn, |c| sessions::table
         .inner_join(users::table)
@@ -159,7 +162,7 @@ pub fn active_user(conn: &mut DbConn, user: UserId, session: SessionId) -> Query
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
         .filter(users::is_active.eq(true))
-        .select(User::as_select())
+        .select((users::id, users::real_name, users::department_id, users::roles))
         .first(c)
         .optional())
 }

@@ -11,8 +11,8 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::auth::store::SessionId;
-use crate::users::model::UserId;
+use crate::ids::SessionId;
+use crate::ids::UserId;
 
 pub const ISSUER: &str = "zhiku";
 pub const AUDIENCE: &str = "zhiku-api";

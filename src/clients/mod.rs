@@ -3,5 +3,6 @@
 pub mod model;
 pub mod pinyin;
 pub mod routes;
+pub mod service;
 pub mod store;
 pub mod view;

@@ -5,57 +5,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::schema::{client_owner_history, clients, contacts};
-use crate::users::model::UserId;
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize, ToSchema,
-)]
-#[serde(transparent)]
-pub struct ClientId(pub i64);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClientKind {
-    /// 集团/政企客户
-    Group,
-    /// 个人（VIP）客户
-    Individual,
-}
-
-impl ClientKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClientKind::Group => "group",
-            ClientKind::Individual => "individual",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClientStatus {
-    Active,
-    AtRisk,
-    Lost,
-    Prospect,
-}
-
-impl ClientStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClientStatus::Active => "active",
-            ClientStatus::AtRisk => "at_risk",
-            ClientStatus::Lost => "lost",
-            ClientStatus::Prospect => "prospect",
-        }
-    }
-}
+use crate::enums::{ClientKind, ClientStatus};
+use crate::ids::UserId;
+use crate::ids::{ClientId, ContactId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = clients)]
 pub struct Client {
     pub id: ClientId,
-    pub kind: String,
+    pub kind: ClientKind,
     pub name: String,
     pub pinyin: String,
     pub initials: String,
@@ -63,7 +21,7 @@ pub struct Client {
     pub industry: Option<String>,
     pub region: Option<String>,
     pub tier: Option<String>,
-    pub status: String,
+    pub status: ClientStatus,
     pub owner_id: Option<UserId>,
     pub parent_id: Option<ClientId>,
     pub created_by: UserId,
@@ -74,7 +32,7 @@ pub struct Client {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = clients)]
 pub struct NewClient {
-    pub kind: String,
+    pub kind: ClientKind,
     pub name: String,
     pub pinyin: String,
     pub initials: String,
@@ -82,7 +40,7 @@ pub struct NewClient {
     pub industry: Option<String>,
     pub region: Option<String>,
     pub tier: Option<String>,
-    pub status: String,
+    pub status: ClientStatus,
     pub owner_id: Option<UserId>,
     pub parent_id: Option<ClientId>,
     pub created_by: UserId,
@@ -100,7 +58,7 @@ pub struct ClientChanges {
     pub industry: Option<Option<String>>,
     pub region: Option<Option<String>>,
     pub tier: Option<Option<String>>,
-    pub status: Option<String>,
+    pub status: Option<ClientStatus>,
     pub owner_id: Option<Option<UserId>>,
     pub parent_id: Option<Option<ClientId>>,
     pub updated_at: Option<NaiveDateTime>,
@@ -132,7 +90,7 @@ pub struct NewOwnerChange<'a> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contacts)]
 pub struct Contact {
-    pub id: i64,
+    pub id: ContactId,
     pub client_id: ClientId,
     pub name: String,
     pub title: String,

@@ -4,14 +4,17 @@ use diesel::prelude::*;
 use diesel::result::QueryResult;
 
 use crate::clients::model::{
-    Client, ClientChanges, ClientId, Contact, ContactChanges, NewClient, NewContact, NewOwnerChange,
-    OwnerChange,
+    Client, ClientChanges, Contact, ContactChanges, NewClient, NewContact, NewOwnerChange, OwnerChange,
 };
 use crate::db::schema::{client_owner_history, client_tags, clients, contacts};
+use crate::db::search_outbox as outbox;
+use crate::db::search_outbox::Target;
 use crate::db::DbConn;
-use crate::search::outbox::{self, Target};
-use crate::users::model::UserId;
-use crate::users::store::escape_like;
+use crate::enums::ClientKind;
+use crate::ids::ClientId;
+use crate::ids::ContactId;
+use crate::ids::UserId;
+use crate::text::escape_like;
 use crate::with_conn;
 
 pub fn insert(conn: &mut DbConn, client: &NewClient) -> QueryResult<Client> {
@@ -25,7 +28,7 @@ pub fn find(conn: &mut DbConn, id: ClientId) -> QueryResult<Option<Client>> {
     with_conn!(conn, |c| clients::table.find(id).select(Client::as_select()).first(c).optional())
 }
 
-pub fn find_by_name(conn: &mut DbConn, kind: &str, name: &str) -> QueryResult<Option<Client>> {
+pub fn find_by_name(conn: &mut DbConn, kind: ClientKind, name: &str) -> QueryResult<Option<Client>> {
     with_conn!(conn, |c| clients::table
         .filter(clients::kind.eq(kind))
         .filter(clients::name.eq(name))
@@ -57,7 +60,7 @@ pub fn update(conn: &mut DbConn, id: ClientId, changes: &ClientChanges) -> Query
 pub struct ClientFilter {
     /// Part of the name, the full pinyin or the initials.
     pub q: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<ClientKind>,
     pub tag: Option<String>,
     pub owner_id: Option<UserId>,
     pub parent_id: Option<ClientId>,
@@ -172,11 +175,11 @@ pub fn insert_contact(conn: &mut DbConn, contact: &NewContact) -> QueryResult<Co
         .get_result(c))
 }
 
-pub fn find_contact(conn: &mut DbConn, id: i64) -> QueryResult<Option<Contact>> {
+pub fn find_contact(conn: &mut DbConn, id: ContactId) -> QueryResult<Option<Contact>> {
     with_conn!(conn, |c| contacts::table.find(id).select(Contact::as_select()).first(c).optional())
 }
 
-pub fn update_contact(conn: &mut DbConn, id: i64, changes: &ContactChanges) -> QueryResult<Contact> {
+pub fn update_contact(conn: &mut DbConn, id: ContactId, changes: &ContactChanges) -> QueryResult<Contact> {
     with_conn!(conn, |c| diesel::update(contacts::table.find(id))
         .set(changes)
         .returning(Contact::as_returning())

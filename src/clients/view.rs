@@ -6,21 +6,23 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::audit;
+use crate::api::UserRef;
+use crate::audit::SensitiveRead;
 use crate::auth::extract::CurrentUser;
+use crate::auth::policy;
 use crate::categories::template::MASK;
-use crate::clients::model::{Client, ClientId, Contact};
+use crate::clients::model::{Client, Contact};
 use crate::clients::store;
 use crate::db::DbConn;
-use crate::intel::visibility;
-use crate::users::model::UserId;
-use crate::users::view::{user_refs, UserRef};
+use crate::ids::UserId;
+use crate::enums::{ClientKind, ClientStatus};
+use crate::ids::{ClientId, ContactId};
+use crate::users::view::user_refs;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ClientView {
     pub id: ClientId,
-    /// `group` or `individual`.
-    pub kind: String,
+    pub kind: ClientKind,
     pub name: String,
     pub pinyin: String,
     pub initials: String,
@@ -28,8 +30,7 @@ pub struct ClientView {
     pub industry: Option<String>,
     pub region: Option<String>,
     pub tier: Option<String>,
-    /// active, at_risk, lost or prospect.
-    pub status: String,
+    pub status: ClientStatus,
     pub owner: Option<UserRef>,
     pub parent_id: Option<ClientId>,
     pub tags: Vec<String>,
@@ -66,7 +67,7 @@ pub fn client_view(conn: &mut DbConn, client: Client) -> QueryResult<ClientView>
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContactView {
-    pub id: i64,
+    pub id: ContactId,
     pub client_id: ClientId,
     pub name: String,
     pub title: String,
@@ -78,28 +79,25 @@ pub struct ContactView {
     pub masked: bool,
 }
 
-/// Contact views for `viewer`; unmasked sensitive reads by anyone other than
-/// the contact's author are audited.
+/// Contact views for `viewer`, and the sensitive values shown unmasked to
+/// someone other than the contact's author, which the caller audits.
 pub fn contact_views(
-    conn: &mut DbConn,
     viewer: &CurrentUser,
     client_owner: Option<UserId>,
     contacts: Vec<Contact>,
-) -> QueryResult<Vec<ContactView>> {
-    let may_unmask = visibility::can_unmask(viewer, None, client_owner);
+) -> (Vec<ContactView>, Vec<SensitiveRead>) {
+    let may_unmask = policy::can_unmask(viewer, None, client_owner);
     let mut views = Vec::with_capacity(contacts.len());
+    let mut unmasked = Vec::new();
     for contact in contacts {
         let sensitive = !contact.phone.is_empty() || !contact.notes.is_empty();
         let hide = |value: String| if value.is_empty() || may_unmask { value } else { MASK.to_owned() };
         if sensitive && may_unmask && contact.created_by != viewer.id {
-            audit::record(
-                conn,
-                Some(viewer.id),
-                "sensitive.read",
-                "contact",
-                Some(contact.id),
-                json!({"client_id": contact.client_id}),
-            )?;
+            unmasked.push(SensitiveRead {
+                target_type: "contact",
+                target_id: contact.id.0,
+                detail: json!({"client_id": contact.client_id}),
+            });
         }
         views.push(ContactView {
             masked: sensitive && !may_unmask,
@@ -112,5 +110,5 @@ pub fn contact_views(
             notes: hide(contact.notes),
         });
     }
-    Ok(views)
+    (views, unmasked)
 }

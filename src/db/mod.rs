@@ -2,6 +2,7 @@
 //! the embedded migrations of each backend.
 
 pub mod schema;
+pub mod search_outbox;
 
 use std::path::Path;
 use std::time::Duration;
@@ -141,7 +142,7 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     applied.map_err(|e| anyhow::anyhow!("running migrations: {e}"))
 }
 
-/// Runs `f` in a transaction meant to write. On SQLite it starts with
+/// Runs `f` in a transaction meant to write (a savepoint when one is open). On SQLite it starts with
 /// `BEGIN IMMEDIATE`, so concurrent writers queue on the busy timeout instead
 /// of failing when a read lock would have to be upgraded mid-transaction.
 pub fn write_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
@@ -153,6 +154,10 @@ where
     let DbConn::Sqlite(sqlite) = conn else {
         return conn.transaction(f);
     };
+    // Inside a transaction already (a service called by another): a savepoint.
+    if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
+        return conn.transaction(f);
+    }
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let result = f(conn);
     let DbConn::Sqlite(sqlite) = conn else { unreachable!("a connection never changes its backend") };

@@ -5,16 +5,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::{Json, Page, PageParams};
 use crate::auth::extract::CurrentUser;
-use crate::clients::model::ClientId;
-use crate::db::write_tx;
+use crate::enums::{IntelStatus, Source};
 use crate::error::{ApiError, ApiResult, Fields};
-use crate::intel::model::{IntelId, IntelStatus, Source};
+use crate::ids::{ClientId, IntelId, UserId};
 use crate::intel::service::{self, check_text, parse_observed_at, Content, Edit};
-use crate::intel::store::{self, IntelFilter, ReadScope};
-use crate::intel::view::{intel_view, intel_views, IntelView};
-use crate::intel::visibility;
+use crate::intel::store::IntelFilter;
+use crate::intel::view::IntelView;
 use crate::state::State;
-use crate::users::model::UserId;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_intel)
@@ -75,13 +72,7 @@ async fn create_intel(state: State, me: CurrentUser, body: Json<CreateIntel>) ->
     let input = body.0;
     let content = content(input.title, input.body, input.fields, input.source, &input.observed_at)?;
     let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let entry =
-                    service::create(conn, &me, input.client_id, &input.category, content, input.draft)?;
-                Ok(intel_view(conn, &me, entry)?)
-            })
-        })
+        .write(move |conn| service::submit(conn, &me, input.client_id, &input.category, content, input.draft))
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -112,27 +103,17 @@ async fn list_intel(
         client_id: query.client_id,
         category: query.category,
     };
-    let result = state
-        .db(move |conn| {
-            let scope = ReadScope { viewer: me.id, privileged: visibility::is_privileged(&me) };
-            let (rows, total) = store::list(conn, scope, &filter, page.offset(), page.per_page())?;
-            Ok(Page { items: intel_views(conn, &me, rows)?, total })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(result))
+    let (items, total) =
+        state.read(move |conn| service::list(conn, &me, &filter, page.offset(), page.per_page())).await?;
+    Ok(HttpResponse::Ok().json(Page { items, total }))
 }
 
 /// One entry (404 when you may not read it).
 #[utoipa::path(tag = "intel", responses((status = 200, body = IntelView), (status = 404)))]
 #[get("/intel/{id}")]
-async fn get_intel(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
-    let view = state
-        .db(move |conn| {
-            let entry = service::readable(conn, &me, id)?;
-            Ok(intel_view(conn, &me, entry)?)
-        })
-        .await?;
+async fn get_intel(state: State, me: CurrentUser, id: web::Path<IntelId>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let view = state.read(move |conn| service::get(conn, &me, id)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -158,10 +139,10 @@ pub struct UpdateIntel {
 async fn update_intel(
     state: State,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<IntelId>,
     body: Json<UpdateIntel>,
 ) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
+    let id = id.into_inner();
     let input = body.0;
     let mut problems = Fields::new();
     check_text(&mut problems, input.title.as_deref(), input.body.as_deref());
@@ -186,14 +167,7 @@ async fn update_intel(
         observed_at,
         submit: input.submit,
     };
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let entry = service::edit(conn, &me, id, edit)?;
-                Ok(intel_view(conn, &me, entry)?)
-            })
-        })
-        .await?;
+    let view = state.write(move |conn| service::update(conn, &me, id, edit)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -217,36 +191,22 @@ pub struct ReviseIntel {
 async fn revise_intel(
     state: State,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<IntelId>,
     body: Json<ReviseIntel>,
 ) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
+    let id = id.into_inner();
     let input = body.0;
     let content = content(input.title, input.body, input.fields, input.source, &input.observed_at)?;
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let revision = service::propose_revision(conn, &me, id, content)?;
-                Ok(intel_view(conn, &me, revision)?)
-            })
-        })
-        .await?;
+    let view = state.write(move |conn| service::revise(conn, &me, id, content)).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
 /// Confirm an adopted entry is still true (author or the client's owner); resets its freshness.
 #[utoipa::path(tag = "intel", responses((status = 200, body = IntelView), (status = 403), (status = 409)))]
 #[post("/intel/{id}/verify")]
-async fn verify_intel(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let (entry, _) = service::verify(conn, &me, id)?;
-                Ok(intel_view(conn, &me, entry)?)
-            })
-        })
-        .await?;
+async fn verify_intel(state: State, me: CurrentUser, id: web::Path<IntelId>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let view = state.write(move |conn| service::confirm_still_true(conn, &me, id)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -262,18 +222,11 @@ pub struct RetractIntel {
 async fn retract_intel(
     state: State,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<IntelId>,
     body: Json<RetractIntel>,
 ) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
+    let id = id.into_inner();
     let comment = body.0.comment;
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let entry = service::retract(conn, &me, id, &comment)?;
-                Ok(intel_view(conn, &me, entry)?)
-            })
-        })
-        .await?;
+    let view = state.write(move |conn| service::retract_as_false(conn, &me, id, &comment)).await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -1,23 +1,68 @@
-//! Operations on entries, shared by the HTTP routes and the demo seeder. Each
-//! runs inside the caller's write transaction.
+//! Operations on entries, shared by the HTTP routes, the import and the demo
+//! seeder: the rules of the loop, permissions through the policy, each write
+//! in one transaction, and the views with their sensitive reads audited.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{json, Map, Value};
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
+use crate::auth::policy::{self, Denied};
 use crate::categories::model::Category;
 use crate::categories::{store as categories, template};
-use crate::clients::model::ClientId;
 use crate::clients::store as clients;
-use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult, Fields};
-use crate::intel::model::{Intel, IntelContent, IntelId, IntelStatus, NewIntel, Source};
-use crate::intel::{freshness, store, visibility};
-use crate::notify::store::{self as notify, kind, NewNotification};
+use crate::db::{write_tx, DbConn};
+use crate::enums::NotificationKind;
+use crate::enums::PointReason;
+use crate::enums::{AuditAction, IntelStatus, Source};
+use crate::error::{ApiError, Fields};
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::intel::model::{Intel, IntelContent, NewIntel};
+use crate::intel::store::{IntelFilter, ReadScope};
+use crate::intel::view::{intel_views, IntelView};
+use crate::intel::{freshness, store};
+use crate::notify::service as notify;
+use crate::notify::service::NewNotification;
 use crate::points::rules;
-use crate::points::store::{self as points, reason, Award};
-use crate::users::model::Role;
+use crate::points::store::{self as points, Award};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntelError {
+    #[error("情报不存在")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("输入有误，请检查标出的字段")]
+    Invalid(Fields),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl IntelError {
+    pub fn field(path: &str, problem: impl Into<String>) -> Self {
+        IntelError::Invalid(Fields::from([(path.to_owned(), problem.into())]))
+    }
+}
+
+impl From<IntelError> for ApiError {
+    fn from(error: IntelError) -> Self {
+        match error {
+            IntelError::NotFound => ApiError::NotFound(error.to_string()),
+            IntelError::Conflict(message) => ApiError::Conflict(message.into()),
+            IntelError::Forbidden(message) => ApiError::Forbidden(message.into()),
+            IntelError::Denied(_) => ApiError::forbidden(),
+            IntelError::Invalid(fields) => ApiError::fields(fields),
+            IntelError::Db(error) => error.into(),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, IntelError>;
 
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_BODY_CHARS: usize = 20_000;
@@ -33,7 +78,7 @@ pub struct Content {
 }
 
 /// Parses `observed_at`: a plain date (`YYYY-MM-DD`) or RFC 3339, not in the future.
-pub fn parse_observed_at(raw: &str) -> Result<NaiveDateTime, &'static str> {
+pub fn parse_observed_at(raw: &str) -> std::result::Result<NaiveDateTime, &'static str> {
     let raw = raw.trim();
     let parsed = DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc).naive_utc())
@@ -61,12 +106,12 @@ pub fn check_text(problems: &mut Fields, title: Option<&str>, body: Option<&str>
 }
 
 /// The category `key`, or 422 on `category`.
-pub fn category(conn: &mut DbConn, key: &str) -> ApiResult<Category> {
-    categories::find(conn, key)?.ok_or_else(|| ApiError::field("category", "没有这个分类"))
+pub fn category(conn: &mut DbConn, key: &str) -> Result<Category> {
+    categories::find(conn, key)?.ok_or_else(|| IntelError::field("category", "没有这个分类"))
 }
 
-fn ensure_client(conn: &mut DbConn, id: ClientId) -> ApiResult<()> {
-    clients::find(conn, id)?.map(|_| ()).ok_or_else(|| ApiError::field("client_id", "客户不存在"))
+fn ensure_client(conn: &mut DbConn, id: ClientId) -> Result<()> {
+    clients::find(conn, id)?.map(|_| ()).ok_or_else(|| IntelError::field("client_id", "客户不存在"))
 }
 
 /// Validated template values and their completeness; 422 per field otherwise.
@@ -74,8 +119,8 @@ fn checked_fields(
     category: &Category,
     values: &Map<String, Value>,
     require: bool,
-) -> ApiResult<(String, f64)> {
-    let clean = template::validate(&category.fields, values, require).map_err(ApiError::fields)?;
+) -> Result<(String, f64)> {
+    let clean = template::validate(&category.fields, values, require).map_err(IntelError::Invalid)?;
     let completeness = template::completeness(&category.fields, &clean);
     Ok((Value::Object(clean).to_string(), completeness))
 }
@@ -88,7 +133,7 @@ pub fn create(
     category_key: &str,
     content: Content,
     draft: bool,
-) -> ApiResult<Intel> {
+) -> Result<Intel> {
     ensure_client(conn, client_id)?;
     let category = category(conn, category_key)?;
     let status = if draft { IntelStatus::Draft } else { IntelStatus::Submitted };
@@ -106,7 +151,7 @@ fn insert_entry(
     content: Content,
     status: IntelStatus,
     revises: Option<&Intel>,
-) -> ApiResult<Intel> {
+) -> Result<Intel> {
     let new = new_entry(author, client_id, &category, content, status, revises, Utc::now().naive_utc())?;
     Ok(store::insert(conn, &new)?)
 }
@@ -119,7 +164,7 @@ fn new_entry(
     status: IntelStatus,
     revises: Option<&Intel>,
     now: NaiveDateTime,
-) -> ApiResult<NewIntel> {
+) -> Result<NewIntel> {
     let (fields, completeness) = checked_fields(category, &content.fields, status != IntelStatus::Draft)?;
     Ok(NewIntel {
         client_id,
@@ -128,10 +173,10 @@ fn new_entry(
         title: content.title.trim().to_owned(),
         body: content.body,
         fields,
-        source: content.source.as_str().to_owned(),
+        source: content.source,
         observed_at: content.observed_at,
         completeness,
-        status: status.as_str().to_owned(),
+        status,
         revision: revises.map_or(1, |r| r.revision + 1),
         supersedes_id: revises.map(|r| r.id),
         created_at: now,
@@ -154,9 +199,9 @@ pub fn insert_adopted(
     content: Content,
     quality: f64,
     now: NaiveDateTime,
-) -> ApiResult<Intel> {
+) -> Result<Intel> {
     let mut new = new_entry(author, client_id, category, content, IntelStatus::Draft, None, now)?;
-    new.status = IntelStatus::Adopted.as_str().to_owned();
+    new.status = IntelStatus::Adopted;
     new.submitted_at = Some(now);
     new.decided_at = Some(now);
     new.adopted_at = Some(now);
@@ -179,14 +224,14 @@ pub struct Edit {
 
 /// Lets the author edit a draft or a returned entry, and (re)submit it. A
 /// resubmitted returned entry becomes a new revision, decided afresh.
-pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) -> ApiResult<Intel> {
+pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) -> Result<Intel> {
     let entry = readable(conn, author, id)?;
     if entry.author_id != author.id {
-        return Err(ApiError::Forbidden("只有作者可以修改".into()));
+        return Err(IntelError::Forbidden("只有作者可以修改"));
     }
-    let status = entry.status();
+    let status = entry.status;
     if !matches!(status, IntelStatus::Draft | IntelStatus::NeedsRevision) {
-        return Err(ApiError::Conflict("只有草稿或退回修改的条目可以编辑".into()));
+        return Err(IntelError::Conflict("只有草稿或退回修改的条目可以编辑"));
     }
     if let Some(client) = edit.client_id {
         ensure_client(conn, client)?;
@@ -202,10 +247,10 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
         title: edit.title.map(|t| t.trim().to_owned()),
         body: edit.body,
         fields: Some(fields),
-        source: edit.source.map(|s| s.as_str().to_owned()),
+        source: edit.source,
         observed_at: edit.observed_at,
         completeness: Some(completeness),
-        status: edit.submit.then(|| IntelStatus::Submitted.as_str().to_owned()),
+        status: edit.submit.then_some(IntelStatus::Submitted),
         revision: resubmitted.then_some(entry.revision + 1),
         submitted_at: edit.submit.then_some(now),
         updated_at: Some(now),
@@ -220,17 +265,17 @@ pub fn propose_revision(
     user: &CurrentUser,
     id: IntelId,
     content: Content,
-) -> ApiResult<Intel> {
+) -> Result<Intel> {
     let original = readable(conn, user, id)?;
-    if original.status() != IntelStatus::Adopted {
-        return Err(ApiError::Conflict("只能修订已采纳的条目".into()));
+    if original.status != IntelStatus::Adopted {
+        return Err(IntelError::Conflict("只能修订已采纳的条目"));
     }
     let owner = clients::find(conn, original.client_id)?.and_then(|c| c.owner_id);
     if original.author_id != user.id && owner != Some(user.id) {
-        return Err(ApiError::Forbidden("只有作者或客户经理可以修订".into()));
+        return Err(IntelError::Forbidden("只有作者或客户经理可以修订"));
     }
     if store::pending_revision_of(conn, id)?.is_some() {
-        return Err(ApiError::Conflict("该条目已有待审核的修订".into()));
+        return Err(IntelError::Conflict("该条目已有待审核的修订"));
     }
     let category = category(conn, &original.category)?;
     let revision = insert_entry(
@@ -247,7 +292,7 @@ pub fn propose_revision(
             conn,
             NewNotification::new(
                 original.author_id,
-                kind::INTEL_REVISION_PROPOSED,
+                NotificationKind::IntelRevisionProposed,
                 format!("{}提交了你的情报“{}”的修订", user.real_name, original.title),
                 format!("修订标题：{}。审核采纳后将取代原条目。", revision.title),
             )
@@ -260,14 +305,14 @@ pub fn propose_revision(
 
 /// "Still true": the author or the client's owner confirms an adopted fact,
 /// resetting its freshness; verifying a stale entry pays once per window.
-pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> ApiResult<(Intel, i32)> {
+pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<(Intel, i32)> {
     let entry = readable(conn, user, id)?;
-    if entry.status() != IntelStatus::Adopted {
-        return Err(ApiError::Conflict("只有已采纳的条目可以确认仍然有效".into()));
+    if entry.status != IntelStatus::Adopted {
+        return Err(IntelError::Conflict("只有已采纳的条目可以确认仍然有效"));
     }
     let owner = clients::find(conn, entry.client_id)?.and_then(|c| c.owner_id);
     if entry.author_id != user.id && owner != Some(user.id) {
-        return Err(ApiError::Forbidden("只有作者或客户经理可以确认".into()));
+        return Err(IntelError::Forbidden("只有作者或客户经理可以确认"));
     }
     let category = category(conn, &entry.category)?;
     let now = Utc::now().naive_utc();
@@ -276,43 +321,39 @@ pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> ApiResult<(
         let (version, rules) = points::current_rules(conn)?;
         let window = freshness::clock_start(entry.adopted_at, entry.verified_at).unwrap_or(now);
         let key = format!("verified:{}:{}", id.0, window.and_utc().timestamp());
-        paid = points::award(
-            conn,
-            &Award::new(user.id, rules.verify, reason::VERIFIED, key, version).intel(id),
-        )?
-        .unwrap_or(0);
+        let award = Award::new(user.id, rules.verify, PointReason::Verified, key, version).intel(id);
+        paid = points::award(conn, &award)?.map_or(0, |row| row.delta);
     }
     Ok((store::set_verified(conn, id, now)?, paid))
 }
 
 /// Retracts an adopted entry found false (reviewers and admins): everything
 /// it earned its author is reversed, then the penalty applies.
-pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str) -> ApiResult<Intel> {
-    if !visibility::is_privileged(user) {
-        return Err(ApiError::forbidden());
-    }
+pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str) -> Result<Intel> {
+    policy::require_reviewer(user)?;
     if comment.trim().is_empty() {
-        return Err(ApiError::field("comment", "撤销须说明理由"));
+        return Err(IntelError::field("comment", "撤销须说明理由"));
     }
     let entry = readable(conn, user, id)?;
     let now = Utc::now().naive_utc();
     if !store::transition(conn, id, IntelStatus::Adopted, entry.revision, IntelStatus::Retracted, now)? {
-        return Err(ApiError::Conflict("只有已采纳的条目可以撤销".into()));
+        return Err(IntelError::Conflict("只有已采纳的条目可以撤销"));
     }
     points::lock_user(conn, entry.author_id)?;
     let (version, rules) = points::current_rules(conn)?;
     let earned = points::sum(conn, entry.author_id, Some(id), &[], None)?;
     let delta = rules::retraction(earned, &rules);
-    let award = Award::new(entry.author_id, delta, reason::RETRACTED, format!("retracted:{}", id.0), version)
-        .intel(id)
-        .note(comment.trim())
-        .by(user.id);
+    let award =
+        Award::new(entry.author_id, delta, PointReason::Retracted, format!("retracted:{}", id.0), version)
+            .intel(id)
+            .note(comment.trim())
+            .by(user.id);
     points::award(conn, &award)?;
     notify::notify(
         conn,
         NewNotification::new(
             entry.author_id,
-            kind::INTEL_RETRACTED,
+            NotificationKind::IntelRetracted,
             format!("你的情报“{}”被撤销", entry.title),
             format!("理由：{}。积分变动 {delta}。", comment.trim()),
         )
@@ -322,27 +363,94 @@ pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str
     audit::record(
         conn,
         Some(user.id),
-        "intel.retract",
+        AuditAction::IntelRetract,
         "intel",
         Some(id.0),
         json!({"comment": comment, "delta": delta}),
     )?;
-    store::find(conn, id)?.ok_or_else(|| ApiError::not_found("情报"))
+    store::find(conn, id)?.ok_or(IntelError::NotFound)
 }
 
 /// The entry if `user` may read it; hidden entries are 404 so that their
 /// existence does not leak.
-pub fn readable(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> ApiResult<Intel> {
+pub fn readable(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<Intel> {
     store::find(conn, id)?
-        .filter(|entry| visibility::can_read(user, entry.status(), entry.author_id))
-        .ok_or_else(|| ApiError::not_found("情报"))
+        .filter(|entry| policy::can_read(user, entry.status, entry.author_id))
+        .ok_or(IntelError::NotFound)
 }
 
-/// Reviewers and admins only.
-pub fn require_reviewer(user: &CurrentUser) -> ApiResult<()> {
-    if user.has(Role::Reviewer) || user.has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("只有审核人员可以执行此操作".into()))
+
+/// The views of `rows` for `me`; sensitive values shown unmasked to someone
+/// other than their author are audited here, in a transaction of their own
+/// (or the caller's).
+pub fn shown(conn: &mut DbConn, me: &CurrentUser, rows: Vec<Intel>) -> diesel::QueryResult<Vec<IntelView>> {
+    let (views, unmasked) = intel_views(conn, me, rows)?;
+    if !unmasked.is_empty() {
+        write_tx(conn, |conn| audit::sensitive_reads(conn, me.id, &unmasked))?;
     }
+    Ok(views)
+}
+
+fn shown_one(conn: &mut DbConn, me: &CurrentUser, row: Intel) -> Result<IntelView> {
+    Ok(shown(conn, me, vec![row])?.remove(0))
+}
+
+/// Records and shows a new entry (see [`create`]).
+pub fn submit(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    client_id: ClientId,
+    category_key: &str,
+    content: Content,
+    draft: bool,
+) -> Result<IntelView> {
+    write_tx(conn, |conn| {
+        let entry = create(conn, me, client_id, category_key, content, draft)?;
+        shown_one(conn, me, entry)
+    })
+}
+
+/// Entries `me` may read, most recently changed first.
+pub fn list(conn: &mut DbConn, me: &CurrentUser, filter: &IntelFilter, offset: i64, limit: i64) -> Result<(Vec<IntelView>, i64)> {
+    let scope = ReadScope { viewer: me.id, privileged: policy::is_privileged(me) };
+    let (rows, total) = store::list(conn, scope, filter, offset, limit)?;
+    Ok((shown(conn, me, rows)?, total))
+}
+
+/// One entry as `me` sees it (not found when `me` may not read it).
+pub fn get(conn: &mut DbConn, me: &CurrentUser, id: IntelId) -> Result<IntelView> {
+    let entry = readable(conn, me, id)?;
+    shown_one(conn, me, entry)
+}
+
+/// Edits (and maybe submits) and shows a draft or returned entry (see [`edit`]).
+pub fn update(conn: &mut DbConn, me: &CurrentUser, id: IntelId, changes: Edit) -> Result<IntelView> {
+    write_tx(conn, |conn| {
+        let entry = edit(conn, me, id, changes)?;
+        shown_one(conn, me, entry)
+    })
+}
+
+/// Proposes and shows a revision of an adopted entry (see [`propose_revision`]).
+pub fn revise(conn: &mut DbConn, me: &CurrentUser, id: IntelId, content: Content) -> Result<IntelView> {
+    write_tx(conn, |conn| {
+        let revision = propose_revision(conn, me, id, content)?;
+        shown_one(conn, me, revision)
+    })
+}
+
+/// Confirms an adopted entry is still true and shows it (see [`verify`]).
+pub fn confirm_still_true(conn: &mut DbConn, me: &CurrentUser, id: IntelId) -> Result<IntelView> {
+    write_tx(conn, |conn| {
+        let (entry, _) = verify(conn, me, id)?;
+        shown_one(conn, me, entry)
+    })
+}
+
+/// Retracts an entry found false and shows it (see [`retract`]).
+pub fn retract_as_false(conn: &mut DbConn, me: &CurrentUser, id: IntelId, comment: &str) -> Result<IntelView> {
+    write_tx(conn, |conn| {
+        let entry = retract(conn, me, id, comment)?;
+        shown_one(conn, me, entry)
+    })
 }

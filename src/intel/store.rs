@@ -4,12 +4,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
-use crate::clients::model::ClientId;
-use crate::db::schema::{intel, usages};
+use crate::db::schema::{intel, reviews, usages};
+use crate::db::search_outbox as outbox;
+use crate::db::search_outbox::Target;
 use crate::db::DbConn;
-use crate::intel::model::{Intel, IntelContent, IntelId, IntelStatus, NewIntel};
-use crate::search::outbox::{self, Target};
-use crate::users::model::UserId;
+use crate::enums::{Decision, IntelStatus};
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::UserId;
+use crate::intel::model::{Intel, IntelContent, NewIntel};
 use crate::with_conn;
 
 /// Every write below also records the change in the search outbox, in the
@@ -215,4 +218,32 @@ pub fn usage_counts(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<HashMap<I
         .select((usages::intel_id, diesel::dsl::count_star()))
         .load(c))?;
     Ok(rows.into_iter().collect())
+}
+
+/// The latest decision on an entry, as its view shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct LatestReview {
+    pub intel_id: IntelId,
+    pub reviewer_id: UserId,
+    pub decision: Decision,
+    pub comment: String,
+    pub mean_score: Option<f64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The latest decision on each of `ids` (a page of entries).
+pub fn latest_reviews(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<HashMap<IntelId, LatestReview>> {
+    let rows: Vec<LatestReview> = with_conn!(conn, |c| reviews::table
+        .filter(reviews::intel_id.eq_any(ids))
+        .order(reviews::id.asc())
+        .select((
+            reviews::intel_id,
+            reviews::reviewer_id,
+            reviews::decision,
+            reviews::comment,
+            reviews::mean_score,
+            reviews::created_at,
+        ))
+        .load(c))?;
+    Ok(rows.into_iter().map(|r| (r.intel_id, r)).collect())
 }

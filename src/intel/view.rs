@@ -1,7 +1,7 @@
 //! The `Intel` shape of the API, built in bulk for one reader: sensitive
-//! template values masked unless the reader may see them (and audited when
-//! they are shown to someone other than the author), stale flag, usage count
-//! and the latest reviewer feedback.
+//! template values masked unless the reader may see them (what was shown to
+//! someone other than the author is returned for the service to audit), stale
+//! flag, usage count and the latest reviewer feedback. Building a view reads only.
 
 use std::collections::HashMap;
 
@@ -11,31 +11,33 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 
-use crate::audit;
+use crate::api::UserRef;
+use crate::audit::SensitiveRead;
 use crate::auth::extract::CurrentUser;
+use crate::auth::policy;
 use crate::categories::model::Category;
 use crate::categories::{store as categories, template};
-use crate::clients::model::{ClientId, ClientKind};
 use crate::clients::store as clients;
 use crate::db::DbConn;
-use crate::intel::model::{Intel, IntelId};
-use crate::intel::{freshness, store, visibility};
-use crate::review::store as reviews;
-use crate::users::model::UserId;
-use crate::users::view::{user_refs, UserRef};
+use crate::enums::{ClientKind, Decision, IntelStatus, Source};
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::UserId;
+use crate::intel::model::Intel;
+use crate::intel::{freshness, store};
+use crate::users::view::user_refs;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ClientRef {
     pub id: ClientId,
     pub name: String,
-    #[schema(value_type = ClientKind)]
-    pub kind: String,
+    pub kind: ClientKind,
 }
 
 /// The latest decision on an entry, shown to its author and reviewers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewSummary {
-    pub decision: String,
+    pub decision: Decision,
     pub comment: String,
     pub mean_score: Option<f64>,
     pub reviewer: Option<UserRef>,
@@ -56,9 +58,9 @@ pub struct IntelView {
     pub fields: Map<String, Value>,
     /// Whether some values were masked for this reader.
     pub masked: bool,
-    pub source: String,
+    pub source: Source,
     pub observed_at: DateTime<Utc>,
-    pub status: String,
+    pub status: IntelStatus,
     pub author: UserRef,
     /// Share of template fields filled (required ones weigh double), 0–1.
     pub completeness: f64,
@@ -80,18 +82,24 @@ pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
 
-/// Views of `rows` as `viewer` may see them. Callers have already checked
-/// that the viewer may read each row.
-pub fn intel_views(conn: &mut DbConn, viewer: &CurrentUser, rows: Vec<Intel>) -> QueryResult<Vec<IntelView>> {
+/// Views of `rows` as `viewer` may see them, and the sensitive values shown
+/// to someone other than their author. Callers have already checked that the
+/// viewer may read each row.
+pub fn intel_views(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    rows: Vec<Intel>,
+) -> QueryResult<(Vec<IntelView>, Vec<SensitiveRead>)> {
+    let mut unmasked = Vec::new();
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), unmasked));
     }
     let ids: Vec<IntelId> = rows.iter().map(|r| r.id).collect();
     let client_ids: Vec<ClientId> = rows.iter().map(|r| r.client_id).collect();
     let clients = clients::find_many(conn, &client_ids)?;
     let categories: HashMap<String, Category> =
         categories::list(conn)?.into_iter().map(|c| (c.key.clone(), c)).collect();
-    let mut latest = reviews::latest_for(conn, &ids)?;
+    let mut latest = store::latest_reviews(conn, &ids)?;
     let mut people: Vec<UserId> = rows.iter().map(|r| r.author_id).collect();
     people.extend(latest.values().map(|r| r.reviewer_id));
     let people = user_refs(conn, &people)?;
@@ -105,27 +113,24 @@ pub fn intel_views(conn: &mut DbConn, viewer: &CurrentUser, rows: Vec<Intel>) ->
         let template = category.map(|c| c.fields.as_slice()).unwrap_or_default();
         let mut fields = row.field_values();
         let sensitive = template::has_sensitive_values(template, &fields);
-        let may_unmask = visibility::can_unmask(viewer, Some(row.author_id), client.and_then(|c| c.owner_id));
+        let may_unmask = policy::can_unmask(viewer, Some(row.author_id), client.and_then(|c| c.owner_id));
         if sensitive && !may_unmask {
             template::mask(template, &mut fields);
         } else if sensitive && row.author_id != viewer.id {
-            audit::record(
-                conn,
-                Some(viewer.id),
-                "sensitive.read",
-                "intel",
-                Some(row.id.0),
-                json!({"client_id": row.client_id}),
-            )?;
+            unmasked.push(SensitiveRead {
+                target_type: "intel",
+                target_id: row.id.0,
+                detail: json!({"client_id": row.client_id}),
+            });
         }
         let stale = freshness::is_stale(
-            row.status == "adopted",
+            row.status == IntelStatus::Adopted,
             row.adopted_at,
             row.verified_at,
             category.map_or(i32::MAX, |c| c.freshness_days),
             now,
         );
-        let own_or_privileged = row.author_id == viewer.id || visibility::is_privileged(viewer);
+        let own_or_privileged = row.author_id == viewer.id || policy::is_privileged(viewer);
         let last_review = latest.remove(&row.id).filter(|_| own_or_privileged).map(|r| ReviewSummary {
             decision: r.decision,
             comment: r.comment,
@@ -138,7 +143,7 @@ pub fn intel_views(conn: &mut DbConn, viewer: &CurrentUser, rows: Vec<Intel>) ->
             client: ClientRef {
                 id: row.client_id,
                 name: client.map(|c| c.name.clone()).unwrap_or_default(),
-                kind: client.map(|c| c.kind.clone()).unwrap_or_default(),
+                kind: client.map_or(ClientKind::Group, |c| c.kind),
             },
             category_name: category.map(|c| c.name.clone()).unwrap_or_default(),
             category: row.category,
@@ -167,9 +172,14 @@ pub fn intel_views(conn: &mut DbConn, viewer: &CurrentUser, rows: Vec<Intel>) ->
             last_review,
         });
     }
-    Ok(views)
+    Ok((views, unmasked))
 }
 
-pub fn intel_view(conn: &mut DbConn, viewer: &CurrentUser, row: Intel) -> QueryResult<IntelView> {
-    Ok(intel_views(conn, viewer, vec![row])?.remove(0))
+pub fn intel_view(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    row: Intel,
+) -> QueryResult<(IntelView, Vec<SensitiveRead>)> {
+    let (mut views, unmasked) = intel_views(conn, viewer, vec![row])?;
+    Ok((views.remove(0), unmasked))
 }

@@ -11,16 +11,21 @@ use serde_json::json;
 
 use crate::db::schema::{clients, intel};
 use crate::db::DbConn;
-use crate::intel::model::{IntelId, IntelStatus};
+use crate::enums::Delivery;
+use crate::enums::IntelStatus;
+use crate::enums::MailStatus;
+use crate::enums::NotificationKind;
+use crate::ids::IntelId;
+use crate::ids::UserId;
 use crate::jobs::store;
-use crate::mail::model::{kind, MailStatus, NewMail};
-use crate::mail::outbox;
-use crate::mail::preferences::{self, Delivery};
-use crate::mail::render::{AdoptedEntry, WeeklyDigest};
+use crate::notify::mail::NewMail;
+use crate::notify::outbox;
+use crate::notify::preferences;
+use crate::notify::render::{AdoptedEntry, WeeklyDigest};
 use crate::points::store as points;
 use crate::ratings::compute::dense_ranks;
-use crate::ratings::period::{business_zone, Period};
-use crate::users::model::{User, UserId};
+use crate::time::{business_zone, Period};
+use crate::users::model::User;
 use crate::with_conn;
 
 /// New entries listed in a weekly digest (the total is always told).
@@ -45,11 +50,11 @@ pub fn daily(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<serde_json
             &NewMail {
                 user_id: user,
                 recipient: person.email.clone(),
-                kind: kind::DAILY_DIGEST.to_owned(),
+                kind: NotificationKind::DailyDigest,
                 subject: daily_subject(ids.len()),
                 notification_id: None,
                 payload: String::new(),
-                status: MailStatus::Pending.as_str(),
+                status: MailStatus::Pending,
                 next_attempt_at: now,
                 created_at: now,
             },
@@ -72,7 +77,7 @@ pub fn daily(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<serde_json
 fn last_week(now: DateTime<Utc>) -> ((NaiveDateTime, NaiveDateTime), String) {
     let today = now.with_timezone(&business_zone()).date_naive();
     let day = today - Duration::days(7);
-    let window = Period::Week.window_containing(day).unwrap_or_else(crate::ratings::period::all_time);
+    let window = Period::Week.window_containing(day).unwrap_or_else(crate::time::all_time);
     let monday = day - Duration::days(i64::from(chrono::Datelike::weekday(&day).num_days_from_monday()));
     let label =
         format!("{} 至 {}", monday.format("%Y-%m-%d"), (monday + Duration::days(6)).format("%Y-%m-%d"));
@@ -92,7 +97,9 @@ pub fn weekly(conn: &mut DbConn, now: DateTime<Utc>) -> anyhow::Result<serde_jso
     let standing: HashMap<UserId, (i64, i64)> =
         earned.iter().zip(ranks).map(|((id, points), rank)| (*id, (*points, rank))).collect();
     let opted_out: HashSet<UserId> =
-        preferences::users_choosing(conn, kind::WEEKLY_DIGEST, Delivery::Off)?.into_iter().collect();
+        preferences::users_choosing(conn, NotificationKind::WeeklyDigest, Delivery::Off)?
+            .into_iter()
+            .collect();
     let names: HashMap<UserId, String> = people.iter().map(|u| (u.id, u.real_name.clone())).collect();
     let mut adopted: HashMap<UserId, Vec<AdoptedEntry>> = HashMap::new();
     for row in adopted_on_owned_clients(conn, from, to)? {
@@ -126,11 +133,11 @@ pub fn weekly(conn: &mut DbConn, now: DateTime<Utc>) -> anyhow::Result<serde_jso
             &NewMail {
                 user_id: user.id,
                 recipient: user.email.clone(),
-                kind: kind::WEEKLY_DIGEST.to_owned(),
+                kind: NotificationKind::WeeklyDigest,
                 subject: format!("【智库】每周回顾（{week}）：获得 {points} 积分"),
                 notification_id: None,
                 payload: serde_json::to_string(&digest)?,
-                status: MailStatus::Pending.as_str(),
+                status: MailStatus::Pending,
                 next_attempt_at: at,
                 created_at: at,
             },

@@ -8,6 +8,7 @@ pub mod digest;
 pub mod review_queue;
 pub mod routes;
 pub mod scheduler;
+pub mod service;
 pub mod stale;
 pub mod store;
 
@@ -16,37 +17,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::{self, DbConn};
-use crate::ratings::period::business_zone;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Job {
-    /// Tells client owners and authors which adopted entries went stale.
-    StaleCheck,
-    /// Tells each reviewer how many entries wait, and the oldest ones.
-    ReviewQueue,
-    /// One mail per person with the notifications they chose to get daily.
-    DailyDigest,
-    /// Points, rank and new entries on one's clients, for the week that ended.
-    WeeklyDigest,
-}
+use crate::enums::Job;
+use crate::time::business_zone;
 
 impl Job {
-    pub const ALL: [Job; 4] = [Job::StaleCheck, Job::ReviewQueue, Job::DailyDigest, Job::WeeklyDigest];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Job::StaleCheck => "stale_check",
-            Job::ReviewQueue => "review_queue",
-            Job::DailyDigest => "daily_digest",
-            Job::WeeklyDigest => "weekly_digest",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Job> {
-        Self::ALL.into_iter().find(|j| j.name() == name)
-    }
-
     /// The period a run at `now` belongs to: the business day (UTC+8), or
     /// for the weekly digest the ISO week, e.g. `2026-11-28`, `2026-W48`.
     pub fn period_key(self, now: DateTime<Utc>) -> String {
@@ -84,7 +58,7 @@ pub fn run(conn: &mut DbConn, job: Job, now: DateTime<Utc>, force: bool) -> anyh
     };
     let at = now.naive_utc();
     db::write_tx(conn, |conn| {
-        if !store::claim(conn, job.name(), &key, at)? {
+        if !store::claim(conn, job.as_str(), &key, at)? {
             return Ok(None);
         }
         let summary = match job {
@@ -93,7 +67,7 @@ pub fn run(conn: &mut DbConn, job: Job, now: DateTime<Utc>, force: bool) -> anyh
             Job::DailyDigest => digest::daily(conn, at)?,
             Job::WeeklyDigest => digest::weekly(conn, now)?,
         };
-        store::set_summary(conn, job.name(), &key, &summary.to_string())?;
+        store::set_summary(conn, job.as_str(), &key, &summary.to_string())?;
         Ok(Some(JobRun { job, period, forced: force, summary }))
     })
 }
@@ -119,7 +93,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for job in Job::ALL {
-            assert_eq!(Job::parse(job.name()), Some(job));
+            assert_eq!(Job::parse(job.as_str()), Some(job));
         }
         assert_eq!(Job::parse("reindex"), None);
     }

@@ -3,18 +3,20 @@
 
 use serde_json::json;
 
+use crate::enums::NotificationKind;
+use crate::enums::Role;
 use crate::intel::store as entries;
 use crate::jobs::store;
-use crate::notify::store::{self as notify, kind, NewNotification};
-use crate::ratings::period::business_zone;
-use crate::users::model::Role;
+use crate::notify::service as notify;
+use crate::notify::service::NewNotification;
+use crate::time::business_zone;
 
 /// The oldest waiting entries named in a reminder.
 const OLDEST: i64 = 5;
 
 pub fn run(conn: &mut crate::db::DbConn) -> anyhow::Result<serde_json::Value> {
     let reviewers: Vec<_> =
-        store::active_users(conn)?.into_iter().filter(|u| u.roles().has(Role::Reviewer)).collect();
+        store::active_users(conn)?.into_iter().filter(|u| u.roles.has(Role::Reviewer)).collect();
     let mut notified = 0;
     for reviewer in &reviewers {
         let (oldest, waiting) = entries::review_queue(conn, reviewer.id, None, 0, OLDEST)?;
@@ -33,7 +35,7 @@ pub fn run(conn: &mut crate::db::DbConn) -> anyhow::Result<serde_json::Value> {
             conn,
             NewNotification::new(
                 reviewer.id,
-                kind::REVIEW_QUEUE,
+                NotificationKind::ReviewQueue,
                 format!("有 {waiting} 条情报等待审核"),
                 body,
             ),

@@ -9,8 +9,9 @@ use anyhow::Context as _;
 use chrono::Utc;
 
 use crate::db::Pool;
-use crate::jobs::{self, store, Job};
-use crate::mail::sender::MailHandle;
+use crate::enums::Job;
+use crate::jobs::{self, store};
+use crate::notify::sender::MailHandle;
 
 /// How often a sleeping scheduler checks whether the application is gone.
 const ALIVE_CHECK: Duration = Duration::from_millis(500);
@@ -54,17 +55,17 @@ fn tick(pool: &Pool, mail: &MailHandle) -> anyhow::Result<()> {
     let mut conn = pool.get().context("database connection for the scheduler")?;
     let now = Utc::now();
     let mut ran = false;
-    for job in Job::ALL {
-        if store::has_run(&mut conn, job.name(), &job.period_key(now))? {
+    for &job in Job::ALL {
+        if store::has_run(&mut conn, job.as_str(), &job.period_key(now))? {
             continue;
         }
         match jobs::run(&mut conn, job, now, false) {
             Ok(Some(done)) => {
-                tracing::info!(job = job.name(), period = %done.period, summary = %done.summary, "job ran");
+                tracing::info!(job = job.as_str(), period = %done.period, summary = %done.summary, "job ran");
                 ran = true;
             }
             Ok(None) => {}
-            Err(error) => tracing::warn!(job = job.name(), error = format!("{error:#}"), "job failed"),
+            Err(error) => tracing::warn!(job = job.as_str(), error = format!("{error:#}"), "job failed"),
         }
     }
     if ran {

@@ -11,13 +11,16 @@ use diesel::result::QueryResult;
 use serde_json::json;
 
 use crate::categories::store as categories;
-use crate::clients::model::ClientId;
 use crate::clients::store as clients;
 use crate::db::schema::{intel, stale_notices};
 use crate::db::DbConn;
-use crate::intel::model::{IntelId, IntelStatus};
-use crate::notify::store::{self as notify, kind, NewNotification};
-use crate::users::model::UserId;
+use crate::enums::IntelStatus;
+use crate::enums::NotificationKind;
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::UserId;
+use crate::notify::service as notify;
+use crate::notify::service::NewNotification;
 use crate::with_conn;
 
 /// Titles listed in one notification before "…".
@@ -62,7 +65,7 @@ fn notice(user: UserId, client: ClientId, client_name: &str, items: &[(IntelId, 
         body.push_str(&format!("……等 {} 条\n", items.len()));
     }
     body.push_str("仍然属实请在条目页确认“仍然有效”；情况有变请提交修订。");
-    let notification = NewNotification::new(user, kind::INTEL_STALE, title, body).client(client);
+    let notification = NewNotification::new(user, NotificationKind::IntelStale, title, body).client(client);
     match items {
         [(id, _)] => notification.intel(*id),
         _ => notification,

@@ -4,8 +4,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::PageParams;
 use crate::auth::extract::CurrentUser;
-use crate::error::{ApiError, ApiResult};
-use crate::notify::store::{self, NotificationView};
+use crate::error::ApiResult;
+use crate::ids::NotificationId;
+use crate::notify::model::NotificationView;
+use crate::notify::service;
 use crate::state::State;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -38,29 +40,18 @@ async fn list_notifications(
 ) -> ApiResult<HttpResponse> {
     let unread_only = query.unread.unwrap_or(false);
     let page = page.into_inner();
-    let (rows, total, unread) = state
-        .db(move |conn| Ok(store::list(conn, me.id, unread_only, page.offset(), page.per_page())?))
+    let (items, total, unread) = state
+        .read(move |conn| service::list(conn, me.id, unread_only, page.offset(), page.per_page()))
         .await?;
-    Ok(HttpResponse::Ok().json(NotificationPage {
-        items: rows.into_iter().map(Into::into).collect(),
-        total,
-        unread,
-    }))
+    Ok(HttpResponse::Ok().json(NotificationPage { items, total, unread }))
 }
 
 /// Mark one notification read.
 #[utoipa::path(tag = "notifications", responses((status = 204), (status = 404)))]
 #[post("/notifications/{id}/read")]
-async fn read_one(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read_one(state: State, me: CurrentUser, id: web::Path<NotificationId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            if !store::exists(conn, me.id, id)? {
-                return Err(ApiError::not_found("通知"));
-            }
-            Ok(store::mark_read(conn, me.id, Some(id))?)
-        })
-        .await?;
+    state.write(move |conn| service::mark_read(conn, me.id, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -68,6 +59,6 @@ async fn read_one(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResul
 #[utoipa::path(tag = "notifications", responses((status = 204)))]
 #[post("/notifications/read-all")]
 async fn read_all(state: State, me: CurrentUser) -> ApiResult<HttpResponse> {
-    state.db(move |conn| Ok(store::mark_read(conn, me.id, None)?)).await?;
+    state.write(move |conn| service::mark_all_read(conn, me.id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

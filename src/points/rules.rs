@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::enums::PointReason;
+
 /// One version of the rule set. Defaults are DESIGN.md's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +104,25 @@ pub fn revision(base: i32, mean: f64, private: bool, rules: &Rules) -> i32 {
         as i32
 }
 
+/// What an adopted entry pays its author, row by row: a first adoption pays
+/// the adoption and, for a private source, the bonus; a revision its share.
+pub fn adoption_awards(
+    base: i32,
+    mean: f64,
+    private: bool,
+    revision_of_adopted: bool,
+    rules: &Rules,
+) -> Vec<(PointReason, i32)> {
+    if revision_of_adopted {
+        return vec![(PointReason::RevisionAdopted, revision(base, mean, private, rules))];
+    }
+    let mut awards = vec![(PointReason::Adopted, adoption(base, mean, rules))];
+    if private {
+        awards.push((PointReason::PrivateSource, private_bonus(true, rules)));
+    }
+    awards
+}
+
 /// What a new usage pays the author, given what the entry and the author's
 /// day have already earned from usage.
 pub fn usage(entry_so_far: i64, today_so_far: i64, rules: &Rules) -> i32 {
@@ -131,6 +152,14 @@ pub fn retraction(earned: i64, rules: &Rules) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_design_example_pays_sixteen_and_a_revision_half() {
+        let rules = Rules::default();
+        let first = adoption_awards(10, 4.0, true, false, &rules);
+        assert_eq!(first, [(PointReason::Adopted, 13), (PointReason::PrivateSource, 3)]);
+        assert_eq!(adoption_awards(10, 4.0, true, true, &rules), [(PointReason::RevisionAdopted, 8)]);
+    }
     use proptest::prelude::*;
 
     #[test]

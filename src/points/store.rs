@@ -7,23 +7,11 @@ use serde::Serialize;
 
 use crate::db::schema::{point_entries, point_rules, users};
 use crate::db::DbConn;
-use crate::intel::model::IntelId;
+use crate::enums::PointReason;
+use crate::ids::{IntelId, UsageId};
+use crate::ids::UserId;
 use crate::points::rules::Rules;
-use crate::users::model::UserId;
 use crate::with_conn;
-
-/// Ledger reasons (the `reason` column).
-pub mod reason {
-    pub const ADOPTED: &str = "adopted";
-    pub const PRIVATE_SOURCE: &str = "private_source";
-    pub const REVISION_ADOPTED: &str = "revision_adopted";
-    pub const REVIEW: &str = "review";
-    pub const USAGE: &str = "usage";
-    pub const USAGE_WON: &str = "usage_won";
-    pub const VERIFIED: &str = "verified";
-    pub const RETRACTED: &str = "retracted";
-    pub const ADJUSTMENT: &str = "adjustment";
-}
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = point_entries)]
@@ -31,9 +19,9 @@ pub struct PointEntry {
     pub id: i64,
     pub user_id: UserId,
     pub delta: i32,
-    pub reason: String,
+    pub reason: PointReason,
     pub intel_id: Option<IntelId>,
-    pub usage_id: Option<i64>,
+    pub usage_id: Option<UsageId>,
     pub rule_version: i32,
     pub idempotency_key: String,
     pub note: String,
@@ -47,9 +35,9 @@ pub struct PointEntry {
 pub struct Award {
     pub user_id: UserId,
     pub delta: i32,
-    pub reason: &'static str,
+    pub reason: PointReason,
     pub intel_id: Option<IntelId>,
-    pub usage_id: Option<i64>,
+    pub usage_id: Option<UsageId>,
     pub rule_version: i32,
     pub idempotency_key: String,
     pub note: String,
@@ -58,7 +46,7 @@ pub struct Award {
 }
 
 impl Award {
-    pub fn new(user: UserId, delta: i32, reason: &'static str, key: String, rule_version: i32) -> Self {
+    pub fn new(user: UserId, delta: i32, reason: PointReason, key: String, rule_version: i32) -> Self {
         Award {
             user_id: user,
             delta,
@@ -78,7 +66,7 @@ impl Award {
         self
     }
 
-    pub fn usage(mut self, id: i64) -> Self {
+    pub fn usage(mut self, id: UsageId) -> Self {
         self.usage_id = Some(id);
         self
     }
@@ -94,15 +82,21 @@ impl Award {
     }
 }
 
-/// Appends an award unless its key was used before; returns the delta written.
+/// Appends an award unless its key was used before; returns the row written.
 /// The unique index on the key, not this code, is what makes it exactly once.
-pub fn award(conn: &mut DbConn, award: &Award) -> QueryResult<Option<i32>> {
-    let inserted = with_conn!(conn, |c| diesel::insert_into(point_entries::table)
+pub fn award(conn: &mut DbConn, award: &Award) -> QueryResult<Option<PointEntry>> {
+    with_conn!(conn, |c| diesel::insert_into(point_entries::table)
         .values(award)
         .on_conflict(point_entries::idempotency_key)
         .do_nothing()
-        .execute(c))?;
-    Ok((inserted == 1).then_some(award.delta))
+        .returning(PointEntry::as_returning())
+        .get_result(c)
+        .optional())
+}
+
+/// Whether `user` exists (a ledger may be asked for anyone).
+pub fn user_exists(conn: &mut DbConn, user: UserId) -> QueryResult<bool> {
+    with_conn!(conn, |c| diesel::select(diesel::dsl::exists(users::table.find(user))).get_result(c))
 }
 
 /// Serialises awards to one user for the rest of the transaction, so caps
@@ -152,7 +146,7 @@ pub fn sum(
     conn: &mut DbConn,
     user: UserId,
     intel: Option<IntelId>,
-    reasons: &[&str],
+    reasons: &[PointReason],
     window: Option<(NaiveDateTime, NaiveDateTime)>,
 ) -> QueryResult<i64> {
     with_conn!(conn, |c| {
@@ -178,7 +172,7 @@ pub fn totals(
     conn: &mut DbConn,
     window: Option<(NaiveDateTime, NaiveDateTime)>,
 ) -> QueryResult<Vec<(UserId, i64)>> {
-    let (from, to) = window.unwrap_or_else(crate::ratings::period::all_time);
+    let (from, to) = window.unwrap_or_else(crate::time::all_time);
     let rows: Vec<(UserId, Option<i64>)> = with_conn!(conn, |c| point_entries::table
         .filter(point_entries::created_at.ge(from))
         .filter(point_entries::created_at.lt(to))
@@ -213,4 +207,17 @@ pub fn rows_for_intel(conn: &mut DbConn, intel: IntelId) -> QueryResult<Vec<Poin
         .filter(point_entries::intel_id.eq(intel))
         .select(PointEntry::as_select())
         .load(c))
+}
+
+/// What each (entry, user) was paid for adoptions so far: adoption rows and
+/// earlier recalculation corrections (for recalculation after a rule change).
+pub fn adoption_paid(conn: &mut DbConn) -> QueryResult<HashMap<(IntelId, UserId), i64>> {
+    let adoption = [PointReason::Adopted, PointReason::PrivateSource, PointReason::RevisionAdopted];
+    let rows: Vec<(Option<IntelId>, UserId, Option<i64>)> = with_conn!(conn, |c| point_entries::table
+        .filter(point_entries::intel_id.is_not_null())
+        .filter(point_entries::reason.eq_any(adoption).or(point_entries::idempotency_key.like("recalc:%")))
+        .group_by((point_entries::intel_id, point_entries::user_id))
+        .select((point_entries::intel_id, point_entries::user_id, diesel::dsl::sum(point_entries::delta)))
+        .load(c))?;
+    Ok(rows.into_iter().filter_map(|(intel, user, sum)| Some(((intel?, user), sum.unwrap_or(0)))).collect())
 }

@@ -2,6 +2,5 @@
 //! calendar period in the branch's time zone.
 
 pub mod compute;
-pub mod period;
 pub mod routes;
 pub mod store;

@@ -4,13 +4,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::extract::CurrentUser;
+use crate::enums::Role;
 use crate::error::{ApiError, ApiResult};
+use crate::ids::{DepartmentId, UserId};
 use crate::points::store as points;
 use crate::ratings::compute::{dense_ranks, rate, Ratings};
-use crate::ratings::period::{business_zone, Period};
 use crate::ratings::store;
 use crate::state::State;
-use crate::users::model::{DepartmentId, Role, UserId};
+use crate::time::{business_zone, Period};
 use crate::users::store as users;
 use crate::users::view::DepartmentRef;
 
@@ -47,7 +48,7 @@ async fn user_ratings(
     let id = UserId(id.into_inner());
     let (period, window) = query.resolve();
     let ratings = state
-        .db(move |conn| {
+        .read(move |conn| {
             users::find_user(conn, id)?.ok_or_else(|| ApiError::not_found("用户"))?;
             Ok(rate(period.as_str(), &store::facts(conn, &[id], window)?))
         })
@@ -67,7 +68,7 @@ async fn department_ratings(
     let id = DepartmentId(id.into_inner());
     let (period, window) = query.resolve();
     let ratings = state
-        .db(move |conn| {
+        .read(move |conn| {
             users::find_department(conn, id)?.ok_or_else(|| ApiError::not_found("部门"))?;
             let (members, _) = users::search_users(conn, None, Some(id), 0, i64::MAX)?;
             let ids: Vec<UserId> = members.iter().map(|u| u.id).collect();
@@ -122,7 +123,7 @@ async fn leaderboard(
     let (_, window) = PeriodQuery { period: Some(period), date: query.date }.resolve();
     let limit = query.limit.unwrap_or(20).clamp(1, 200) as usize;
     let board = state
-        .db(move |conn| {
+        .read(move |conn| {
             let totals = points::totals(conn, window)?;
             let ids: Vec<UserId> = totals.iter().map(|(id, _)| *id).collect();
             let people = users::find_users(conn, &ids)?;

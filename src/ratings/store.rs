@@ -6,16 +6,16 @@ use diesel::result::QueryResult;
 
 use crate::db::schema::{intel, reviews, usages};
 use crate::db::DbConn;
-use crate::intel::model::IntelId;
+use crate::ids::IntelId;
+use crate::ids::UserId;
 use crate::ratings::compute::{DecisionFact, Facts};
-use crate::users::model::UserId;
 use crate::with_conn;
 
 type Window = Option<(NaiveDateTime, NaiveDateTime)>;
 
 /// Loads what the ratings of `authors` (one person or a department) in `window` are computed from.
 pub fn facts(conn: &mut DbConn, authors: &[UserId], window: Window) -> QueryResult<Facts> {
-    let (from, to) = window.unwrap_or_else(crate::ratings::period::all_time);
+    let (from, to) = window.unwrap_or_else(crate::time::all_time);
     with_conn!(conn, |c| {
         let decisions: Vec<(Option<f64>, String)> = reviews::table
             .filter(reviews::author_id.eq_any(authors))

@@ -2,6 +2,7 @@
 //! adopt, reject, return or mark it duplicate — exactly once.
 
 pub mod model;
+pub mod recalculate;
 pub mod routes;
 pub mod service;
 pub mod store;

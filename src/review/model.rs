@@ -4,29 +4,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::schema::reviews;
-use crate::intel::model::IntelId;
-use crate::users::model::UserId;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Adopt,
-    Reject,
-    /// Return to the author for revision.
-    Revise,
-    Duplicate,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Adopt => "adopt",
-            Decision::Reject => "reject",
-            Decision::Revise => "revise",
-            Decision::Duplicate => "duplicate",
-        }
-    }
-}
+use crate::enums::Decision;
+use crate::ids::IntelId;
+use crate::ids::UserId;
 
 /// A rubric score, 1–5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,7 +46,7 @@ pub struct Review {
     pub revision: i32,
     pub reviewer_id: UserId,
     pub author_id: UserId,
-    pub decision: String,
+    pub decision: Decision,
     pub truthfulness: Option<i32>,
     pub relevance: Option<i32>,
     pub completeness: Option<i32>,
@@ -85,7 +65,7 @@ pub struct NewReview {
     pub revision: i32,
     pub reviewer_id: UserId,
     pub author_id: UserId,
-    pub decision: String,
+    pub decision: Decision,
     pub truthfulness: Option<i32>,
     pub relevance: Option<i32>,
     pub completeness: Option<i32>,

@@ -4,18 +4,16 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::{Json, Page, PageParams};
 use crate::auth::extract::CurrentUser;
-use crate::db::write_tx;
+use crate::enums::Decision;
 use crate::error::ApiResult;
-use crate::intel::model::IntelId;
-use crate::intel::service::require_reviewer;
-use crate::intel::store;
-use crate::intel::view::{intel_view, intel_views, IntelView};
-use crate::review::model::Decision;
+use crate::ids::IntelId;
+use crate::intel::view::IntelView;
+use crate::review::recalculate::{self, Recalculation};
 use crate::review::service::{self, DecisionInput, RawScores};
 use crate::state::State;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(queue).service(review);
+    cfg.service(queue).service(review).service(recalculate_points);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -33,17 +31,12 @@ async fn queue(
     query: web::Query<QueueQuery>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    require_reviewer(&me)?;
     let category = query.into_inner().category;
     let page = page.into_inner();
-    let result = state
-        .db(move |conn| {
-            let (rows, total) =
-                store::review_queue(conn, me.id, category.as_deref(), page.offset(), page.per_page())?;
-            Ok(Page { items: intel_views(conn, &me, rows)?, total })
-        })
+    let (items, total) = state
+        .read(move |conn| service::queue(conn, &me, category.as_deref(), page.offset(), page.per_page()))
         .await?;
-    Ok(HttpResponse::Ok().json(result))
+    Ok(HttpResponse::Ok().json(Page { items, total }))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -83,10 +76,10 @@ pub struct ReviewResponse {
 async fn review(
     state: State,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<IntelId>,
     body: Json<ReviewRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
+    let id = id.into_inner();
     let input = body.0;
     let decision = DecisionInput {
         decision: input.decision,
@@ -100,16 +93,15 @@ async fn review(
         comment: input.comment,
         duplicate_of: input.duplicate_of,
     };
-    let response = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let decided = service::decide(conn, &me, id, decision)?;
-                Ok(ReviewResponse {
-                    intel: intel_view(conn, &me, decided.intel)?,
-                    points_awarded: decided.points_awarded,
-                })
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(response))
+    let reviewed = state.write(move |conn| service::review(conn, &me, id, decision)).await?;
+    Ok(HttpResponse::Ok().json(ReviewResponse { intel: reviewed.intel, points_awarded: reviewed.points_awarded }))
+}
+
+/// Recalculate adoption pay under the current rules (admin): writes
+/// correcting ledger rows (once per rule version and entry), never rewrites history.
+#[utoipa::path(tag = "admin", responses((status = 200, body = Recalculation), (status = 403)))]
+#[post("/points/recalculate")]
+async fn recalculate_points(state: State, me: CurrentUser) -> ApiResult<HttpResponse> {
+    let result = state.write(move |conn| recalculate::recalculate(conn, &me)).await?;
+    Ok(HttpResponse::Ok().json(result))
 }

@@ -8,15 +8,74 @@ use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::categories::store as categories;
 use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult, Fields};
-use crate::intel::model::{Intel, IntelId, IntelStatus};
-use crate::intel::service::{readable, require_reviewer};
+use crate::enums::Decision;
+use crate::enums::IntelStatus;
+use crate::enums::NotificationKind;
+use crate::enums::PointReason;
+use crate::auth::policy::{self, Denied};
+use crate::db::write_tx;
+use crate::enums::AuditAction;
+use crate::error::{ApiError, Fields};
+use crate::ids::IntelId;
+use crate::intel::model::Intel;
+use crate::intel::service::{readable, shown, IntelError};
 use crate::intel::store;
-use crate::notify::store::{self as notify, kind, NewNotification};
+use crate::intel::view::IntelView;
+use crate::notify::service as notify;
+use crate::notify::service::NewNotification;
 use crate::points::rules;
-use crate::points::store::{self as points, reason, Award};
-use crate::review::model::{Decision, NewReview, Rubric, Score};
+use crate::points::store::{self as points, Award};
+use crate::review::model::{NewReview, Rubric, Score};
 use crate::review::store as reviews;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("情报不存在")]
+    NotFound,
+    #[error("不能审核自己提交的情报")]
+    OwnEntry,
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("输入有误，请检查标出的字段")]
+    Invalid(Fields),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl ReviewError {
+    fn field(path: &str, problem: &str) -> Self {
+        ReviewError::Invalid(Fields::from([(path.to_owned(), problem.to_owned())]))
+    }
+}
+
+impl From<IntelError> for ReviewError {
+    fn from(error: IntelError) -> Self {
+        match error {
+            IntelError::NotFound => ReviewError::NotFound,
+            IntelError::Conflict(message) => ReviewError::Conflict(message),
+            IntelError::Forbidden(_) | IntelError::Denied(_) => ReviewError::Denied(Denied),
+            IntelError::Invalid(fields) => ReviewError::Invalid(fields),
+            IntelError::Db(error) => ReviewError::Db(error),
+        }
+    }
+}
+
+impl From<ReviewError> for ApiError {
+    fn from(error: ReviewError) -> Self {
+        match error {
+            ReviewError::NotFound => ApiError::NotFound(error.to_string()),
+            ReviewError::OwnEntry => ApiError::Forbidden(error.to_string()),
+            ReviewError::Conflict(message) => ApiError::Conflict(message.into()),
+            ReviewError::Denied(_) => ApiError::forbidden(),
+            ReviewError::Invalid(fields) => ApiError::fields(fields),
+            ReviewError::Db(error) => error.into(),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, ReviewError>;
 
 /// The rubric as sent: each score optional until the decision says otherwise.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,7 +90,7 @@ pub struct RawScores {
 impl RawScores {
     /// The full rubric, `None` when no score was given; 422 per bad or
     /// (when `required`) missing score.
-    pub fn parse(&self, required: bool) -> ApiResult<Option<Rubric>> {
+    pub fn parse(&self, required: bool) -> Result<Option<Rubric>> {
         let named = [
             ("truthfulness", self.truthfulness),
             ("relevance", self.relevance),
@@ -59,7 +118,7 @@ impl RawScores {
             [truthfulness, relevance, completeness, timeliness, value] if problems.is_empty() => {
                 Ok(Some(Rubric { truthfulness, relevance, completeness, timeliness, value }))
             }
-            _ => Err(ApiError::fields(problems)),
+            _ => Err(ReviewError::Invalid(problems)),
         }
     }
 }
@@ -86,23 +145,23 @@ pub fn decide(
     reviewer: &CurrentUser,
     id: IntelId,
     input: DecisionInput,
-) -> ApiResult<Decided> {
-    require_reviewer(reviewer)?;
+) -> Result<Decided> {
+    policy::require_reviewer(reviewer)?;
     let entry = readable(conn, reviewer, id)?;
     if entry.author_id == reviewer.id {
-        return Err(ApiError::Forbidden("不能审核自己提交的情报".into()));
+        return Err(ReviewError::OwnEntry);
     }
     let rubric = input.scores.parse(input.decision == Decision::Adopt)?;
     let comment = input.comment.trim().to_owned();
     if matches!(input.decision, Decision::Reject | Decision::Revise) && comment.is_empty() {
-        return Err(ApiError::field("comment", "驳回或退回修改须填写意见"));
+        return Err(ReviewError::field("comment", "驳回或退回修改须填写意见"));
     }
     let duplicate_of = match input.decision {
         Decision::Duplicate => Some(check_duplicate_target(conn, id, input.duplicate_of)?),
         _ => None,
     };
-    if entry.status() != IntelStatus::Submitted {
-        return Err(ApiError::Conflict("该条目已审核或不在待审状态".into()));
+    if entry.status != IntelStatus::Submitted {
+        return Err(ReviewError::Conflict("该条目已审核或不在待审状态"));
     }
 
     let now = Utc::now().naive_utc();
@@ -113,7 +172,7 @@ pub fn decide(
         Decision::Duplicate => IntelStatus::Duplicate,
     };
     if !store::transition(conn, id, IntelStatus::Submitted, entry.revision, to, now)? {
-        return Err(ApiError::Conflict("该条目刚刚已被其他审核人处理".into()));
+        return Err(ReviewError::Conflict("该条目刚刚已被其他审核人处理"));
     }
     let mean = rubric.map(|r| rules::mean_score(r.scores()));
     let score = |pick: fn(&Rubric) -> Score| rubric.as_ref().map(|r| i32::from(pick(r).get()));
@@ -122,7 +181,7 @@ pub fn decide(
         revision: entry.revision,
         reviewer_id: reviewer.id,
         author_id: entry.author_id,
-        decision: input.decision.as_str().to_owned(),
+        decision: input.decision,
         truthfulness: score(|r| r.truthfulness),
         relevance: score(|r| r.relevance),
         completeness: score(|r| r.completeness),
@@ -134,7 +193,7 @@ pub fn decide(
         created_at: now,
     };
     if reviews::insert(conn, &review)?.is_none() {
-        return Err(ApiError::Conflict("该修订已有审核结论".into()));
+        return Err(ReviewError::Conflict("该修订已有审核结论"));
     }
     let decided = store::set_decided(conn, id, mean, duplicate_of, to == IntelStatus::Adopted, now)?;
 
@@ -144,10 +203,8 @@ pub fn decide(
         points_awarded = pay_adoption(conn, &decided, mean, version, &rules)?;
     }
     let reviewer_key = format!("review:{}:{}", id.0, entry.revision);
-    points::award(
-        conn,
-        &Award::new(reviewer.id, rules.review, reason::REVIEW, reviewer_key, version).intel(id),
-    )?;
+    let review_award = Award::new(reviewer.id, rules.review, PointReason::Review, reviewer_key, version).intel(id);
+    points::award(conn, &review_award)?;
 
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
     if to == IntelStatus::Adopted {
@@ -156,7 +213,7 @@ pub fn decide(
     audit::record(
         conn,
         Some(reviewer.id),
-        "intel.review",
+        AuditAction::IntelReview,
         "intel",
         Some(id.0),
         json!({"decision": input.decision.as_str(), "revision": entry.revision, "mean_score": mean}),
@@ -171,50 +228,41 @@ fn pay_adoption(
     mean: f64,
     version: i32,
     rules: &rules::Rules,
-) -> ApiResult<i32> {
+) -> Result<i32> {
     let base = categories::find(conn, &entry.category)?.map_or(0, |c| c.base_points);
     let private = entry.is_private();
     let now = Utc::now().naive_utc();
-    let awards = match entry.supersedes_id {
-        Some(original) => {
-            if let Some(previous) = store::find(conn, original)? {
-                store::transition(
-                    conn,
-                    original,
-                    IntelStatus::Adopted,
-                    previous.revision,
-                    IntelStatus::Superseded,
-                    now,
-                )?;
-            }
-            vec![(reason::REVISION_ADOPTED, rules::revision(base, mean, private, rules))]
+    if let Some(original) = entry.supersedes_id {
+        if let Some(previous) = store::find(conn, original)? {
+            store::transition(
+                conn,
+                original,
+                IntelStatus::Adopted,
+                previous.revision,
+                IntelStatus::Superseded,
+                now,
+            )?;
         }
-        None => {
-            let mut awards = vec![(reason::ADOPTED, rules::adoption(base, mean, rules))];
-            if private {
-                awards.push((reason::PRIVATE_SOURCE, rules::private_bonus(true, rules)));
-            }
-            awards
-        }
-    };
+    }
+    let awards = rules::adoption_awards(base, mean, private, entry.supersedes_id.is_some(), rules);
     let mut paid = 0;
     for (why, delta) in awards {
         let key = format!("{why}:{}", entry.id.0);
-        paid += points::award(conn, &Award::new(entry.author_id, delta, why, key, version).intel(entry.id))?
-            .unwrap_or(0);
+        let award = Award::new(entry.author_id, delta, why, key, version).intel(entry.id);
+        paid += points::award(conn, &award)?.map_or(0, |row| row.delta);
     }
     Ok(paid)
 }
 
-fn check_duplicate_target(conn: &mut DbConn, id: IntelId, target: Option<IntelId>) -> ApiResult<IntelId> {
-    let target = target.ok_or_else(|| ApiError::field("duplicate_of", "须指明重复的条目"))?;
-    let found = store::find(conn, target)?.filter(|t| t.id != id && t.status() != IntelStatus::Draft);
-    found.map(|t| t.id).ok_or_else(|| ApiError::field("duplicate_of", "重复的目标条目不存在"))
+fn check_duplicate_target(conn: &mut DbConn, id: IntelId, target: Option<IntelId>) -> Result<IntelId> {
+    let target = target.ok_or_else(|| ReviewError::field("duplicate_of", "须指明重复的条目"))?;
+    let found = store::find(conn, target)?.filter(|t| t.id != id && t.status != IntelStatus::Draft);
+    found.map(|t| t.id).ok_or_else(|| ReviewError::field("duplicate_of", "重复的目标条目不存在"))
 }
 
 /// Tells the author of the entry an adopted revision replaced, when the
 /// revision was someone else's.
-fn notify_revised_author(conn: &mut DbConn, revision: &Intel) -> ApiResult<()> {
+fn notify_revised_author(conn: &mut DbConn, revision: &Intel) -> Result<()> {
     let Some(original) = revision.supersedes_id.map(|id| store::find(conn, id)).transpose()?.flatten() else {
         return Ok(());
     };
@@ -225,7 +273,7 @@ fn notify_revised_author(conn: &mut DbConn, revision: &Intel) -> ApiResult<()> {
         conn,
         NewNotification::new(
             original.author_id,
-            kind::INTEL_REVISION_ADOPTED,
+            NotificationKind::IntelRevisionAdopted,
             format!("你的情报“{}”的修订已被采纳", original.title),
             format!("修订后的条目“{}”已取代原条目。", revision.title),
         )
@@ -241,14 +289,16 @@ fn notify_author(
     decision: Decision,
     comment: &str,
     points: i32,
-) -> ApiResult<()> {
+) -> Result<()> {
     let (kind, title) = match decision {
         Decision::Adopt => {
-            (kind::INTEL_ADOPTED, format!("你的情报“{}”已被采纳，获得 {points} 积分", entry.title))
+            (NotificationKind::IntelAdopted, format!("你的情报“{}”已被采纳，获得 {points} 积分", entry.title))
         }
-        Decision::Reject => (kind::INTEL_REJECTED, format!("你的情报“{}”未被采纳", entry.title)),
-        Decision::Revise => (kind::INTEL_RETURNED, format!("你的情报“{}”被退回修改", entry.title)),
-        Decision::Duplicate => (kind::INTEL_DUPLICATE, format!("你的情报“{}”与已有情报重复", entry.title)),
+        Decision::Reject => (NotificationKind::IntelRejected, format!("你的情报“{}”未被采纳", entry.title)),
+        Decision::Revise => (NotificationKind::IntelReturned, format!("你的情报“{}”被退回修改", entry.title)),
+        Decision::Duplicate => {
+            (NotificationKind::IntelDuplicate, format!("你的情报“{}”与已有情报重复", entry.title))
+        }
     };
     let body = if comment.is_empty() { String::new() } else { format!("审核意见：{comment}") };
     notify::notify(
@@ -256,4 +306,33 @@ fn notify_author(
         NewNotification::new(entry.author_id, kind, title, body).intel(entry.id).client(entry.client_id),
     )?;
     Ok(())
+}
+
+/// Entries waiting for review, oldest first (reviewers and admins; one's own
+/// entries are left out).
+pub fn queue(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    category: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<IntelView>, i64)> {
+    policy::require_reviewer(me)?;
+    let (rows, total) = store::review_queue(conn, me.id, category, offset, limit)?;
+    Ok((shown(conn, me, rows)?, total))
+}
+
+/// A decision and what the reviewer sees afterwards.
+pub struct Reviewed {
+    pub intel: IntelView,
+    pub points_awarded: i32,
+}
+
+/// Decides entry `id` (see [`decide`]) and shows the result, in one transaction.
+pub fn review(conn: &mut DbConn, me: &CurrentUser, id: IntelId, input: DecisionInput) -> Result<Reviewed> {
+    write_tx(conn, |conn| {
+        let decided = decide(conn, me, id, input)?;
+        let intel = shown(conn, me, vec![decided.intel])?.remove(0);
+        Ok(Reviewed { intel, points_awarded: decided.points_awarded })
+    })
 }

@@ -10,15 +10,18 @@ use tantivy::TantivyDocument;
 
 use crate::categories::model::Category;
 use crate::categories::store as categories;
-use crate::clients::model::{Client, ClientId};
+use crate::clients::model::Client;
 use crate::clients::pinyin;
 use crate::clients::store as clients;
 use crate::db::schema::intel;
 use crate::db::DbConn;
-use crate::intel::model::{Intel, IntelId};
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::UserId;
+use crate::intel::model::Intel;
 use crate::search::analysis::FIELD_SEPARATOR;
 use crate::search::index::{category_code, kind_code, status_code, IndexFields};
-use crate::users::model::{User, UserId};
+use crate::users::model::User;
 use crate::users::store as users;
 use crate::with_conn;
 
@@ -70,9 +73,9 @@ pub fn document(fields: &IndexFields, entry: &Intel, context: &Context) -> Tanti
 
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.id, entry.id.0 as u64);
-    doc.add_u64(fields.status, status_code(entry.status()));
+    doc.add_u64(fields.status, status_code(entry.status));
     doc.add_u64(fields.category, category_code(&entry.category).unwrap_or(u64::MAX));
-    doc.add_u64(fields.client_kind, client.and_then(|c| kind_code(&c.kind)).unwrap_or(u64::MAX));
+    doc.add_u64(fields.client_kind, client.map_or(u64::MAX, |c| kind_code(c.kind)));
     doc.add_u64(fields.client_id, entry.client_id.0 as u64);
     doc.add_u64(fields.author_id, entry.author_id.0 as u64);
     doc.add_u64(fields.department_id, author.and_then(|a| a.department_id).map_or(0, |d| d.0 as u64));

@@ -16,20 +16,20 @@ use tantivy::tokenizer::{LowerCaser, TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 use tantivy_jieba::jieba_rs::Jieba;
 
-use crate::intel::model::IntelStatus;
+use crate::enums::IntelStatus;
 use crate::search::analysis::{BigramTokenizer, JiebaTokenizer, BIGRAM, JIEBA, KEYS};
+use crate::enums::ClientKind;
 
 /// Category keys in code order (the index stores codes).
 pub const CATEGORY_KEYS: [&str; 7] =
     ["basic", "profile", "business", "credit", "competitor", "opportunity", "service"];
-pub const CLIENT_KINDS: [&str; 2] = ["group", "individual"];
 
 pub fn category_code(key: &str) -> Option<u64> {
     CATEGORY_KEYS.iter().position(|k| *k == key).map(|i| i as u64)
 }
 
-pub fn kind_code(kind: &str) -> Option<u64> {
-    CLIENT_KINDS.iter().position(|k| *k == kind).map(|i| i as u64)
+pub fn kind_code(kind: ClientKind) -> u64 {
+    ClientKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u64
 }
 
 pub fn status_code(status: IntelStatus) -> u64 {

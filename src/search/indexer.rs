@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use tantivy::{IndexWriter, TantivyDocument};
 
+use crate::db::search_outbox as outbox;
+use crate::db::search_outbox::Target;
 use crate::db::Pool;
-use crate::intel::model::IntelId;
+use crate::ids::IntelId;
 use crate::search::document::{self, Context};
 use crate::search::index::{current_generation, remove_other_generations, search_root, SearchIndex};
-use crate::search::outbox::{self, Target};
 
 /// The live index generation, shared by request handlers and the indexer.
 pub struct SearchHandle {

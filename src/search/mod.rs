@@ -6,12 +6,13 @@ pub mod analysis;
 pub mod document;
 pub mod index;
 pub mod indexer;
-pub mod outbox;
 pub mod query;
 pub mod ranking;
 pub mod reindex;
 pub mod routes;
+pub mod service;
 pub mod snippet;
+pub mod store;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -24,15 +25,16 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader};
 
 use crate::auth::extract::CurrentUser;
-use crate::clients::model::ClientId;
-use crate::intel::model::{IntelId, IntelStatus};
-use crate::intel::visibility;
+use crate::auth::policy;
+use crate::enums::{ClientKind, IntelStatus};
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::{DepartmentId, UserId};
 use crate::search::index::{
-    category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS, CLIENT_KINDS,
+    category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS,
 };
 use crate::search::query::{parse, text_query, Unit};
 use crate::search::ranking::Ranked;
-use crate::users::model::{DepartmentId, UserId};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -48,7 +50,7 @@ pub enum Sort {
 pub struct SearchRequest {
     pub q: String,
     pub category: Option<String>,
-    pub client_kind: Option<String>,
+    pub client_kind: Option<ClientKind>,
     pub client_id: Option<ClientId>,
     pub status: Option<IntelStatus>,
     pub author_id: Option<UserId>,
@@ -75,8 +77,8 @@ pub struct SearchResult {
 /// What `viewer` may find: the public statuses and their own entries, or
 /// for reviewers and admins everything but other people's drafts.
 fn visibility_query(fields: &IndexFields, viewer: &CurrentUser) -> Box<dyn Query> {
-    let statuses: Vec<u64> = if visibility::is_privileged(viewer) {
-        IntelStatus::ALL.into_iter().filter(|s| *s != IntelStatus::Draft).map(status_code).collect()
+    let statuses: Vec<u64> = if policy::is_privileged(viewer) {
+        IntelStatus::ALL.iter().copied().filter(|s| *s != IntelStatus::Draft).map(status_code).collect()
     } else {
         [IntelStatus::Adopted, IntelStatus::Superseded].into_iter().map(status_code).collect()
     };
@@ -158,7 +160,7 @@ pub fn plan(index: &SearchIndex, viewer: &CurrentUser, request: &SearchRequest) 
     let category =
         request.category.as_deref().map(|c| equals(fields.category, category_code(c).unwrap_or(never)));
     let kind =
-        request.client_kind.as_deref().map(|k| equals(fields.client_kind, kind_code(k).unwrap_or(never)));
+        request.client_kind.map(|k| equals(fields.client_kind, kind_code(k)));
 
     let with = |extra: Vec<&Option<Box<dyn Query>>>| {
         let mut clauses: Vec<Box<dyn Query>> = base.iter().map(|q| q.box_clone()).collect();
@@ -220,7 +222,7 @@ pub fn execute(
         hits,
         total,
         category_facet: named(category_counts, &CATEGORY_KEYS),
-        kind_facet: named(kind_counts, &CLIENT_KINDS),
+        kind_facet: named(kind_counts, &ClientKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
         units,
     })
 }

@@ -8,12 +8,12 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use tantivy::TantivyDocument;
 
+use crate::db::search_outbox as outbox;
 use crate::db::Pool;
-use crate::intel::model::IntelId;
+use crate::ids::IntelId;
 use crate::search::analysis::domain_jieba;
 use crate::search::document::{self, Context};
 use crate::search::index::{new_generation_name, search_root, set_current_generation, SearchIndex};
-use crate::search::outbox;
 
 const BATCH: i64 = 2000;
 const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;

@@ -1,6 +1,8 @@
 //! Highlighted snippets: a window of the entry's text around the first match,
 //! HTML-escaped, with every occurrence of a query word wrapped in `<mark>`.
 
+use crate::text::escape_html;
+
 const WINDOW_CHARS: usize = 120;
 const CONTEXT_BEFORE: usize = 30;
 
@@ -20,21 +22,6 @@ fn matches(text: &str, needles: &[String]) -> Vec<(usize, usize)> {
         }
     }
     merged
-}
-
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The snippet of `text` for the query words `needles` (words of a phrase

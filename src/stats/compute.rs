@@ -6,13 +6,13 @@ use chrono::{Datelike, Duration, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::clients::model::ClientId;
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::{DepartmentId, UserId};
 use crate::intel::freshness;
-use crate::intel::model::IntelId;
 use crate::ratings::compute::{mean, median, ratio};
-use crate::ratings::period::business_zone;
 use crate::stats::data::{EntryFact, Facts};
-use crate::users::model::{DepartmentId, UserId};
+use crate::time::business_zone;
 
 pub type Window = Option<(NaiveDateTime, NaiveDateTime)>;
 
@@ -670,8 +670,8 @@ pub fn reviewers(facts: &Facts, window: Window) -> ReviewerReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::enums::Roles;
     use crate::stats::data::{ClientFact, PersonFact, ReviewFact, UsageFact};
-    use crate::users::model::Roles;
 
     fn t(day: u32, hour: u32) -> NaiveDateTime {
         chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap().and_hms_opt(hour, 0, 0).unwrap()

@@ -6,11 +6,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
-use crate::clients::model::ClientId;
 use crate::db::schema::{categories, client_tags, clients, intel, point_entries, reviews, usages, users};
 use crate::db::DbConn;
-use crate::intel::model::IntelId;
-use crate::users::model::{DepartmentId, Roles, UserId};
+use crate::enums::Roles;
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::{DepartmentId, UserId};
 use crate::with_conn;
 
 #[derive(Debug, Clone)]

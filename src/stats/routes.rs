@@ -11,13 +11,14 @@ use crate::auth::extract::CurrentUser;
 use crate::clients::store as clients;
 use crate::clients::view::{client_views, contact_views, ClientView, ContactView};
 use crate::db::{write_tx, DbConn};
+use crate::enums::Role;
 use crate::error::{ApiError, ApiResult};
-use crate::ratings::period::{business_zone, Period};
+use crate::ids::DepartmentId;
 use crate::state::State;
 use crate::stats::compute::{self, ClientFilter, Interval, Window};
 use crate::stats::data::Facts;
 use crate::stats::export::{download, Cell, ExportFormat, Sheet};
-use crate::users::model::{DepartmentId, Role};
+use crate::time::{business_zone, Period};
 use crate::users::store as users;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -94,7 +95,7 @@ async fn overview(state: State, me: CurrentUser, query: web::Query<StatsQuery>) 
     let (period, window) = query.window();
     let (department, interval) = (query.department_id, query.interval.unwrap_or_default());
     let overview = state
-        .db(move |conn| {
+        .read(move |conn| {
             let names = department_names(conn)?;
             Ok(compute::overview(&Facts::load(conn)?, window, department, interval, &names))
         })
@@ -131,7 +132,7 @@ impl ClusterQuery {
 async fn clusters(state: State, me: CurrentUser, query: web::Query<ClusterQuery>) -> ApiResult<HttpResponse> {
     require_statistics(&me)?;
     let filter = query.filter();
-    let clusters = state.db(move |conn| Ok(compute::clusters(&Facts::load(conn)?, &filter))).await?;
+    let clusters = state.read(move |conn| Ok(compute::clusters(&Facts::load(conn)?, &filter))).await?;
     Ok(HttpResponse::Ok().json(clusters))
 }
 
@@ -172,7 +173,7 @@ async fn cluster_clients(
 ) -> ApiResult<HttpResponse> {
     require_statistics(&me)?;
     let (tag, filter) = (tag.into_inner(), query.filter());
-    let members = state.db(move |conn| write_tx(conn, |conn| members(conn, &me, &tag, &filter))).await?;
+    let members = state.read(move |conn| write_tx(conn, |conn| members(conn, &me, &tag, &filter))).await?;
     Ok(HttpResponse::Ok().json(members))
 }
 
@@ -189,7 +190,7 @@ async fn cluster_export(
     let (tag, filter, format) = (tag.into_inner(), query.filter(), query.format.unwrap_or_default());
     let name = format!("兴趣群体-{tag}");
     let sheet = state
-        .db(move |conn| {
+        .read(move |conn| {
             write_tx(conn, |conn| {
                 let members = members(conn, &me, &tag, &filter)?;
                 let mut rows = Vec::new();
@@ -261,7 +262,7 @@ async fn cluster_export(
 async fn freshness(state: State, me: CurrentUser) -> ApiResult<HttpResponse> {
     require_statistics(&me)?;
     let now = Utc::now().naive_utc();
-    let freshness = state.db(move |conn| Ok(compute::freshness(&Facts::load(conn)?, now, 20))).await?;
+    let freshness = state.read(move |conn| Ok(compute::freshness(&Facts::load(conn)?, now, 20))).await?;
     Ok(HttpResponse::Ok().json(freshness))
 }
 
@@ -275,7 +276,7 @@ async fn competitors(
 ) -> ApiResult<HttpResponse> {
     require_statistics(&me)?;
     let (_, window) = query.window();
-    let views = state.db(move |conn| Ok(compute::competitors(&Facts::load(conn)?, window))).await?;
+    let views = state.read(move |conn| Ok(compute::competitors(&Facts::load(conn)?, window))).await?;
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -297,7 +298,7 @@ async fn assessments(
     let (period, window) = query.window();
     let department = query.department_id;
     let items = state
-        .db(move |conn| {
+        .read(move |conn| {
             let names = department_names(conn)?;
             Ok(compute::assessments(&Facts::load(conn)?, window, department, &names))
         })
@@ -323,7 +324,7 @@ async fn assessments_export(
         None => "all".into(),
     };
     let sheet = state
-        .db(move |conn| {
+        .read(move |conn| {
             write_tx(conn, |conn| {
                 let names = department_names(conn)?;
                 let items = compute::assessments(&Facts::load(conn)?, window, department, &names);
@@ -388,6 +389,6 @@ async fn assessments_export(
 async fn reviewers(state: State, me: CurrentUser, query: web::Query<StatsQuery>) -> ApiResult<HttpResponse> {
     require_management(&me)?;
     let (_, window) = query.window();
-    let report = state.db(move |conn| Ok(compute::reviewers(&Facts::load(conn)?, window))).await?;
+    let report = state.read(move |conn| Ok(compute::reviewers(&Facts::load(conn)?, window))).await?;
     Ok(HttpResponse::Ok().json(report))
 }

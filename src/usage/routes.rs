@@ -4,14 +4,12 @@ use utoipa::ToSchema;
 
 use crate::api::Json;
 use crate::auth::extract::CurrentUser;
-use crate::db::write_tx;
+use crate::enums::{UsageOutcome, UsagePurpose};
 use crate::error::ApiResult;
-use crate::intel::model::IntelId;
-use crate::intel::service::readable;
+use crate::ids::{IntelId, UsageId};
 use crate::state::State;
-use crate::usage::model::{Outcome, Purpose};
 use crate::usage::service;
-use crate::usage::store::{self, UsageView};
+use crate::usage::store::UsageView;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(record_usage).service(list_usages).service(update_usage);
@@ -19,15 +17,15 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RecordUsage {
-    pub purpose: Purpose,
+    pub purpose: UsagePurpose,
     #[serde(default = "pending")]
-    pub outcome: Outcome,
+    pub outcome: UsageOutcome,
     #[serde(default)]
     pub note: String,
 }
 
-fn pending() -> Outcome {
-    Outcome::Pending
+fn pending() -> UsageOutcome {
+    UsageOutcome::Pending
 }
 
 /// Record that you used an adopted entry; its author is paid (another user,
@@ -38,18 +36,13 @@ fn pending() -> Outcome {
 async fn record_usage(
     state: State,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<IntelId>,
     body: Json<RecordUsage>,
 ) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
+    let id = id.into_inner();
     let input = body.0;
     let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let usage = service::record(conn, &me, id, input.purpose, input.outcome, &input.note)?;
-                Ok(store::views(conn, vec![usage])?.remove(0))
-            })
-        })
+        .write(move |conn| service::record_shown(conn, &me, id, input.purpose, input.outcome, &input.note))
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -57,21 +50,15 @@ async fn record_usage(
 /// Uses of an entry, newest first.
 #[utoipa::path(tag = "usage", responses((status = 200, body = Vec<UsageView>), (status = 404)))]
 #[get("/intel/{id}/usages")]
-async fn list_usages(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let id = IntelId(id.into_inner());
-    let views = state
-        .db(move |conn| {
-            readable(conn, &me, id)?;
-            let usages = store::for_intel(conn, &[id])?;
-            Ok(store::views(conn, usages)?)
-        })
-        .await?;
+async fn list_usages(state: State, me: CurrentUser, id: web::Path<IntelId>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let views = state.read(move |conn| service::of_entry(conn, &me, id)).await?;
     Ok(HttpResponse::Ok().json(views))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateUsage {
-    pub outcome: Outcome,
+    pub outcome: UsageOutcome,
     pub note: Option<String>,
 }
 
@@ -82,18 +69,13 @@ pub struct UpdateUsage {
 async fn update_usage(
     state: State,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<UsageId>,
     body: Json<UpdateUsage>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.0;
     let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let usage = service::change_outcome(conn, &me, id, input.outcome, input.note.as_deref())?;
-                Ok(store::views(conn, vec![usage])?.remove(0))
-            })
-        })
+        .write(move |conn| service::change_outcome_shown(conn, &me, id, input.outcome, input.note.as_deref()))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -4,12 +4,13 @@ use diesel::result::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::UserRef;
 use crate::db::schema::{intel, usages};
 use crate::db::DbConn;
-use crate::intel::model::IntelId;
+use crate::enums::{UsageOutcome, UsagePurpose};
+use crate::ids::{IntelId, UsageId, UserId};
 use crate::usage::model::{NewUsage, Usage};
-use crate::users::model::UserId;
-use crate::users::view::{user_refs, UserRef};
+use crate::users::view::user_refs;
 use crate::with_conn;
 
 pub fn insert(conn: &mut DbConn, usage: &NewUsage) -> QueryResult<Usage> {
@@ -19,14 +20,14 @@ pub fn insert(conn: &mut DbConn, usage: &NewUsage) -> QueryResult<Usage> {
         .get_result(c))
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Usage>> {
+pub fn find(conn: &mut DbConn, id: UsageId) -> QueryResult<Option<Usage>> {
     with_conn!(conn, |c| usages::table.find(id).select(Usage::as_select()).first(c).optional())
 }
 
 pub fn set_outcome(
     conn: &mut DbConn,
-    id: i64,
-    outcome: &str,
+    id: UsageId,
+    outcome: UsageOutcome,
     note: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<Usage> {
@@ -50,7 +51,7 @@ pub fn for_intel(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Usage>> 
 }
 
 /// Usages of a client's entries, newest first.
-pub fn for_client(conn: &mut DbConn, client: crate::clients::model::ClientId) -> QueryResult<Vec<Usage>> {
+pub fn for_client(conn: &mut DbConn, client: crate::ids::ClientId) -> QueryResult<Vec<Usage>> {
     with_conn!(conn, |c| usages::table
         .inner_join(intel::table)
         .filter(intel::client_id.eq(client))
@@ -61,11 +62,11 @@ pub fn for_client(conn: &mut DbConn, client: crate::clients::model::ClientId) ->
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UsageView {
-    pub id: i64,
+    pub id: UsageId,
     pub intel_id: IntelId,
     pub user: UserRef,
-    pub purpose: String,
-    pub outcome: String,
+    pub purpose: UsagePurpose,
+    pub outcome: UsageOutcome,
     pub note: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,

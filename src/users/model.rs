@@ -9,24 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::schema::{departments, users};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize, ToSchema,
-)]
-#[serde(transparent)]
-pub struct UserId(pub i64);
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize, ToSchema,
-)]
-#[serde(transparent)]
-pub struct DepartmentId(pub i64);
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+use crate::enums::{DepartmentKind, Roles};
+use crate::auth::extract::CurrentUser;
+use crate::ids::{DepartmentId, SessionId, UserId};
 
 /// 工号: 2–32 ASCII letters, digits, `-` or `_`, stored upper-case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,107 +80,12 @@ impl RealName {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Employee,
-    AccountManager,
-    Reviewer,
-    Marketer,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] =
-        [Role::Employee, Role::AccountManager, Role::Reviewer, Role::Marketer, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Employee => "employee",
-            Role::AccountManager => "account_manager",
-            Role::Reviewer => "reviewer",
-            Role::Marketer => "marketer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == raw)
-    }
-}
-
-/// A user's roles; everyone is at least an employee. Stored as a
-/// comma-separated list in a fixed order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Roles(Vec<Role>);
-
-impl Roles {
-    pub fn new(roles: impl IntoIterator<Item = Role>) -> Self {
-        let mut all: Vec<Role> = roles.into_iter().chain([Role::Employee]).collect();
-        all.sort();
-        all.dedup();
-        Roles(all)
-    }
-
-    /// Parses role names from a request; unknown names are an error.
-    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, String> {
-        names
-            .iter()
-            .map(|n| Role::parse(n.as_ref()).ok_or_else(|| format!("未知角色: {}", n.as_ref())))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Roles::new)
-    }
-
-    /// Reads the stored column; names from older versions are skipped.
-    pub fn from_column(column: &str) -> Self {
-        Roles::new(column.split(',').filter_map(Role::parse))
-    }
-
-    pub fn to_column(&self) -> String {
-        self.0.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
-    }
-
-    pub fn has(&self, role: Role) -> bool {
-        self.0.contains(&role)
-    }
-
-    pub fn names(&self) -> Vec<&'static str> {
-        self.0.iter().map(|r| r.as_str()).collect()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DepartmentKind {
-    /// 一线（客户经理、营业厅）
-    Frontline,
-    /// 信息收集
-    Collection,
-    /// 信息管理（审核）
-    Management,
-    /// 信息使用（市场、集团客户部）
-    Usage,
-    Other,
-}
-
-impl DepartmentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DepartmentKind::Frontline => "frontline",
-            DepartmentKind::Collection => "collection",
-            DepartmentKind::Management => "management",
-            DepartmentKind::Usage => "usage",
-            DepartmentKind::Other => "other",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = departments)]
 pub struct Department {
     pub id: DepartmentId,
     pub name: String,
-    pub kind: String,
+    pub kind: DepartmentKind,
     pub created_at: NaiveDateTime,
 }
 
@@ -203,7 +93,7 @@ pub struct Department {
 #[diesel(table_name = departments)]
 pub struct NewDepartment<'a> {
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: DepartmentKind,
     pub created_at: NaiveDateTime,
 }
 
@@ -215,7 +105,7 @@ pub struct User {
     pub real_name: String,
     pub email: String,
     pub department_id: Option<DepartmentId>,
-    pub roles: String,
+    pub roles: Roles,
     pub password_hash: String,
     pub is_active: bool,
     pub created_at: NaiveDateTime,
@@ -223,8 +113,15 @@ pub struct User {
 }
 
 impl User {
-    pub fn roles(&self) -> Roles {
-        Roles::from_column(&self.roles)
+    /// This user acting outside any request (the command line, the demo seed): no session.
+    pub fn acting(self) -> CurrentUser {
+        CurrentUser {
+            id: self.id,
+            session: SessionId(0),
+            real_name: self.real_name,
+            department_id: self.department_id,
+            roles: self.roles,
+        }
     }
 }
 
@@ -235,7 +132,7 @@ pub struct NewUser<'a> {
     pub real_name: &'a str,
     pub email: &'a str,
     pub department_id: Option<DepartmentId>,
-    pub roles: String,
+    pub roles: Roles,
     pub password_hash: String,
     pub is_active: bool,
     pub created_at: NaiveDateTime,
@@ -249,7 +146,7 @@ pub struct UserChanges {
     pub real_name: Option<String>,
     pub email: Option<String>,
     pub department_id: Option<Option<DepartmentId>>,
-    pub roles: Option<String>,
+    pub roles: Option<Roles>,
     pub is_active: Option<bool>,
     pub password_hash: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
@@ -274,14 +171,6 @@ mod tests {
         for bad in ["", "a", "a@", "@b.cn", "a@b", "a@@b.cn", "a b@c.cn", "a@b..cn"] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
-    }
-
-    #[test]
-    fn roles_always_include_employee_and_round_trip() {
-        let roles = Roles::parse(&["reviewer", "admin", "reviewer"]).unwrap();
-        assert_eq!(roles.names(), vec!["employee", "reviewer", "admin"]);
-        assert_eq!(Roles::from_column(&roles.to_column()), roles);
-        assert!(Roles::parse(&["root"]).is_err());
     }
 
     proptest! {

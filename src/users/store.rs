@@ -7,10 +7,13 @@ use diesel::result::QueryResult;
 
 use crate::db::schema::{departments, users};
 use crate::db::DbConn;
-use crate::users::model::{Department, DepartmentId, NewDepartment, NewUser, User, UserChanges, UserId};
+use crate::enums::DepartmentKind;
+use crate::ids::{DepartmentId, UserId};
+use crate::users::model::{Department, NewDepartment, NewUser, User, UserChanges};
+use crate::text::escape_like;
 use crate::with_conn;
 
-pub fn create_department(conn: &mut DbConn, name: &str, kind: &str) -> QueryResult<Department> {
+pub fn create_department(conn: &mut DbConn, name: &str, kind: DepartmentKind) -> QueryResult<Department> {
     let row = NewDepartment { name, kind, created_at: Utc::now().naive_utc() };
     with_conn!(conn, |c| diesel::insert_into(departments::table)
         .values(&row)
@@ -124,7 +127,7 @@ pub fn update_user(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> Quer
         .set(changes)
         .returning(User::as_returning())
         .get_result(c))?;
-    crate::search::outbox::enqueue(conn, crate::search::outbox::Target::User(id))?;
+    crate::db::search_outbox::enqueue(conn, crate::db::search_outbox::Target::User(id))?;
     Ok(user)
 }
 
@@ -134,18 +137,6 @@ pub fn set_password_hash(conn: &mut DbConn, id: UserId, hash: &str) -> QueryResu
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(c))?;
     Ok(())
-}
-
-/// Escapes `%`, `_` and `\` so user text matches literally in LIKE.
-pub fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 pub fn names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, String)>> {

@@ -6,8 +6,12 @@ use diesel::result::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::UserRef;
 use crate::db::DbConn;
-use crate::users::model::{Department, DepartmentId, User, UserId};
+use crate::enums::{DepartmentKind, Role};
+use crate::ids::{DepartmentId, UserId};
+use crate::points::store as points;
+use crate::users::model::{Department, User};
 use crate::users::store;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -20,7 +24,7 @@ pub struct DepartmentRef {
 pub struct DepartmentView {
     pub id: DepartmentId,
     pub name: String,
-    pub kind: String,
+    pub kind: DepartmentKind,
 }
 
 impl From<Department> for DepartmentView {
@@ -37,7 +41,7 @@ pub struct UserView {
     pub email: String,
     pub department: Option<DepartmentRef>,
     #[schema(example = json!(["employee", "reviewer"]))]
-    pub roles: Vec<&'static str>,
+    pub roles: Vec<Role>,
     /// Current points balance (the sum of the user's ledger).
     pub points: i64,
     pub is_active: bool,
@@ -48,14 +52,14 @@ pub fn user_views(conn: &mut DbConn, users: Vec<User>) -> QueryResult<Vec<UserVi
     let departments: HashMap<DepartmentId, String> =
         store::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect();
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
-    let balances = crate::points::store::balances(conn, &ids)?;
+    let balances = points::balances(conn, &ids)?;
     Ok(users
         .into_iter()
         .map(|user| UserView {
             department: user
                 .department_id
                 .and_then(|id| departments.get(&id).map(|name| DepartmentRef { id, name: name.clone() })),
-            roles: user.roles().names(),
+            roles: user.roles.iter().collect(),
             points: balances.get(&user.id).copied().unwrap_or(0),
             id: user.id,
             employee_no: user.employee_no,
@@ -68,13 +72,6 @@ pub fn user_views(conn: &mut DbConn, users: Vec<User>) -> QueryResult<Vec<UserVi
 
 pub fn user_view(conn: &mut DbConn, user: User) -> QueryResult<UserView> {
     Ok(user_views(conn, vec![user])?.remove(0))
-}
-
-/// A user as other records mention them.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct UserRef {
-    pub id: UserId,
-    pub real_name: String,
 }
 
 /// Names of the given users, for building [`UserRef`]s in bulk.

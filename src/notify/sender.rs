@@ -11,10 +11,12 @@ use chrono::Utc;
 
 use crate::config::Settings;
 use crate::db::{self, DbConn, Pool};
-use crate::mail::model::{kind, Mail};
-use crate::mail::outbox;
-use crate::mail::render::{self, Content, WeeklyDigest};
-use crate::mail::transport::{Mailer, SendError};
+use crate::enums::NotificationKind;
+use crate::notify::mail::Mail;
+use crate::notify::outbox;
+use crate::notify::render;
+use crate::notify::render::{Content, WeeklyDigest};
+use crate::notify::transport::{Mailer, SendError};
 use crate::users::store as users;
 
 /// Lets request handlers and jobs ring the sender; the application state
@@ -146,13 +148,13 @@ fn prepare(
 ) -> anyhow::Result<Result<lettre::Message, SendError>> {
     let name = users::find_user(conn, mail.user_id)?.map_or_else(|| mail.recipient.clone(), |u| u.real_name);
     let base = config.public_url.as_str();
-    let rendered = if mail.kind == kind::DAILY_DIGEST {
+    let rendered = if mail.kind == NotificationKind::DailyDigest {
         let items = outbox::digest_items(conn, mail.id)?;
         if items.is_empty() {
             return Ok(Err(SendError::Permanent("摘要没有内容".into())));
         }
         render::render(base, &name, &mail.subject, &Content::Digest(&items))
-    } else if mail.kind == kind::WEEKLY_DIGEST {
+    } else if mail.kind == NotificationKind::WeeklyDigest {
         match serde_json::from_str::<WeeklyDigest>(&mail.payload) {
             Ok(weekly) => render::render(base, &name, &mail.subject, &Content::Weekly(&weekly)),
             Err(error) => return Ok(Err(SendError::Permanent(format!("每周回顾内容无效：{error}")))),

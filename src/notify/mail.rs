@@ -4,46 +4,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::schema::mail_outbox;
-use crate::users::model::UserId;
-
-/// Where a mail is in its life (see the migration for the transitions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MailStatus {
-    /// Waits for the recipient's daily digest.
-    Digest,
-    /// Listed in a digest mail (`digest_id`).
-    Digested,
-    /// Waits for the sender (`next_attempt_at`).
-    Pending,
-    /// Claimed by a sender until `lease_until`.
-    Sending,
-    Sent,
-    /// Gave up after the last attempt, or the server refused it for good.
-    Failed,
-    /// Never to be sent (mail about the demo's made-up past).
-    Suppressed,
-}
-
-impl MailStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailStatus::Digest => "digest",
-            MailStatus::Digested => "digested",
-            MailStatus::Pending => "pending",
-            MailStatus::Sending => "sending",
-            MailStatus::Sent => "sent",
-            MailStatus::Failed => "failed",
-            MailStatus::Suppressed => "suppressed",
-        }
-    }
-}
-
-/// Mail kinds beyond the notification kinds (which a notification's mail takes over).
-pub mod kind {
-    pub const DAILY_DIGEST: &str = "daily_digest";
-    pub const WEEKLY_DIGEST: &str = "weekly_digest";
-}
+use crate::enums::{MailStatus, NotificationKind};
+use crate::ids::NotificationId;
+use crate::ids::UserId;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = mail_outbox)]
@@ -51,12 +14,12 @@ pub struct Mail {
     pub id: i64,
     pub user_id: UserId,
     pub recipient: String,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub subject: String,
-    pub notification_id: Option<i64>,
+    pub notification_id: Option<NotificationId>,
     pub digest_id: Option<i64>,
     pub payload: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub lease_until: Option<NaiveDateTime>,
@@ -71,11 +34,11 @@ pub struct Mail {
 pub struct NewMail {
     pub user_id: UserId,
     pub recipient: String,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub subject: String,
-    pub notification_id: Option<i64>,
+    pub notification_id: Option<NotificationId>,
     pub payload: String,
-    pub status: &'static str,
+    pub status: MailStatus,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
@@ -86,9 +49,9 @@ pub struct MailView {
     pub id: i64,
     pub user_id: UserId,
     pub recipient: String,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub subject: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTime<Utc>,

@@ -8,10 +8,11 @@ use diesel::result::QueryResult;
 
 use crate::db::schema::{mail_outbox, notifications};
 use crate::db::DbConn;
-use crate::mail::model::{Mail, MailStatus, NewMail};
-use crate::mail::preferences::{self, Delivery};
-use crate::notify::store::Notification;
-use crate::users::model::UserId;
+use crate::enums::{Delivery, MailStatus, NotificationKind};
+use crate::ids::{NotificationId, UserId};
+use crate::notify::mail::{Mail, NewMail};
+use crate::notify::model::Notification;
+use crate::notify::preferences;
 use crate::users::store as users;
 use crate::with_conn;
 
@@ -24,9 +25,9 @@ pub fn subject_of(title: &str) -> String {
 /// it: now, in the daily digest, or not at all. Inactive users get no mail.
 pub fn enqueue_notification(
     conn: &mut DbConn,
-    notification_id: i64,
+    notification_id: NotificationId,
     user: UserId,
-    kind: &str,
+    kind: NotificationKind,
     title: &str,
 ) -> QueryResult<()> {
     let Some(recipient) = users::find_user(conn, user)?.filter(|u| u.is_active) else { return Ok(()) };
@@ -41,11 +42,11 @@ pub fn enqueue_notification(
         &NewMail {
             user_id: user,
             recipient: recipient.email,
-            kind: kind.to_owned(),
+            kind,
             subject: subject_of(title),
             notification_id: Some(notification_id),
             payload: String::new(),
-            status: status.as_str(),
+            status,
             next_attempt_at: now,
             created_at: now,
         },
@@ -64,9 +65,9 @@ pub fn insert(conn: &mut DbConn, mail: &NewMail) -> QueryResult<i64> {
 /// ones whose sender's lease ran out (it crashed).
 macro_rules! due {
     ($now:expr) => {
-        mail_outbox::status.eq(MailStatus::Pending.as_str()).and(mail_outbox::next_attempt_at.le($now)).or(
+        mail_outbox::status.eq(MailStatus::Pending).and(mail_outbox::next_attempt_at.le($now)).or(
             mail_outbox::status
-                .eq(MailStatus::Sending.as_str())
+                .eq(MailStatus::Sending)
                 .and(mail_outbox::lease_until.lt($now).assume_not_null()),
         )
     };
@@ -106,7 +107,7 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime, lease: Duration, limit: i64)
         // `due` again: a row another sender claimed meanwhile is left alone.
         diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(&ids)).filter(due!(now)))
             .set((
-                mail_outbox::status.eq(MailStatus::Sending.as_str()),
+                mail_outbox::status.eq(MailStatus::Sending),
                 mail_outbox::claim.eq(&token),
                 mail_outbox::lease_until.eq(now + lease),
                 mail_outbox::attempts.eq(mail_outbox::attempts + 1),
@@ -127,11 +128,11 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, claim: &str, now: NaiveDateTime) ->
     let changed = with_conn!(conn, |c| diesel::update(
         mail_outbox::table
             .filter(mail_outbox::id.eq(id))
-            .filter(mail_outbox::status.eq(MailStatus::Sending.as_str()))
+            .filter(mail_outbox::status.eq(MailStatus::Sending))
             .filter(mail_outbox::claim.eq(claim))
     )
     .set((
-        mail_outbox::status.eq(MailStatus::Sent.as_str()),
+        mail_outbox::status.eq(MailStatus::Sent),
         mail_outbox::sent_at.eq(now),
         mail_outbox::lease_until.eq(None::<NaiveDateTime>),
         mail_outbox::last_error.eq(None::<String>),
@@ -157,12 +158,12 @@ pub fn mark_attempt_failed(
     let changed = with_conn!(conn, |c| {
         let target = mail_outbox::table
             .filter(mail_outbox::id.eq(id))
-            .filter(mail_outbox::status.eq(MailStatus::Sending.as_str()))
+            .filter(mail_outbox::status.eq(MailStatus::Sending))
             .filter(mail_outbox::claim.eq(claim));
         match next {
             Some(at) => diesel::update(target)
                 .set((
-                    mail_outbox::status.eq(status.as_str()),
+                    mail_outbox::status.eq(status),
                     mail_outbox::next_attempt_at.eq(at),
                     mail_outbox::lease_until.eq(None::<NaiveDateTime>),
                     mail_outbox::last_error.eq(&error),
@@ -170,7 +171,7 @@ pub fn mark_attempt_failed(
                 .execute(c),
             None => diesel::update(target)
                 .set((
-                    mail_outbox::status.eq(status.as_str()),
+                    mail_outbox::status.eq(status),
                     mail_outbox::lease_until.eq(None::<NaiveDateTime>),
                     mail_outbox::last_error.eq(&error),
                 ))
@@ -191,7 +192,7 @@ pub fn list(
         let query = || {
             let mut query = mail_outbox::table.into_boxed();
             if let Some(status) = status {
-                query = query.filter(mail_outbox::status.eq(status.as_str()));
+                query = query.filter(mail_outbox::status.eq(status));
             }
             query
         };
@@ -215,10 +216,10 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool
     let changed = with_conn!(conn, |c| diesel::update(
         mail_outbox::table
             .filter(mail_outbox::id.eq(id))
-            .filter(mail_outbox::status.eq(MailStatus::Failed.as_str()))
+            .filter(mail_outbox::status.eq(MailStatus::Failed))
     )
     .set((
-        mail_outbox::status.eq(MailStatus::Pending.as_str()),
+        mail_outbox::status.eq(MailStatus::Pending),
         mail_outbox::attempts.eq(0),
         mail_outbox::next_attempt_at.eq(now),
     ))
@@ -230,16 +231,16 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool
 pub fn suppress_unsent(conn: &mut DbConn) -> QueryResult<usize> {
     with_conn!(conn, |c| diesel::update(
         mail_outbox::table
-            .filter(mail_outbox::status.eq_any([MailStatus::Pending.as_str(), MailStatus::Digest.as_str()]))
+            .filter(mail_outbox::status.eq_any([MailStatus::Pending, MailStatus::Digest]))
     )
-    .set(mail_outbox::status.eq(MailStatus::Suppressed.as_str()))
+    .set(mail_outbox::status.eq(MailStatus::Suppressed))
     .execute(c))
 }
 
 /// Rows waiting for the daily digest, as (id, recipient user), oldest first.
 pub fn waiting_for_digest(conn: &mut DbConn) -> QueryResult<Vec<(i64, UserId)>> {
     with_conn!(conn, |c| mail_outbox::table
-        .filter(mail_outbox::status.eq(MailStatus::Digest.as_str()))
+        .filter(mail_outbox::status.eq(MailStatus::Digest))
         .order(mail_outbox::id)
         .select((mail_outbox::id, mail_outbox::user_id))
         .load(c))
@@ -250,9 +251,9 @@ pub fn fold_into_digest(conn: &mut DbConn, ids: &[i64], digest_id: i64) -> Query
     with_conn!(conn, |c| diesel::update(
         mail_outbox::table
             .filter(mail_outbox::id.eq_any(ids))
-            .filter(mail_outbox::status.eq(MailStatus::Digest.as_str()))
+            .filter(mail_outbox::status.eq(MailStatus::Digest))
     )
-    .set((mail_outbox::status.eq(MailStatus::Digested.as_str()), mail_outbox::digest_id.eq(digest_id)))
+    .set((mail_outbox::status.eq(MailStatus::Digested), mail_outbox::digest_id.eq(digest_id)))
     .execute(c))
 }
 
@@ -278,6 +279,6 @@ pub fn digest_items(conn: &mut DbConn, digest_id: i64) -> QueryResult<Vec<Notifi
         .load(c))
 }
 
-pub fn notification(conn: &mut DbConn, id: i64) -> QueryResult<Option<Notification>> {
+pub fn notification(conn: &mut DbConn, id: NotificationId) -> QueryResult<Option<Notification>> {
     with_conn!(conn, |c| notifications::table.find(id).select(Notification::as_select()).first(c).optional())
 }

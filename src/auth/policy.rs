@@ -1,9 +1,60 @@
-//! Who may read what (DESIGN.md §3), as pure functions. The same rules are
-//! applied in SQL by the list queries and, later, inside search.
+//! Every role and visibility rule (DESIGN.md §2–3), as pure functions, in
+//! one place. Services ask here; the list queries and search apply the same
+//! rules in their filters.
 
 use crate::auth::extract::CurrentUser;
-use crate::intel::model::IntelStatus;
-use crate::users::model::{Role, UserId};
+use crate::enums::{IntelStatus, Role};
+use crate::ids::UserId;
+
+/// A refusal: the user may not do this (403 at the edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("没有权限执行此操作")]
+pub struct Denied;
+
+/// `Ok` when `allowed`, else [`Denied`].
+pub fn allow(allowed: bool) -> Result<(), Denied> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied)
+    }
+}
+
+/// Administration: users, departments, templates, point rules, audit, mail, jobs.
+pub fn require_admin(user: &CurrentUser) -> Result<(), Denied> {
+    allow(user.has(Role::Admin))
+}
+
+/// The review queue, decisions and retractions: reviewers and admins.
+pub fn require_reviewer(user: &CurrentUser) -> Result<(), Denied> {
+    allow(is_privileged(user))
+}
+
+/// Statistics, interest clusters and exports: the information-using,
+/// information-managing and administering roles.
+pub fn may_see_statistics(user: &CurrentUser) -> bool {
+    user.has(Role::Marketer) || user.has(Role::Reviewer) || user.has(Role::Admin)
+}
+
+/// Someone's ledger or ratings: their own, or any as an admin.
+pub fn may_see_person(user: &CurrentUser, person: UserId) -> bool {
+    person == user.id || user.has(Role::Admin)
+}
+
+/// Who may own clients (and receive handovers).
+pub fn may_own_clients(roles: &crate::enums::Roles) -> bool {
+    roles.has(Role::AccountManager)
+}
+
+/// Client details (name, tags, owner-only fields): the owner, privileged users.
+pub fn may_edit_client(user: &CurrentUser, owner: Option<UserId>) -> bool {
+    owner == Some(user.id) || is_privileged(user)
+}
+
+/// Giving a client to an owner other than yourself is an admin's act.
+pub fn may_assign_owner(user: &CurrentUser, owner: Option<UserId>) -> bool {
+    owner.is_none_or(|o| o == user.id) || user.has(Role::Admin)
+}
 
 /// Reviewers and admins see every submitted entry and every sensitive value.
 pub fn is_privileged(viewer: &CurrentUser) -> bool {
@@ -31,8 +82,8 @@ pub fn can_unmask(viewer: &CurrentUser, author: Option<UserId>, client_owner: Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::store::SessionId;
-    use crate::users::model::Roles;
+    use crate::enums::Roles;
+    use crate::ids::SessionId;
 
     fn viewer(id: i64, roles: &[Role]) -> CurrentUser {
         CurrentUser {

@@ -1,19 +1,18 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, post, put, web, HttpResponse};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::{Json, Page, PageParams};
 use crate::auth::extract::CurrentUser;
-use crate::db::write_tx;
-use crate::error::{ApiError, ApiResult};
-use crate::mail::model::{MailStatus, MailView};
-use crate::mail::outbox;
-use crate::mail::preferences::{self, Delivery, KindInfo};
+use crate::enums::{Delivery, MailStatus, NotificationKind};
+use crate::error::ApiResult;
+use crate::notify::mail::MailView;
+use crate::notify::preferences::KindInfo;
+use crate::notify::sender::MailHandle;
+use crate::notify::service;
 use crate::state::State;
-use crate::users::model::Role;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_preferences).service(put_preferences).service(list_outbox).service(retry_mail);
@@ -22,7 +21,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PreferenceView {
     /// The notification kind, e.g. `intel_adopted`, or `weekly_digest`.
-    pub kind: &'static str,
+    pub kind: NotificationKind,
     pub label: &'static str,
     /// How mail of this kind reaches me.
     pub email: Delivery,
@@ -54,7 +53,7 @@ fn view(choices: Vec<(&'static KindInfo, Delivery)>) -> Preferences {
 #[utoipa::path(tag = "notifications", responses((status = 200, body = Preferences)))]
 #[get("/me/notification-preferences")]
 async fn get_preferences(state: State, me: CurrentUser) -> ApiResult<HttpResponse> {
-    let choices = state.db(move |conn| Ok(preferences::list(conn, me.id)?)).await?;
+    let choices = state.read(move |conn| service::preferences(conn, me.id)).await?;
     Ok(HttpResponse::Ok().json(view(choices)))
 }
 
@@ -68,15 +67,8 @@ async fn put_preferences(
     me: CurrentUser,
     body: Json<BTreeMap<String, Delivery>>,
 ) -> ApiResult<HttpResponse> {
-    let changes = preferences::parse_changes(&body.0).map_err(ApiError::fields)?;
-    let choices = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                preferences::set(conn, me.id, &changes)?;
-                Ok(preferences::list(conn, me.id)?)
-            })
-        })
-        .await?;
+    let requested = body.0;
+    let choices = state.write(move |conn| service::set_preferences(conn, me.id, &requested)).await?;
     Ok(HttpResponse::Ok().json(view(choices)))
 }
 
@@ -97,11 +89,10 @@ async fn list_outbox(
     query: web::Query<OutboxQuery>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    me.require(Role::Admin)?;
     let status = query.status;
     let page = page.into_inner();
     let (rows, total) =
-        state.db(move |conn| Ok(outbox::list(conn, status, page.offset(), page.per_page())?)).await?;
+        state.read(move |conn| service::outbox(conn, &me, status, page.offset(), page.per_page())).await?;
     Ok(HttpResponse::Ok().json(Page { items: rows.into_iter().map(MailView::from).collect(), total }))
 }
 
@@ -109,20 +100,14 @@ async fn list_outbox(
 #[utoipa::path(tag = "admin", responses((status = 200, body = MailView), (status = 403), (status = 404),
     (status = 409, description = "the mail has not failed")))]
 #[post("/mail/outbox/{id}/retry")]
-async fn retry_mail(state: State, me: CurrentUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    me.require(Role::Admin)?;
+async fn retry_mail(
+    state: State,
+    sender: web::Data<MailHandle>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let mail = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                outbox::find(conn, id)?.ok_or_else(|| ApiError::not_found("邮件"))?;
-                if !outbox::retry(conn, id, Utc::now().naive_utc())? {
-                    return Err(ApiError::Conflict("只有发送失败的邮件可以重发".into()));
-                }
-                outbox::find(conn, id)?.ok_or_else(|| ApiError::not_found("邮件"))
-            })
-        })
-        .await?;
-    state.mail.wake();
+    let mail = state.write(move |conn| service::retry_mail(conn, &me, id)).await?;
+    sender.wake();
     Ok(HttpResponse::Ok().json(MailView::from(mail)))
 }

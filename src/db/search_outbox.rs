@@ -5,11 +5,11 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
-use crate::clients::model::ClientId;
 use crate::db::schema::search_outbox;
 use crate::db::DbConn;
-use crate::intel::model::IntelId;
-use crate::users::model::UserId;
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::ids::UserId;
 use crate::with_conn;
 
 /// What changed.

@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::clients::model::ClientId;
-use crate::intel::model::IntelId;
-use crate::notify::store::{kind, Notification};
-use crate::search::snippet::escape_html;
+use crate::enums::NotificationKind;
+use crate::ids::ClientId;
+use crate::ids::IntelId;
+use crate::notify::model::Notification;
+use crate::text::escape_html;
 
 /// The figures of a weekly digest, computed when the week is over and
 /// stored with the mail so that a late send still tells that week.
@@ -44,8 +45,8 @@ pub struct Rendered {
 }
 
 /// Where a notification leads in the web app.
-pub fn link(base: &str, kind: &str, intel: Option<IntelId>, client: Option<ClientId>) -> String {
-    if kind == kind::REVIEW_QUEUE {
+pub fn link(base: &str, kind: NotificationKind, intel: Option<IntelId>, client: Option<ClientId>) -> String {
+    if kind == NotificationKind::ReviewQueue {
         return format!("{base}/review");
     }
     match (intel, client) {
@@ -56,7 +57,7 @@ pub fn link(base: &str, kind: &str, intel: Option<IntelId>, client: Option<Clien
 }
 
 fn notification_link(base: &str, n: &Notification) -> String {
-    link(base, &n.kind, n.intel_id, n.client_id)
+    link(base, n.kind, n.intel_id, n.client_id)
 }
 
 const FOOTER_TEXT: &str = "此邮件由智库 Zhiku 自动发送。可在智库的通知设置中改为每日摘要或关闭此类邮件。";
@@ -149,7 +150,7 @@ fn indent(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::users::model::UserId;
+    use crate::ids::UserId;
 
     const BASE: &str = "https://zhiku.example.com";
 

@@ -7,51 +7,18 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::notification_preferences;
 use crate::db::DbConn;
+use crate::enums::{Delivery, NotificationKind};
 use crate::error::Fields;
-use crate::mail::model::kind as mail_kind;
-use crate::notify::store::kind;
-use crate::users::model::UserId;
+use crate::ids::UserId;
 use crate::with_conn;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Delivery {
-    /// One mail per event, sent at once.
-    Immediate,
-    /// Collected into one mail a day.
-    Daily,
-    /// Once a week (the weekly digest only).
-    Weekly,
-    /// No mail.
-    Off,
-}
-
-impl Delivery {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Delivery::Immediate => "immediate",
-            Delivery::Daily => "daily",
-            Delivery::Weekly => "weekly",
-            Delivery::Off => "off",
-        }
-    }
-
-    fn parse(raw: &str) -> Option<Delivery> {
-        [Delivery::Immediate, Delivery::Daily, Delivery::Weekly, Delivery::Off]
-            .into_iter()
-            .find(|d| d.as_str() == raw)
-    }
-}
 
 /// A kind of mail a user can choose how to receive.
 #[derive(Debug)]
 pub struct KindInfo {
-    pub kind: &'static str,
+    pub kind: NotificationKind,
     pub label: &'static str,
     pub default: Delivery,
     pub choices: &'static [Delivery],
@@ -60,32 +27,32 @@ pub struct KindInfo {
 const EVENT: &[Delivery] = &[Delivery::Immediate, Delivery::Daily, Delivery::Off];
 const WEEKLY: &[Delivery] = &[Delivery::Weekly, Delivery::Off];
 
-const fn event(kind: &'static str, label: &'static str) -> KindInfo {
+const fn event(kind: NotificationKind, label: &'static str) -> KindInfo {
     KindInfo { kind, label, default: Delivery::Immediate, choices: EVENT }
 }
 
 pub const CATALOGUE: &[KindInfo] = &[
-    event(kind::INTEL_ADOPTED, "我的情报被采纳"),
-    event(kind::INTEL_REJECTED, "我的情报未被采纳"),
-    event(kind::INTEL_RETURNED, "我的情报被退回修改"),
-    event(kind::INTEL_DUPLICATE, "我的情报被判为重复"),
-    event(kind::INTEL_RETRACTED, "我的情报被撤销"),
-    event(kind::INTEL_REVISION_PROPOSED, "他人提交了我的情报的修订"),
-    event(kind::INTEL_REVISION_ADOPTED, "我的情报的修订被采纳"),
-    event(kind::INTEL_USED, "我的情报被使用"),
-    event(kind::USAGE_OUTCOME, "使用结果更新"),
-    event(kind::CLIENT_HANDOVER, "客户交接给我"),
-    event(kind::INTEL_STALE, "我的客户或情报已过时效"),
-    event(kind::REVIEW_QUEUE, "待审核情报（审核人员）"),
+    event(NotificationKind::IntelAdopted, "我的情报被采纳"),
+    event(NotificationKind::IntelRejected, "我的情报未被采纳"),
+    event(NotificationKind::IntelReturned, "我的情报被退回修改"),
+    event(NotificationKind::IntelDuplicate, "我的情报被判为重复"),
+    event(NotificationKind::IntelRetracted, "我的情报被撤销"),
+    event(NotificationKind::IntelRevisionProposed, "他人提交了我的情报的修订"),
+    event(NotificationKind::IntelRevisionAdopted, "我的情报的修订被采纳"),
+    event(NotificationKind::IntelUsed, "我的情报被使用"),
+    event(NotificationKind::UsageOutcome, "使用结果更新"),
+    event(NotificationKind::ClientHandover, "客户交接给我"),
+    event(NotificationKind::IntelStale, "我的客户或情报已过时效"),
+    event(NotificationKind::ReviewQueue, "待审核情报（审核人员）"),
     KindInfo {
-        kind: mail_kind::WEEKLY_DIGEST,
+        kind: NotificationKind::WeeklyDigest,
         label: "每周回顾",
         default: Delivery::Weekly,
         choices: WEEKLY,
     },
 ];
 
-pub fn info(kind: &str) -> Option<&'static KindInfo> {
+pub fn info(kind: NotificationKind) -> Option<&'static KindInfo> {
     CATALOGUE.iter().find(|k| k.kind == kind)
 }
 
@@ -97,7 +64,7 @@ pub fn parse_changes(
     let mut problems = Fields::new();
     let mut changes = Vec::new();
     for (kind, delivery) in requested {
-        match info(kind) {
+        match kind.parse().ok().and_then(info) {
             None => {
                 problems.insert(kind.clone(), "没有这种通知".into());
             }
@@ -117,32 +84,28 @@ pub fn parse_changes(
 
 /// How `user` wants mail of `kind`: their choice, else the kind's default
 /// (immediately for kinds outside the catalogue).
-pub fn delivery_for(conn: &mut DbConn, user: UserId, kind: &str) -> QueryResult<Delivery> {
-    let stored: Option<String> = with_conn!(conn, |c| notification_preferences::table
+pub fn delivery_for(conn: &mut DbConn, user: UserId, kind: NotificationKind) -> QueryResult<Delivery> {
+    let stored: Option<Delivery> = with_conn!(conn, |c| notification_preferences::table
         .filter(notification_preferences::user_id.eq(user))
         .filter(notification_preferences::kind.eq(kind))
         .select(notification_preferences::delivery)
         .first(c)
         .optional())?;
-    Ok(stored
-        .as_deref()
-        .and_then(Delivery::parse)
-        .or_else(|| info(kind).map(|i| i.default))
-        .unwrap_or(Delivery::Immediate))
+    Ok(stored.or_else(|| info(kind).map(|i| i.default)).unwrap_or(Delivery::Immediate))
 }
 
 /// Every kind of the catalogue with `user`'s choice.
 pub fn list(conn: &mut DbConn, user: UserId) -> QueryResult<Vec<(&'static KindInfo, Delivery)>> {
-    let stored: HashMap<String, String> = with_conn!(conn, |c| notification_preferences::table
+    let stored: HashMap<NotificationKind, Delivery> = with_conn!(conn, |c| notification_preferences::table
         .filter(notification_preferences::user_id.eq(user))
         .select((notification_preferences::kind, notification_preferences::delivery))
-        .load::<(String, String)>(c))?
+        .load::<(NotificationKind, Delivery)>(c))?
     .into_iter()
     .collect();
     Ok(CATALOGUE
         .iter()
         .map(|info| {
-            let chosen = stored.get(info.kind).and_then(|d| Delivery::parse(d)).unwrap_or(info.default);
+            let chosen = stored.get(&info.kind).copied().unwrap_or(info.default);
             (info, chosen)
         })
         .collect())
@@ -155,13 +118,13 @@ pub fn set(conn: &mut DbConn, user: UserId, changes: &[(&'static KindInfo, Deliv
             .values((
                 notification_preferences::user_id.eq(user),
                 notification_preferences::kind.eq(info.kind),
-                notification_preferences::delivery.eq(delivery.as_str()),
+                notification_preferences::delivery.eq(*delivery),
                 notification_preferences::updated_at.eq(now),
             ))
             .on_conflict((notification_preferences::user_id, notification_preferences::kind))
             .do_update()
             .set((
-                notification_preferences::delivery.eq(delivery.as_str()),
+                notification_preferences::delivery.eq(*delivery),
                 notification_preferences::updated_at.eq(now),
             ))
             .execute(c))?;
@@ -170,10 +133,10 @@ pub fn set(conn: &mut DbConn, user: UserId, changes: &[(&'static KindInfo, Deliv
 }
 
 /// Users who chose `delivery` for `kind` explicitly.
-pub fn users_choosing(conn: &mut DbConn, kind: &str, delivery: Delivery) -> QueryResult<Vec<UserId>> {
+pub fn users_choosing(conn: &mut DbConn, kind: NotificationKind, delivery: Delivery) -> QueryResult<Vec<UserId>> {
     with_conn!(conn, |c| notification_preferences::table
         .filter(notification_preferences::kind.eq(kind))
-        .filter(notification_preferences::delivery.eq(delivery.as_str()))
+        .filter(notification_preferences::delivery.eq(delivery))
         .select(notification_preferences::user_id)
         .load(c))
 }
@@ -189,10 +152,10 @@ mod tests {
     #[test]
     fn every_kind_offers_its_default_and_off() {
         for info in CATALOGUE {
-            assert!(info.choices.contains(&info.default), "{}", info.kind);
-            assert!(info.choices.contains(&Delivery::Off), "{}", info.kind);
+            assert!(info.choices.contains(&info.default), "{:?}", info.kind);
+            assert!(info.choices.contains(&Delivery::Off), "{:?}", info.kind);
         }
-        let mut kinds: Vec<&str> = CATALOGUE.iter().map(|i| i.kind).collect();
+        let mut kinds: Vec<NotificationKind> = CATALOGUE.iter().map(|i| i.kind).collect();
         kinds.sort_unstable();
         kinds.dedup();
         assert_eq!(kinds.len(), CATALOGUE.len());

@@ -11,7 +11,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, FileTransport, Message, SmtpTransport, Transport};
 
 use crate::config::Settings;
-use crate::mail::render::Rendered;
+use crate::notify::render::Rendered;
 
 /// How long one SMTP conversation may take before it counts as a failed attempt.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);

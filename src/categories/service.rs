@@ -1,0 +1,108 @@
+//! The categories and their templates: read by everyone, edited by admins.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use serde_json::json;
+
+use crate::audit;
+use crate::auth::extract::CurrentUser;
+use crate::auth::policy::{self, Denied};
+use crate::categories::model::{Category, CategoryChanges, FieldDef, FieldType};
+use crate::categories::store;
+use crate::db::{write_tx, DbConn};
+use crate::enums::AuditAction;
+use crate::error::{ApiError, Fields};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CategoryError {
+    #[error("分类不存在")]
+    NotFound,
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("输入有误，请检查标出的字段")]
+    Invalid(Fields),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl From<CategoryError> for ApiError {
+    fn from(error: CategoryError) -> Self {
+        match error {
+            CategoryError::NotFound => ApiError::NotFound(error.to_string()),
+            CategoryError::Denied(_) => ApiError::forbidden(),
+            CategoryError::Invalid(fields) => ApiError::fields(fields),
+            CategoryError::Db(error) => error.into(),
+        }
+    }
+}
+
+/// An admin's edit of a category; `None` leaves a value alone.
+#[derive(Debug, Clone, Default)]
+pub struct CategoryEdit {
+    pub name: Option<String>,
+    pub name_en: Option<String>,
+    pub base_points: Option<i32>,
+    pub freshness_days: Option<i32>,
+    /// The whole template, replacing the old one.
+    pub fields: Option<Vec<FieldDef>>,
+}
+
+pub fn list(conn: &mut DbConn) -> Result<Vec<Category>, CategoryError> {
+    Ok(store::list(conn)?)
+}
+
+/// Edits a category and its template (admin), audited. Existing entries keep their values.
+pub fn update(conn: &mut DbConn, me: &CurrentUser, key: &str, input: CategoryEdit) -> Result<Category, CategoryError> {
+    policy::require_admin(me)?;
+    check_category(&input)?;
+    write_tx(conn, |conn| {
+        store::find(conn, key)?.ok_or(CategoryError::NotFound)?;
+        let changes = CategoryChanges {
+            name: input.name.map(|n| n.trim().to_owned()),
+            name_en: input.name_en.map(|n| n.trim().to_owned()),
+            base_points: input.base_points,
+            freshness_days: input.freshness_days,
+            fields: input.fields.as_ref().map(|f| json!(f).to_string()),
+            updated_at: Utc::now().naive_utc(),
+        };
+        let category = store::update(conn, key, &changes)?;
+        let detail = json!({"key": key, "category": category});
+        audit::record(conn, Some(me.id), AuditAction::CategoryUpdate, "category", None, detail)?;
+        Ok(category)
+    })
+}
+
+fn check_category(input: &CategoryEdit) -> Result<(), CategoryError> {
+    let mut problems = Fields::new();
+    if input.name.as_deref().is_some_and(|n| n.trim().is_empty() || n.chars().count() > 32) {
+        problems.insert("name".into(), "名称须为 1–32 个字符".into());
+    }
+    if input.base_points.is_some_and(|p| !(0..=1000).contains(&p)) {
+        problems.insert("base_points".into(), "基础积分须在 0–1000 之间".into());
+    }
+    if input.freshness_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+        problems.insert("freshness_days".into(), "时效天数须在 1–3650 之间".into());
+    }
+    let mut seen = HashSet::new();
+    for (i, field) in input.fields.iter().flatten().enumerate() {
+        let valid_key = !field.key.is_empty()
+            && field.key.len() <= 40
+            && field.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid_key || !seen.insert(field.key.as_str()) {
+            problems.insert(format!("fields[{i}].key"), "字段键须唯一，由小写字母、数字和下划线组成".into());
+        }
+        if field.label.trim().is_empty() {
+            problems.insert(format!("fields[{i}].label"), "必填".into());
+        }
+        let has_options = field.options.as_ref().is_some_and(|o| !o.is_empty());
+        if field.kind == FieldType::Enum && !has_options {
+            problems.insert(format!("fields[{i}].options"), "枚举字段须提供选项".into());
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CategoryError::Invalid(problems))
+    }
+}

@@ -1,0 +1,89 @@
+//! Assembles the dossier from the clients, intel and usage features.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::UserRef;
+use crate::audit;
+use crate::auth::extract::CurrentUser;
+use crate::clients::service::{self as clients, ClientError};
+use crate::clients::store::{self as client_store, ClientFilter};
+use crate::clients::view::{client_view, client_views, contact_views, ClientView, ContactView};
+use crate::db::{write_tx, DbConn};
+use crate::ids::{ClientId, UserId};
+use crate::intel::store as intel_store;
+use crate::intel::view::{intel_views, IntelView};
+use crate::usage::store::{self as usages, UsageView};
+use crate::users::view::user_refs;
+
+/// Individuals listed in a group's dossier, at most.
+const MAX_MEMBERS: i64 = 500;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnerHistoryItem {
+    pub from: Option<UserRef>,
+    pub to: Option<UserRef>,
+    pub changed_by: UserRef,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Dossier {
+    pub client: ClientView,
+    /// Individuals belonging to this group.
+    pub members: Vec<ClientView>,
+    pub owner_history: Vec<OwnerHistoryItem>,
+    pub contacts: Vec<ContactView>,
+    /// Adopted entries, newest first.
+    pub intel: Vec<IntelView>,
+    /// How many of them are stale.
+    pub stale_count: i64,
+    pub usages: Vec<UsageView>,
+}
+
+/// The dossier of client `id` as `me` may see it; sensitive values shown to
+/// `me` are audited.
+pub fn dossier(conn: &mut DbConn, me: &CurrentUser, id: ClientId) -> Result<Dossier, ClientError> {
+    let client = clients::find(conn, id)?;
+    let owner = client.owner_id;
+    let history = client_store::owner_history(conn, id)?;
+    let mut people: Vec<UserId> =
+        history.iter().flat_map(|h| [h.from_owner_id, h.to_owner_id]).flatten().collect();
+    people.extend(history.iter().map(|h| h.changed_by));
+    let people = user_refs(conn, &people)?;
+    let name = |id: UserId| people.get(&id).cloned().unwrap_or(UserRef { id, real_name: String::new() });
+    let owner_history = history
+        .into_iter()
+        .map(|h| OwnerHistoryItem {
+            from: h.from_owner_id.map(name),
+            to: h.to_owner_id.map(name),
+            changed_by: name(h.changed_by),
+            note: h.note,
+            created_at: h.created_at.and_utc(),
+        })
+        .collect();
+    let (contacts, mut unmasked) = contact_views(me, owner, client_store::contacts_of(conn, id)?);
+    let adopted = intel_store::adopted_of_client(conn, id)?;
+    let (intel, unmasked_intel) = intel_views(conn, me, adopted)?;
+    unmasked.extend(unmasked_intel);
+    let stale_count = intel.iter().filter(|i| i.stale).count() as i64;
+    let usages = usages::for_client(conn, id)?;
+    let usages = usages::views(conn, usages)?;
+    let member_filter = ClientFilter { parent_id: Some(id), ..Default::default() };
+    let (members, _) = client_store::search(conn, &member_filter, 0, MAX_MEMBERS)?;
+    let members = client_views(conn, members)?;
+    if !unmasked.is_empty() {
+        write_tx(conn, |conn| audit::sensitive_reads(conn, me.id, &unmasked))?;
+    }
+    Ok(Dossier {
+        client: client_view(conn, client)?,
+        members,
+        owner_history,
+        contacts,
+        intel,
+        stale_count,
+        usages,
+    })
+}
