@@ -18,8 +18,8 @@ use crate::mail::outbox;
 use crate::mail::preferences::{self, Delivery};
 use crate::mail::render::{AdoptedEntry, WeeklyDigest};
 use crate::points::store as points;
-use crate::ratings::compute::dense_ranks;
 use crate::ratings::period::{business_zone, Period};
+use crate::ratings::rules::dense_ranks;
 use crate::users::model::{User, UserId};
 use crate::with_conn;
 

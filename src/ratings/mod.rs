@@ -1,7 +1,9 @@
 //! Ratings on quality, quantity, usage and timeliness, and leaderboards, per
 //! calendar period in the branch's time zone.
 
-pub mod compute;
+pub mod model;
 pub mod period;
 pub mod routes;
+pub mod rules;
+pub mod service;
 pub mod store;
