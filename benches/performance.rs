@@ -38,11 +38,11 @@ use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term};
 use zhiku::auth::extract::CurrentUser;
-use zhiku::ids::SessionId;
 use zhiku::db::{self, DatabaseUrl};
-use zhiku::search::{self, SearchRequest};
 use zhiku::enums::{Role, Roles};
+use zhiku::ids::SessionId;
 use zhiku::ids::UserId;
+use zhiku::search::{self, SearchRequest};
 
 use common::{summarise, Latency};
 

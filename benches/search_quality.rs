@@ -14,12 +14,12 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use zhiku::auth::extract::CurrentUser;
-use zhiku::ids::SessionId;
 use zhiku::db::schema::{clients, intel, users};
 use zhiku::db::{self, DatabaseUrl, DbConn};
-use zhiku::search::{self, SearchRequest, Sort};
 use zhiku::enums::{Role, Roles};
+use zhiku::ids::SessionId;
 use zhiku::ids::UserId;
+use zhiku::search::{self, SearchRequest, Sort};
 
 const SUBJECTS: &[&str] =
     &["财务副总", "董事长", "信息中心主任", "办公室主任", "采购负责人", "总经理", "客户经理", "副总经理"];

@@ -209,19 +209,25 @@ enum LineError {
 
 /// An error as the one line the summary shows for a skipped record.
 fn problem(error: impl Into<LineError>) -> String {
-    let fields = |fields: Fields| fields.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ");
+    let fields =
+        |fields: Fields| fields.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ");
     match error.into() {
-        LineError::Intel(IntelError::Invalid(problems)) | LineError::Client(ClientError::Invalid(problems)) => {
-            fields(problems)
-        }
+        LineError::Intel(IntelError::Invalid(problems))
+        | LineError::Client(ClientError::Invalid(problems)) => fields(problems),
         other => other.to_string(),
     }
 }
 
-fn find_or_create_client(conn: &mut DbConn, reviewer: &User, record: &ClientRecord) -> Result<Client, LineError> {
+fn find_or_create_client(
+    conn: &mut DbConn,
+    reviewer: &User,
+    record: &ClientRecord,
+) -> Result<Client, LineError> {
     let name = record.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ClientError::Invalid(Fields::from([("client.name".into(), "须为 1–100 个字符".into())])).into());
+        return Err(
+            ClientError::Invalid(Fields::from([("client.name".into(), "须为 1–100 个字符".into())])).into()
+        );
     }
     if let Some(client) = client_store::find_by_name(conn, record.kind, name)? {
         return Ok(client);

@@ -10,6 +10,9 @@ pub fn business_zone() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// A half-open UTC window `[start, end)`; `None` for all time.
+pub type Window = Option<(NaiveDateTime, NaiveDateTime)>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
@@ -33,7 +36,7 @@ impl Period {
     }
 
     /// The period containing local date `day`; `None` for all time.
-    pub fn window_containing(self, day: NaiveDate) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    pub fn window_containing(self, day: NaiveDate) -> Window {
         let (start, end) = match self {
             Period::All => return None,
             Period::Week => {
@@ -57,8 +60,13 @@ impl Period {
     }
 
     /// The period containing `now`.
-    pub fn current(self, now: chrono::DateTime<Utc>) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    pub fn current(self, now: chrono::DateTime<Utc>) -> Window {
         self.window_containing(now.with_timezone(&business_zone()).date_naive())
+    }
+
+    /// The period containing local date `day`, or today when `None`.
+    pub fn around(self, day: Option<NaiveDate>) -> Window {
+        day.map_or_else(|| self.current(Utc::now()), |day| self.window_containing(day))
     }
 }
 

@@ -3,7 +3,6 @@
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
-use diesel_derive_newtype::DieselNewType;
 
 use crate::db::schema::{refresh_tokens, sessions, users};
 use crate::db::DbConn;

@@ -53,7 +53,12 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<Category>, CategoryError> {
 }
 
 /// Edits a category and its template (admin), audited. Existing entries keep their values.
-pub fn update(conn: &mut DbConn, me: &CurrentUser, key: &str, input: CategoryEdit) -> Result<Category, CategoryError> {
+pub fn update(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    key: &str,
+    input: CategoryEdit,
+) -> Result<Category, CategoryError> {
     policy::require_admin(me)?;
     check_category(&input)?;
     write_tx(conn, |conn| {

@@ -1,7 +1,5 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel_derive_newtype::DieselNewType;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::schema::{client_owner_history, clients, contacts};

@@ -14,8 +14,8 @@ use crate::categories::template::MASK;
 use crate::clients::model::{Client, Contact};
 use crate::clients::store;
 use crate::db::DbConn;
-use crate::ids::UserId;
 use crate::enums::{ClientKind, ClientStatus};
+use crate::ids::UserId;
 use crate::ids::{ClientId, ContactId};
 use crate::users::view::user_refs;
 

@@ -115,11 +115,7 @@ fn ensure_client(conn: &mut DbConn, id: ClientId) -> Result<()> {
 }
 
 /// Validated template values and their completeness; 422 per field otherwise.
-fn checked_fields(
-    category: &Category,
-    values: &Map<String, Value>,
-    require: bool,
-) -> Result<(String, f64)> {
+fn checked_fields(category: &Category, values: &Map<String, Value>, require: bool) -> Result<(String, f64)> {
     let clean = template::validate(&category.fields, values, require).map_err(IntelError::Invalid)?;
     let completeness = template::completeness(&category.fields, &clean);
     Ok((Value::Object(clean).to_string(), completeness))
@@ -379,7 +375,6 @@ pub fn readable(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<In
         .ok_or(IntelError::NotFound)
 }
 
-
 /// The views of `rows` for `me`; sensitive values shown unmasked to someone
 /// other than their author are audited here, in a transaction of their own
 /// (or the caller's).
@@ -411,7 +406,13 @@ pub fn submit(
 }
 
 /// Entries `me` may read, most recently changed first.
-pub fn list(conn: &mut DbConn, me: &CurrentUser, filter: &IntelFilter, offset: i64, limit: i64) -> Result<(Vec<IntelView>, i64)> {
+pub fn list(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    filter: &IntelFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<IntelView>, i64)> {
     let scope = ReadScope { viewer: me.id, privileged: policy::is_privileged(me) };
     let (rows, total) = store::list(conn, scope, filter, offset, limit)?;
     Ok((shown(conn, me, rows)?, total))
@@ -448,7 +449,12 @@ pub fn confirm_still_true(conn: &mut DbConn, me: &CurrentUser, id: IntelId) -> R
 }
 
 /// Retracts an entry found false and shows it (see [`retract`]).
-pub fn retract_as_false(conn: &mut DbConn, me: &CurrentUser, id: IntelId, comment: &str) -> Result<IntelView> {
+pub fn retract_as_false(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    id: IntelId,
+    comment: &str,
+) -> Result<IntelView> {
     write_tx(conn, |conn| {
         let entry = retract(conn, me, id, comment)?;
         shown_one(conn, me, entry)

@@ -23,7 +23,7 @@ use crate::notify::outbox;
 use crate::notify::preferences;
 use crate::notify::render::{AdoptedEntry, WeeklyDigest};
 use crate::points::store as points;
-use crate::ratings::compute::dense_ranks;
+use crate::ratings::rules::dense_ranks;
 use crate::time::{business_zone, Period};
 use crate::users::model::User;
 use crate::with_conn;

@@ -214,9 +214,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Mail>> {
 /// Gives a failed row a fresh set of attempts, due now; false unless it had failed.
 pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
     let changed = with_conn!(conn, |c| diesel::update(
-        mail_outbox::table
-            .filter(mail_outbox::id.eq(id))
-            .filter(mail_outbox::status.eq(MailStatus::Failed))
+        mail_outbox::table.filter(mail_outbox::id.eq(id)).filter(mail_outbox::status.eq(MailStatus::Failed))
     )
     .set((
         mail_outbox::status.eq(MailStatus::Pending),
@@ -230,8 +228,7 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool
 /// Marks every row not sent yet as never to be sent; returns how many.
 pub fn suppress_unsent(conn: &mut DbConn) -> QueryResult<usize> {
     with_conn!(conn, |c| diesel::update(
-        mail_outbox::table
-            .filter(mail_outbox::status.eq_any([MailStatus::Pending, MailStatus::Digest]))
+        mail_outbox::table.filter(mail_outbox::status.eq_any([MailStatus::Pending, MailStatus::Digest]))
     )
     .set(mail_outbox::status.eq(MailStatus::Suppressed))
     .execute(c))

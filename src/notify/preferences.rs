@@ -133,7 +133,11 @@ pub fn set(conn: &mut DbConn, user: UserId, changes: &[(&'static KindInfo, Deliv
 }
 
 /// Users who chose `delivery` for `kind` explicitly.
-pub fn users_choosing(conn: &mut DbConn, kind: NotificationKind, delivery: Delivery) -> QueryResult<Vec<UserId>> {
+pub fn users_choosing(
+    conn: &mut DbConn,
+    kind: NotificationKind,
+    delivery: Delivery,
+) -> QueryResult<Vec<UserId>> {
     with_conn!(conn, |c| notification_preferences::table
         .filter(notification_preferences::kind.eq(kind))
         .filter(notification_preferences::delivery.eq(delivery))

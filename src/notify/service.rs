@@ -13,9 +13,9 @@ use crate::enums::{Delivery, MailStatus};
 use crate::error::{ApiError, Fields};
 use crate::ids::{NotificationId, UserId};
 use crate::notify::mail::Mail;
-use crate::notify::preferences::{self, KindInfo};
 pub use crate::notify::model::NewNotification;
 use crate::notify::model::NotificationView;
+use crate::notify::preferences::{self, KindInfo};
 use crate::notify::{outbox, store};
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +82,10 @@ pub fn mark_all_read(conn: &mut DbConn, user: UserId) -> Result<usize, NotifyErr
 }
 
 /// Every kind of notification with how `user` receives its mail.
-pub fn preferences(conn: &mut DbConn, user: UserId) -> Result<Vec<(&'static KindInfo, Delivery)>, NotifyError> {
+pub fn preferences(
+    conn: &mut DbConn,
+    user: UserId,
+) -> Result<Vec<(&'static KindInfo, Delivery)>, NotifyError> {
     Ok(preferences::list(conn, user)?)
 }
 

@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::db::schema::{point_entries, point_rules, users};
 use crate::db::DbConn;
 use crate::enums::PointReason;
-use crate::ids::{IntelId, UsageId};
 use crate::ids::UserId;
+use crate::ids::{IntelId, UsageId};
 use crate::points::rules::Rules;
 use crate::with_conn;
 

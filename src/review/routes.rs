@@ -94,7 +94,8 @@ async fn review(
         duplicate_of: input.duplicate_of,
     };
     let reviewed = state.write(move |conn| service::review(conn, &me, id, decision)).await?;
-    Ok(HttpResponse::Ok().json(ReviewResponse { intel: reviewed.intel, points_awarded: reviewed.points_awarded }))
+    Ok(HttpResponse::Ok()
+        .json(ReviewResponse { intel: reviewed.intel, points_awarded: reviewed.points_awarded }))
 }
 
 /// Recalculate adoption pay under the current rules (admin): writes

@@ -6,15 +6,15 @@ use serde_json::json;
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
+use crate::auth::policy::{self, Denied};
 use crate::categories::store as categories;
+use crate::db::write_tx;
 use crate::db::DbConn;
+use crate::enums::AuditAction;
 use crate::enums::Decision;
 use crate::enums::IntelStatus;
 use crate::enums::NotificationKind;
 use crate::enums::PointReason;
-use crate::auth::policy::{self, Denied};
-use crate::db::write_tx;
-use crate::enums::AuditAction;
 use crate::error::{ApiError, Fields};
 use crate::ids::IntelId;
 use crate::intel::model::Intel;
@@ -203,7 +203,8 @@ pub fn decide(
         points_awarded = pay_adoption(conn, &decided, mean, version, &rules)?;
     }
     let reviewer_key = format!("review:{}:{}", id.0, entry.revision);
-    let review_award = Award::new(reviewer.id, rules.review, PointReason::Review, reviewer_key, version).intel(id);
+    let review_award =
+        Award::new(reviewer.id, rules.review, PointReason::Review, reviewer_key, version).intel(id);
     points::award(conn, &review_award)?;
 
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;

@@ -16,9 +16,9 @@ use tantivy::tokenizer::{LowerCaser, TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 use tantivy_jieba::jieba_rs::Jieba;
 
+use crate::enums::ClientKind;
 use crate::enums::IntelStatus;
 use crate::search::analysis::{BigramTokenizer, JiebaTokenizer, BIGRAM, JIEBA, KEYS};
-use crate::enums::ClientKind;
 
 /// Category keys in code order (the index stores codes).
 pub const CATEGORY_KEYS: [&str; 7] =

@@ -30,9 +30,7 @@ use crate::enums::{ClientKind, IntelStatus};
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::{DepartmentId, UserId};
-use crate::search::index::{
-    category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS,
-};
+use crate::search::index::{category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS};
 use crate::search::query::{parse, text_query, Unit};
 use crate::search::ranking::Ranked;
 
@@ -159,8 +157,7 @@ pub fn plan(index: &SearchIndex, viewer: &CurrentUser, request: &SearchRequest) 
     }
     let category =
         request.category.as_deref().map(|c| equals(fields.category, category_code(c).unwrap_or(never)));
-    let kind =
-        request.client_kind.map(|k| equals(fields.client_kind, kind_code(k)));
+    let kind = request.client_kind.map(|k| equals(fields.client_kind, kind_code(k)));
 
     let with = |extra: Vec<&Option<Box<dyn Query>>>| {
         let mut clauses: Vec<Box<dyn Query>> = base.iter().map(|q| q.box_clone()).collect();

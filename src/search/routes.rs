@@ -132,6 +132,7 @@ async fn similar_to_draft(
 #[get("/search/misses")]
 async fn misses(state: State, me: CurrentUser, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     let page = page.into_inner();
-    let (items, total) = state.read(move |conn| service::misses(conn, &me, page.offset(), page.per_page())).await?;
+    let (items, total) =
+        state.read(move |conn| service::misses(conn, &me, page.offset(), page.per_page())).await?;
     Ok(HttpResponse::Ok().json(Page { items, total }))
 }

@@ -22,8 +22,8 @@ use crate::intel::view::IntelView;
 use crate::search::index::SearchIndex;
 use crate::search::query::Unit;
 use crate::search::snippet::snippet;
-use crate::search::{analysis, execute, SearchRequest, SearchResult};
 use crate::search::store;
+use crate::search::{analysis, execute, SearchRequest, SearchResult};
 
 const SIMILAR_LIMIT: usize = 5;
 const SIMILAR_WORDS: usize = 24;
@@ -87,7 +87,12 @@ pub struct SearchResponse {
 }
 
 /// Searches as `me`; a query that finds nothing is recorded as a miss.
-pub fn search(conn: &mut DbConn, index: &SearchIndex, me: &CurrentUser, request: SearchRequest) -> Result<SearchResponse> {
+pub fn search(
+    conn: &mut DbConn,
+    index: &SearchIndex,
+    me: &CurrentUser,
+    request: SearchRequest,
+) -> Result<SearchResponse> {
     let result = execute(index, me, &request).map_err(|e| SearchError::Index(e.into()))?;
     let total = result.total;
     let facets = Facets { category: result.category_facet.clone(), client_kind: result.kind_facet.clone() };
@@ -97,13 +102,20 @@ pub fn search(conn: &mut DbConn, index: &SearchIndex, me: &CurrentUser, request:
             "status": request.status, "tag": request.tag,
         });
         let query: String = request.q.chars().take(200).collect();
-        write_tx(conn, |conn| store::record_miss(conn, me.id, &query, &filters.to_string(), Utc::now().naive_utc()))?;
+        write_tx(conn, |conn| {
+            store::record_miss(conn, me.id, &query, &filters.to_string(), Utc::now().naive_utc())
+        })?;
     }
     Ok(SearchResponse { total, items: hits(conn, me, result)?, facets })
 }
 
 /// Likely duplicates of entry `id`: other entries on its client sharing its words.
-pub fn similar_to_entry(conn: &mut DbConn, index: &SearchIndex, me: &CurrentUser, id: IntelId) -> Result<Vec<SearchHit>> {
+pub fn similar_to_entry(
+    conn: &mut DbConn,
+    index: &SearchIndex,
+    me: &CurrentUser,
+    id: IntelId,
+) -> Result<Vec<SearchHit>> {
     let entry = readable(conn, me, id)?;
     let text = format!("{} {}", entry.title, entry.body);
     similar(conn, index, me, entry.client_id, &text, Some(id))
@@ -118,15 +130,19 @@ pub fn similar(
     text: &str,
     exclude: Option<IntelId>,
 ) -> Result<Vec<SearchHit>> {
-    let mut words: Vec<String> =
-        analysis::words(&index.jieba, text).into_iter().map(|w| w.text).filter(|w| w.chars().count() >= 2).collect();
+    let mut words: Vec<String> = analysis::words(&index.jieba, text)
+        .into_iter()
+        .map(|w| w.text)
+        .filter(|w| w.chars().count() >= 2)
+        .collect();
     words.sort();
     words.dedup();
     words.truncate(SIMILAR_WORDS);
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let result = crate::search::similar(index, me, client, &words, exclude, SIMILAR_LIMIT).map_err(|e| SearchError::Index(e.into()))?;
+    let result = crate::search::similar(index, me, client, &words, exclude, SIMILAR_LIMIT)
+        .map_err(|e| SearchError::Index(e.into()))?;
     hits(conn, me, result)
 }
 
@@ -143,7 +159,9 @@ fn hits(conn: &mut DbConn, me: &CurrentUser, result: SearchResult) -> Result<Vec
         .iter()
         .flat_map(|u| match u {
             Unit::Word(w) => vec![w.clone()],
-            Unit::Phrase(p) => std::iter::once(p.clone()).chain(p.split_whitespace().map(str::to_owned)).collect(),
+            Unit::Phrase(p) => {
+                std::iter::once(p.clone()).chain(p.split_whitespace().map(str::to_owned)).collect()
+            }
         })
         .collect();
     let snippets: HashMap<IntelId, String> = rows
@@ -159,7 +177,8 @@ fn hits(conn: &mut DbConn, me: &CurrentUser, result: SearchResult) -> Result<Vec
             (row.id, snippet(text, &needles))
         })
         .collect();
-    let mut views: HashMap<IntelId, IntelView> = shown(conn, me, rows)?.into_iter().map(|v| (v.id, v)).collect();
+    let mut views: HashMap<IntelId, IntelView> =
+        shown(conn, me, rows)?.into_iter().map(|v| (v.id, v)).collect();
     Ok(result
         .hits
         .into_iter()

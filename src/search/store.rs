@@ -19,7 +19,13 @@ pub struct MissRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn record_miss(conn: &mut DbConn, user: UserId, query: &str, filters: &str, at: NaiveDateTime) -> QueryResult<()> {
+pub fn record_miss(
+    conn: &mut DbConn,
+    user: UserId,
+    query: &str,
+    filters: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     with_conn!(conn, |c| diesel::insert_into(search_misses::table)
         .values((
             search_misses::user_id.eq(Some(user)),

@@ -117,15 +117,15 @@ pub fn refresh(conn: &mut DbConn, auth: &Auth, presented: &str) -> Result<Tokens
     let presented_hash = hash_refresh_token(presented);
     let rotated = write_tx(conn, |conn| -> Result<Option<(UserView, SessionId)>> {
         match store::rotate(conn, &presented_hash, &new_hash)? {
-        Rotation::Rotated { user, session } => {
-            let user = users::find_user(conn, user)?.ok_or(SessionError::RefreshInvalid)?;
-            Ok(Some((user_view(conn, user)?, session)))
-        }
-        Rotation::Reused => {
-            audit::record(conn, None, AuditAction::SessionRefreshReuse, "session", None, json!({}))?;
-            Ok(None)
-        }
-        Rotation::Invalid => Ok(None),
+            Rotation::Rotated { user, session } => {
+                let user = users::find_user(conn, user)?.ok_or(SessionError::RefreshInvalid)?;
+                Ok(Some((user_view(conn, user)?, session)))
+            }
+            Rotation::Reused => {
+                audit::record(conn, None, AuditAction::SessionRefreshReuse, "session", None, json!({}))?;
+                Ok(None)
+            }
+            Rotation::Invalid => Ok(None),
         }
     })?;
     let (user, session) = rotated.ok_or(SessionError::RefreshInvalid)?;

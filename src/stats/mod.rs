@@ -1,8 +1,15 @@
 //! Statistics for the information-management and marketing departments:
 //! overview and time series, interest clusters, freshness, competitors,
-//! performance assessments with exports, and reviewer metrics.
+//! performance assessments with exports, and reviewer metrics — one file a
+//! report, each with its queries and shaping; `facts` holds what they share.
 
-pub mod compute;
-pub mod data;
+pub mod assessments;
+pub mod clusters;
+pub mod competitors;
 pub mod export;
+pub mod facts;
+pub mod freshness;
+pub mod overview;
+pub mod reviewers;
 pub mod routes;
+pub mod service;

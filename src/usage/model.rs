@@ -1,12 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::usages;
 use crate::enums::{UsageOutcome, UsagePurpose};
-use crate::ids::{IntelId, UsageId};
 use crate::ids::UserId;
+use crate::ids::{IntelId, UsageId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = usages)]

@@ -1,16 +1,12 @@
 //! Users and departments: rows, forms and the domain values parsed at the edge.
 
-use std::fmt;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel_derive_newtype::DieselNewType;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::auth::extract::CurrentUser;
 use crate::db::schema::{departments, users};
 use crate::enums::{DepartmentKind, Roles};
-use crate::auth::extract::CurrentUser;
 use crate::ids::{DepartmentId, SessionId, UserId};
 
 /// 工号: 2–32 ASCII letters, digits, `-` or `_`, stored upper-case.

@@ -9,8 +9,8 @@ use crate::db::schema::{departments, users};
 use crate::db::DbConn;
 use crate::enums::DepartmentKind;
 use crate::ids::{DepartmentId, UserId};
-use crate::users::model::{Department, NewDepartment, NewUser, User, UserChanges};
 use crate::text::escape_like;
+use crate::users::model::{Department, NewDepartment, NewUser, User, UserChanges};
 use crate::with_conn;
 
 pub fn create_department(conn: &mut DbConn, name: &str, kind: DepartmentKind) -> QueryResult<Department> {

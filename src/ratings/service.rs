@@ -1,0 +1,98 @@
+//! Ratings of a person or a department, and the leaderboard.
+
+use std::collections::HashMap;
+
+use crate::db::DbConn;
+use crate::enums::Role;
+use crate::error::ApiError;
+use crate::ids::{DepartmentId, UserId};
+use crate::ratings::model::{AuthorFacts, LeaderRow, LeaderUser, Leaderboard, Ratings};
+use crate::ratings::rules::{rank_by_points, rate};
+use crate::ratings::store::{self, Authors};
+use crate::time::{Period, Window};
+use crate::users::store as users;
+use crate::users::view::DepartmentRef;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RatingsError {
+    #[error("用户不存在")]
+    UserNotFound,
+    #[error("部门不存在")]
+    DepartmentNotFound,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl From<RatingsError> for ApiError {
+    fn from(error: RatingsError) -> Self {
+        match error {
+            RatingsError::UserNotFound | RatingsError::DepartmentNotFound => {
+                ApiError::NotFound(error.to_string())
+            }
+            RatingsError::Db(error) => error.into(),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, RatingsError>;
+
+pub fn user_ratings(conn: &mut DbConn, id: UserId, period: Period, window: Window) -> Result<Ratings> {
+    users::find_user(conn, id)?.ok_or(RatingsError::UserNotFound)?;
+    let facts = store::author_facts(conn, Authors::One(id), window)?.remove(&id).unwrap_or_default();
+    Ok(rate(period.as_str(), &facts))
+}
+
+/// The same figures over all the department's members' entries.
+pub fn department_ratings(
+    conn: &mut DbConn,
+    id: DepartmentId,
+    period: Period,
+    window: Window,
+) -> Result<Ratings> {
+    users::find_department(conn, id)?.ok_or(RatingsError::DepartmentNotFound)?;
+    let facts = store::author_facts(conn, Authors::Department(id), window)?
+        .into_values()
+        .fold(AuthorFacts::default(), AuthorFacts::merge);
+    Ok(rate(period.as_str(), &facts))
+}
+
+/// Who the leaderboard ranks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LeaderboardScope {
+    pub department: Option<DepartmentId>,
+    /// Leave out admins and reviewers.
+    pub exclude_staff: bool,
+    pub limit: usize,
+}
+
+/// Points earned in the period by active users, dense-ranked; nobody at zero.
+pub fn leaderboard(
+    conn: &mut DbConn,
+    period: Period,
+    window: Window,
+    scope: LeaderboardScope,
+) -> Result<Leaderboard> {
+    let departments: HashMap<DepartmentId, String> =
+        users::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect();
+    let is_staff = |roles: &crate::enums::Roles| roles.has(Role::Admin) || roles.has(Role::Reviewer);
+    let earners = store::earners(conn, window, scope.department)?
+        .into_iter()
+        .filter(|e| e.points != 0 && !(scope.exclude_staff && is_staff(&e.roles)))
+        .collect();
+    let items = rank_by_points(earners, |e| e.points, |e| e.id)
+        .into_iter()
+        .take(scope.limit)
+        .map(|(rank, e)| LeaderRow {
+            rank,
+            points: e.points,
+            user: LeaderUser {
+                department: e
+                    .department_id
+                    .and_then(|id| departments.get(&id).map(|name| DepartmentRef { id, name: name.clone() })),
+                id: e.id,
+                real_name: e.real_name,
+            },
+        })
+        .collect();
+    Ok(Leaderboard { period: period.as_str().to_owned(), items })
+}

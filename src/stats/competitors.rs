@@ -1,0 +1,97 @@
+//! Competitor intelligence: adopted competitor entries by competitor, offer and month.
+
+use std::collections::BTreeMap;
+
+use diesel::result::QueryResult;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbConn;
+use crate::enums::IntelStatus;
+use crate::stats::facts::{self, bucket_of, within, EntryFact, EntryFilter, Facts, Interval};
+use crate::time::Window;
+
+/// Adopted (or since revised) competitor entries.
+const SHOWN: EntryFilter =
+    EntryFilter { statuses: &[IntelStatus::Adopted, IntelStatus::Superseded], category: Some("competitor") };
+
+pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<Vec<CompetitorView>> {
+    let facts = Facts { entries: facts::entries(conn, SHOWN)?, ..Facts::default() };
+    Ok(competitors(&facts, window))
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Offer {
+    pub offer: String,
+    pub entries: i64,
+    pub min_tariff: Option<f64>,
+    pub max_tariff: Option<f64>,
+    pub latest_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct MonthCount {
+    pub month: String,
+    pub entries: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct CompetitorView {
+    pub competitor: String,
+    pub entries: i64,
+    pub offers: Vec<Offer>,
+    pub months: Vec<MonthCount>,
+}
+
+/// Adopted competitor entries in the window, by competitor, offer and month.
+pub fn competitors(facts: &Facts, window: Window) -> Vec<CompetitorView> {
+    type Fields = serde_json::Map<String, serde_json::Value>;
+    let mut groups: BTreeMap<String, Vec<(&EntryFact, Fields)>> = BTreeMap::new();
+    for e in
+        facts.entries.iter().filter(|e| e.category == "competitor" && IntelStatus::PUBLIC.contains(&e.status))
+    {
+        if !within(e.adopted_at, window) {
+            continue;
+        }
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&e.fields).unwrap_or_default();
+        let competitor = fields.get("competitor").and_then(|v| v.as_str()).unwrap_or("未注明").to_owned();
+        groups.entry(competitor).or_default().push((e, fields));
+    }
+    let mut views: Vec<CompetitorView> = groups
+        .into_iter()
+        .map(|(competitor, items)| {
+            let mut offers: BTreeMap<String, Offer> = BTreeMap::new();
+            let mut months: BTreeMap<String, i64> = BTreeMap::new();
+            for (e, fields) in &items {
+                let at = e.adopted_at.unwrap_or(e.observed_at);
+                *months.entry(bucket_of(at, Interval::Month)).or_default() += 1;
+                let text = fields.get("offer").and_then(|v| v.as_str()).unwrap_or("未注明").to_owned();
+                let tariff = fields.get("tariff").and_then(|v| v.as_f64());
+                let offer = offers.entry(text.clone()).or_insert(Offer {
+                    offer: text,
+                    entries: 0,
+                    min_tariff: None,
+                    max_tariff: None,
+                    latest_at: at.and_utc(),
+                });
+                offer.entries += 1;
+                offer.latest_at = offer.latest_at.max(at.and_utc());
+                if let Some(t) = tariff {
+                    offer.min_tariff = Some(offer.min_tariff.map_or(t, |m| m.min(t)));
+                    offer.max_tariff = Some(offer.max_tariff.map_or(t, |m| m.max(t)));
+                }
+            }
+            let mut offers: Vec<Offer> = offers.into_values().collect();
+            offers.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| b.latest_at.cmp(&a.latest_at)));
+            CompetitorView {
+                competitor,
+                entries: items.len() as i64,
+                offers,
+                months: months.into_iter().map(|(month, entries)| MonthCount { month, entries }).collect(),
+            }
+        })
+        .collect();
+    views.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.competitor.cmp(&b.competitor)));
+    views
+}
