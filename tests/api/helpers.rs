@@ -160,7 +160,13 @@ impl TestApp {
         let admin_settings = settings.clone();
         let mut app = Self::start(settings, data_dir, database).await;
         blocking(move || {
-            zhiku::cli::create_admin(&admin_settings, "ADMIN1", "系统管理员", "admin@zhiku.test", ADMIN_PASSWORD)
+            zhiku::cli::create_admin(
+                &admin_settings,
+                "ADMIN1",
+                "系统管理员",
+                "admin@zhiku.test",
+                ADMIN_PASSWORD,
+            )
         })
         .await
         .expect("create admin");
@@ -180,7 +186,11 @@ impl TestApp {
         app
     }
 
-    async fn start(settings: Settings, data_dir: tempfile::TempDir, database: Option<TestDatabase>) -> TestApp {
+    async fn start(
+        settings: Settings,
+        data_dir: tempfile::TempDir,
+        database: Option<TestDatabase>,
+    ) -> TestApp {
         let app = Application::build(settings.clone()).await.expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());
         actix_web::rt::spawn(app.run_until_stopped());

@@ -9,7 +9,9 @@ use zhiku::config::Overrides;
 
 use crate::helpers::{eventually, Rows, TestApp};
 use crate::on_both_backends;
-use crate::smtp::{kinds_of, mail_settings, run_job, text, SmtpSink, AUTHOR_EMAIL, MANAGER_EMAIL, PUBLIC_URL};
+use crate::smtp::{
+    kinds_of, mail_settings, run_job, text, SmtpSink, AUTHOR_EMAIL, MANAGER_EMAIL, PUBLIC_URL,
+};
 use crate::world::World;
 
 /// Waits until every job has run for its current period.

@@ -349,7 +349,12 @@ async fn concurrent_claims_on_postgres_take_disjoint_rows() {
             .unwrap();
         let ids = |rows: &[zhiku::mail::model::Mail]| rows.iter().map(|m| m.id).collect::<Vec<_>>();
         assert_eq!((first.len(), second.len()), (10, 5));
-        assert!(ids(&first).iter().all(|id| !ids(&second).contains(id)), "{:?} {:?}", ids(&first), ids(&second));
+        assert!(
+            ids(&first).iter().all(|id| !ids(&second).contains(id)),
+            "{:?} {:?}",
+            ids(&first),
+            ids(&second)
+        );
         assert!(first.iter().chain(&second).all(|m| m.status == "sending" && m.attempts == 1));
         let later = at + chrono::Duration::minutes(1);
         let none = one.transaction(|c| zhiku::mail::outbox::claim(c, later, lease, 10)).unwrap();
