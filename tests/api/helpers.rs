@@ -36,9 +36,13 @@ pub fn http_client() -> reqwest::Client {
 }
 
 /// Runs blocking work (database set-up, processes, seeding) on the blocking
-/// pool, so the test's runtime keeps serving its connections meanwhile.
+/// pool, so the test's runtime keeps serving its connections meanwhile. A
+/// panic in it fails the test with its own message.
 pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(work).await.expect("blocking work panicked")
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => done,
+        Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+    }
 }
 
 /// Polls `probe` until it answers `Some`; panics after [`PATIENCE`] saying
