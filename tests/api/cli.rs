@@ -5,23 +5,25 @@ use std::process::Command;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, JWT_SECRET};
+use crate::helpers::{blocking, TestApp, JWT_SECRET};
 use crate::on_both_backends;
 use crate::world::{balance, World};
 
-fn zhiku(app: &TestApp, args: &[&str]) -> std::process::Output {
+/// Runs the `zhiku` binary on the server's data directory and database, off
+/// the async runtime (a command may take seconds).
+async fn zhiku(app: &TestApp, args: &[&str]) -> std::process::Output {
     let settings = app.settings();
     let url = match &settings.database_url {
         zhiku::db::DatabaseUrl::Postgres(url) | zhiku::db::DatabaseUrl::Sqlite(url) => url.clone(),
     };
-    Command::new(env!("CARGO_BIN_EXE_zhiku"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zhiku"));
+    command
         .args(args)
         .env("ZHIKU_DATA_DIR", &settings.data_dir)
         .env("ZHIKU_DATABASE_URL", url)
         .env("ZHIKU_JWT_SECRET", JWT_SECRET)
-        .env("RUST_LOG", "error")
-        .output()
-        .expect("run zhiku")
+        .env("RUST_LOG", "error");
+    blocking(move || command.output().expect("run zhiku")).await
 }
 
 on_both_backends! {
@@ -47,7 +49,7 @@ on_both_backends! {
         ];
         let file = app.settings().data_dir.join("legacy.jsonl");
         std::fs::write(&file, records.join("\n")).unwrap();
-        let output = zhiku(&app, &["import", "--file", file.to_str().unwrap(), "--reviewer", "R2001"]);
+        let output = zhiku(&app, &["import", "--file", file.to_str().unwrap(), "--reviewer", "R2001"]).await;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{stderr}");
@@ -64,7 +66,7 @@ on_both_backends! {
         let (_, clients) = app.get("/api/v1/clients?q=wnlkh", &w.employee.access_token).await;
         assert_eq!(clients["items"][0]["tags"], json!(["茶艺"]));
 
-        let bad = zhiku(&app, &["import", "--file", file.to_str().unwrap(), "--reviewer", "E1003"]);
+        let bad = zhiku(&app, &["import", "--file", file.to_str().unwrap(), "--reviewer", "E1003"]).await;
         assert!(!bad.status.success(), "an employee cannot be the adopting reviewer");
     }
 
@@ -73,7 +75,7 @@ on_both_backends! {
         w.adopted_entry(&app, "重建命令").await;
         let root = zhiku::search::index::search_root(&app.settings().data_dir);
         let before = zhiku::search::index::current_generation(&root).unwrap();
-        let output = zhiku(&app, &["reindex"]);
+        let output = zhiku(&app, &["reindex"]).await;
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         assert!(String::from_utf8_lossy(&output.stdout).contains("1 entries"));
         let after = zhiku::search::index::current_generation(&root).unwrap();

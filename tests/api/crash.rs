@@ -3,12 +3,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::{json, Value};
 
-use crate::helpers::{postgres_base_url, JWT_SECRET};
+use crate::helpers::{blocking, eventually, http_client, JWT_SECRET};
+use crate::test_db::TestDatabase;
 
 struct Server {
     child: Child,
@@ -32,24 +31,28 @@ fn zhiku(data_dir: &std::path::Path, database_url: &str) -> Command {
     command
 }
 
-fn start(data_dir: &std::path::Path, database_url: &str, commit_ms: &str) -> Server {
-    let mut child = zhiku(data_dir, database_url)
+/// Starts `zhiku serve` and waits until it prints its URL (off the async runtime).
+async fn start(data_dir: &std::path::Path, database_url: &str, commit_ms: &str) -> Server {
+    let mut command = zhiku(data_dir, database_url);
+    command
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("ZHIKU_INDEX_COMMIT_MS", commit_ms)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start zhiku serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines.next().expect("server printed its URL").expect("readable stdout");
-        if let Some(at) = line.find("http://") {
-            break line[at..].split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    Server { child, url }
+        .stderr(Stdio::null());
+    blocking(move || {
+        let mut child = command.spawn().expect("start zhiku serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines.next().expect("server printed its URL").expect("readable stdout");
+            if let Some(at) = line.find("http://") {
+                break line[at..].split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, url }
+    })
+    .await
 }
 
 async fn call(
@@ -87,7 +90,8 @@ async fn search_total(client: &reqwest::Client, server: &Server, token: &str) ->
 
 async fn killed_indexer_catches_up(database_url: &str) {
     let data_dir = tempfile::tempdir().unwrap();
-    let status = zhiku(data_dir.path(), database_url)
+    let mut create_admin = zhiku(data_dir.path(), database_url);
+    create_admin
         .args([
             "create-admin",
             "--employee-no",
@@ -99,14 +103,13 @@ async fn killed_indexer_catches_up(database_url: &str) {
             "--password",
             "Admin-pass-2026",
         ])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
+        .stdout(Stdio::null());
+    let status = blocking(move || create_admin.status().unwrap()).await;
     assert!(status.success());
-    let client = reqwest::Client::new();
+    let client = http_client();
 
     // A server whose indexer would commit only after an hour.
-    let first = start(data_dir.path(), database_url, "3600000");
+    let first = start(data_dir.path(), database_url, "3600000").await;
     let admin = login(&client, &first, "ADMIN1", "Admin-pass-2026").await;
     call(
         &client,
@@ -138,7 +141,6 @@ async fn killed_indexer_catches_up(database_url: &str) {
         Some(json!({"decision": "adopt", "scores": scores})),
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         search_total(&client, &first, &admin).await,
         0,
@@ -146,13 +148,12 @@ async fn killed_indexer_catches_up(database_url: &str) {
     );
     drop(first); // SIGKILL: no shutdown, no final commit
 
-    let second = start(data_dir.path(), database_url, "200");
+    let second = start(data_dir.path(), database_url, "200").await;
     let admin = login(&client, &second, "ADMIN1", "Admin-pass-2026").await;
-    let started = Instant::now();
-    while search_total(&client, &second, &admin).await != 1 {
-        assert!(started.elapsed() < Duration::from_secs(10), "the restarted indexer did not catch up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the restarted indexer catches up", || async {
+        (search_total(&client, &second, &admin).await == 1).then_some(())
+    })
+    .await;
 }
 
 #[actix_web::test]
@@ -164,11 +165,6 @@ async fn sqlite() {
 
 #[actix_web::test]
 async fn postgres() {
-    let base = postgres_base_url();
-    let schema = format!("crash_{}_{}", std::process::id(), chrono::Utc::now().timestamp_subsec_nanos());
-    let mut conn = PgConnection::establish(&base).expect("PostgreSQL is required");
-    diesel::sql_query(format!("CREATE SCHEMA {schema}")).execute(&mut conn).unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    killed_indexer_catches_up(&format!("{base}{separator}options=-c%20search_path%3D{schema}")).await;
-    diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE")).execute(&mut conn).unwrap();
+    let database = blocking(TestDatabase::create).await;
+    killed_indexer_catches_up(database.url()).await;
 }

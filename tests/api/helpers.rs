@@ -1,16 +1,73 @@
 //! Spawns a real Zhiku server on a random loopback port for each test, on a
-//! fresh SQLite file or a fresh PostgreSQL schema, and talks to it over HTTP.
+//! fresh SQLite file or a fresh PostgreSQL database, and talks to it over HTTP.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::future::Future;
+use std::time::{Duration, Instant};
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{Connection, PgConnection};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use zhiku::app::Application;
 use zhiku::config::{Overrides, Settings};
 
+use crate::test_db::TestDatabase;
+
 pub const JWT_SECRET: &str = "integration-test-secret-0123456789abcdef";
 pub const ADMIN_PASSWORD: &str = "Admin-pass-2026";
+
+/// How long a test waits for background work (the indexer, the mail sender,
+/// the scheduler) before it calls it a hang. It only bounds a failure: a
+/// loaded machine may be slow, and a test never passes because time ran out.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// actix-web closes a connection idle for 5 s (its default keep-alive). The
+/// client never reuses one idle for more than this, so it never sends a
+/// request into a connection the server is closing (`IncompleteMessage`).
+const CLIENT_IDLE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The HTTP client of the tests: it keeps cookies and drops idle connections
+/// before the server does.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_idle_timeout(CLIENT_IDLE_TIMEOUT)
+        .build()
+        .expect("HTTP client")
+}
+
+/// Runs blocking work (database set-up, processes, seeding) on the blocking
+/// pool, so the test's runtime keeps serving its connections meanwhile. A
+/// panic in it fails the test with its own message.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => done,
+        Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+    }
+}
+
+/// Polls `probe` until it answers `Some`; panics after [`PATIENCE`] saying
+/// what did not happen.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "waited {PATIENCE:?} in vain: {what}");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The rows [`TestApp::age`] moves back in time.
+#[derive(Debug, Clone, Copy)]
+pub enum Rows {
+    Id(i64),
+    All,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -58,10 +115,6 @@ macro_rules! on_both_backends {
     };
 }
 
-pub fn postgres_base_url() -> String {
-    std::env::var("ZHIKU_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -69,7 +122,8 @@ pub struct TestApp {
     settings: Settings,
     database_url: String,
     _data_dir: tempfile::TempDir,
-    pg_schema: Option<String>,
+    /// The PostgreSQL database this server owns (a second server on it has none).
+    _database: Option<TestDatabase>,
 }
 
 /// A signed-in session as the tests see it.
@@ -80,8 +134,6 @@ pub struct Session {
     pub user: Value,
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         Self::spawn_with(backend, Overrides::default()).await
@@ -89,24 +141,13 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, overrides: Overrides) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let (database_url, pg_schema) = match backend {
-            Backend::Sqlite => (data_dir.path().join("zhiku.db").to_string_lossy().into_owned(), None),
-            Backend::Postgres => {
-                let schema = format!(
-                    "t_{}_{}_{}",
-                    std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::SeqCst),
-                    chrono::Utc::now().timestamp_subsec_nanos()
-                );
-                let base = postgres_base_url();
-                let mut conn = PgConnection::establish(&base)
-                    .unwrap_or_else(|e| panic!("PostgreSQL at {base} is required for these tests: {e}"));
-                diesel::sql_query(format!("CREATE SCHEMA {schema}"))
-                    .execute(&mut conn)
-                    .expect("create schema");
-                let separator = if base.contains('?') { '&' } else { '?' };
-                (format!("{base}{separator}options=-c%20search_path%3D{schema}"), Some(schema))
-            }
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(blocking(TestDatabase::create).await),
+        };
+        let database_url = match &database {
+            Some(database) => database.url().to_owned(),
+            None => data_dir.path().join("zhiku.db").to_string_lossy().into_owned(),
         };
         let settings = Settings::from_overrides(Overrides {
             bind: Some("127.0.0.1:0".into()),
@@ -120,24 +161,19 @@ impl TestApp {
             ..overrides
         })
         .expect("test settings");
-        let app = Application::build(settings.clone()).await.expect("build app");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        actix_web::rt::spawn(app.run_until_stopped());
-        zhiku::cli::create_admin(&settings, "ADMIN1", "系统管理员", "admin@zhiku.test", ADMIN_PASSWORD)
-            .expect("create admin");
-        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        let database_url = match &settings.database_url {
-            zhiku::db::DatabaseUrl::Postgres(url) | zhiku::db::DatabaseUrl::Sqlite(url) => url.clone(),
-        };
-        let mut app = TestApp {
-            address,
-            client,
-            admin_token: String::new(),
-            settings,
-            database_url,
-            _data_dir: data_dir,
-            pg_schema,
-        };
+        let admin_settings = settings.clone();
+        let mut app = Self::start(settings, data_dir, database).await;
+        blocking(move || {
+            zhiku::cli::create_admin(
+                &admin_settings,
+                "ADMIN1",
+                "系统管理员",
+                "admin@zhiku.test",
+                ADMIN_PASSWORD,
+            )
+        })
+        .await
+        .expect("create admin");
         app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
         app
     }
@@ -149,23 +185,31 @@ impl TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let settings =
             Settings { bind: "127.0.0.1:0".into(), data_dir: data_dir.path().to_path_buf(), ..settings };
+        let mut app = Self::start(settings, data_dir, None).await;
+        app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
+        app
+    }
+
+    async fn start(
+        settings: Settings,
+        data_dir: tempfile::TempDir,
+        database: Option<TestDatabase>,
+    ) -> TestApp {
         let app = Application::build(settings.clone()).await.expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());
         actix_web::rt::spawn(app.run_until_stopped());
         let database_url = match &settings.database_url {
             zhiku::db::DatabaseUrl::Postgres(url) | zhiku::db::DatabaseUrl::Sqlite(url) => url.clone(),
         };
-        let mut app = TestApp {
+        TestApp {
             address,
-            client: reqwest::Client::builder().cookie_store(true).build().expect("client"),
+            client: http_client(),
             admin_token: String::new(),
             settings,
             database_url,
             _data_dir: data_dir,
-            pg_schema: None,
-        };
-        app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
-        app
+            _database: database,
+        }
     }
 
     /// The settings the server runs with (data directory, database).
@@ -215,18 +259,49 @@ impl TestApp {
         self.call(Method::PUT, path, Some(token), Some(body)).await
     }
 
-    /// Runs SQL directly on the test database (to move the clock of stored rows).
-    pub fn exec_sql(&self, sql: &str) {
-        use diesel::connection::SimpleConnection;
-        if self.database_url.starts_with("postgres") {
-            PgConnection::establish(&self.database_url).unwrap().batch_execute(sql).unwrap();
-        } else {
-            diesel::SqliteConnection::establish(&self.database_url).unwrap().batch_execute(sql).unwrap();
-        }
+    /// Ages stored rows: moves the timestamps `columns` of the rows of
+    /// `table` back by `by`, as if they had been written that long ago. This
+    /// is how tests let time pass, on either backend.
+    pub async fn age(&self, table: &str, rows: Rows, columns: &[&str], by: chrono::Duration) {
+        let seconds = by.num_seconds();
+        let moved: Vec<String> = columns
+            .iter()
+            .map(|column| {
+                if self.is_postgres() {
+                    format!("{column} = {column} - INTERVAL '{seconds} seconds'")
+                } else {
+                    format!("{column} = strftime('%Y-%m-%d %H:%M:%f', {column}, '-{seconds} seconds')")
+                }
+            })
+            .collect();
+        let filter = match rows {
+            Rows::Id(id) => format!(" WHERE id = {id}"),
+            Rows::All => String::new(),
+        };
+        self.exec_sql(&format!("UPDATE {table} SET {}{filter}", moved.join(", "))).await;
     }
 
-    pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres")
+    /// Runs SQL directly on the test database, for states no request can
+    /// make (a sender that died holding a claim). Time moves with [`TestApp::age`].
+    pub async fn exec_sql(&self, sql: &str) {
+        use diesel::connection::SimpleConnection;
+        let (url, sql, postgres) = (self.database_url.clone(), sql.to_owned(), self.is_postgres());
+        blocking(move || {
+            let done = if postgres {
+                PgConnection::establish(&url).expect("connect").batch_execute(&sql)
+            } else {
+                // The server's own threads write too: wait for their locks as the server does.
+                let mut conn = diesel::SqliteConnection::establish(&url).expect("connect");
+                conn.batch_execute(&format!("PRAGMA busy_timeout = {};", PATIENCE.as_millis()))
+                    .and_then(|()| conn.batch_execute(&sql))
+            };
+            done.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        })
+        .await
+    }
+
+    fn is_postgres(&self) -> bool {
+        self.settings.database_url.is_postgres()
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
@@ -295,15 +370,4 @@ impl TestApp {
 
 pub fn user_password(employee_no: &str) -> String {
     format!("Pw-{employee_no}-2026")
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(schema) = &self.pg_schema {
-            if let Ok(mut conn) = PgConnection::establish(&postgres_base_url()) {
-                let _ =
-                    diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn);
-            }
-        }
-    }
 }

@@ -1,144 +1,28 @@
 //! Notifications reach people by mail: through lettre's SMTP transport to a
-//! real SMTP server on loopback (aiosmtpd, `tests/smtp_sink.py`), with
-//! retries while it is down, per-user preferences, digests, scheduled jobs
-//! that run once per period, and no duplicates with two servers on one
-//! PostgreSQL database.
-
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+//! real SMTP server on loopback, with retries while it is down, per-user
+//! preferences and digests, the admin's outbox (`GET /api/v1/mail/outbox`,
+//! `POST /api/v1/mail/outbox/{id}/retry`), and no duplicates with two servers
+//! on one PostgreSQL database.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use zhiku::config::Overrides;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{blocking, eventually, Backend, TestApp};
 use crate::on_both_backends;
+use crate::smtp::{
+    find, free_port, kinds_of, mail_settings, outbox, run_job, text, SmtpSink, AUTHOR_EMAIL, MANAGER_EMAIL,
+    PUBLIC_URL,
+};
 use crate::world::{id, scores, World};
 
-const PUBLIC_URL: &str = "https://zhiku.example.com";
-const AUTHOR_EMAIL: &str = "e1001@zhiku.test";
-const MANAGER_EMAIL: &str = "e1002@zhiku.test";
-
-/// The SMTP server of a test: every message it accepted is a JSON file.
-struct SmtpSink {
-    child: Child,
-    dir: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn start_on(port: u16) -> SmtpSink {
-        Self::launch(port, &[])
-    }
-
-    /// A server that requires SMTP authentication as `user`.
-    fn start_with_login(port: u16, user: &str, password: &str) -> SmtpSink {
-        Self::launch(port, &["--user", user, "--password", password])
-    }
-
-    fn launch(port: u16, extra: &[&str]) -> SmtpSink {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new("python3")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py"))
-            .args(["--port", &port.to_string(), "--dir"])
-            .arg(dir.path())
-            .args(extra)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs tests/smtp_sink.py (pip install aiosmtpd)");
-        let mut ready = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut ready).unwrap();
-        assert_eq!(ready.trim(), "ready", "the SMTP sink did not start (is aiosmtpd installed?)");
-        SmtpSink { child, dir }
-    }
-
-    fn start() -> (SmtpSink, u16) {
-        let port = free_port();
-        (SmtpSink::start_on(port), port)
-    }
-
-    fn messages(&self) -> Vec<Value> {
-        let mut paths: Vec<_> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        paths.sort();
-        paths.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
-    }
-
-    /// Waits until `count` messages arrived, then a moment more to see that no other follows.
-    async fn expect(&self, count: usize) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.messages().len() < count && Instant::now() < deadline {
-            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
-        let messages = self.messages();
-        let subjects: Vec<&str> = messages.iter().map(|m| m["subject"].as_str().unwrap()).collect();
-        assert_eq!(messages.len(), count, "{subjects:#?}");
-        messages
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn mail_settings(port: u16) -> Overrides {
-    Overrides {
-        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        public_url: Some(PUBLIC_URL.into()),
-        mail_from: Some("智库 Zhiku <zhiku@zhiku.test>".into()),
-        mail_retry_seconds: Some(1),
-        ..Overrides::default()
-    }
-}
-
-/// The one message whose decoded subject contains `part`.
-fn find<'a>(messages: &'a [Value], part: &str) -> &'a Value {
-    let found: Vec<&Value> =
-        messages.iter().filter(|m| m["subject"].as_str().unwrap().contains(part)).collect();
-    assert_eq!(found.len(), 1, "one message about {part:?} in {messages:#?}");
-    found[0]
-}
-
-fn text(message: &Value) -> &str {
-    message["text"].as_str().unwrap()
-}
-
-async fn outbox(app: &TestApp, status: &str) -> Value {
-    let (code, body) = app.get(&format!("/api/v1/mail/outbox?status={status}"), &app.admin_token).await;
-    assert_eq!(code, StatusCode::OK, "{body}");
-    body
-}
-
-/// The failed rows of the outbox, once there are some (or after 20 s).
-async fn failed_mail(app: &TestApp) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut failed = outbox(app, "failed").await;
-    while failed["total"] == 0 && Instant::now() < deadline {
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-        failed = outbox(app, "failed").await;
-    }
-    failed
-}
-
-async fn run_job(app: &TestApp, job: &str, force: bool) -> (StatusCode, Value) {
-    let query = if force { "?force=true" } else { "" };
-    app.call(Method::POST, &format!("/api/v1/jobs/{job}/run{query}"), Some(&app.admin_token), None).await
-}
-
-async fn kinds_of(app: &TestApp, token: &str) -> Vec<String> {
-    let (_, notes) = app.get("/api/v1/notifications?per_page=100", token).await;
-    notes["items"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap().to_owned()).collect()
+/// The failed rows of the outbox, once there are `count`.
+async fn failed_mail(app: &TestApp, count: usize) -> Value {
+    eventually(&format!("{count} failed mails"), || async {
+        let failed = outbox(app, "failed").await;
+        (failed["total"] == count).then_some(failed)
+    })
+    .await
 }
 
 /// The e-mail choice for `kind` in a preferences response.
@@ -148,25 +32,15 @@ fn choice(preferences: &Value, kind: &str) -> Value {
         .clone()
 }
 
-/// A UTC timestamp `days` ago, as both databases take it in SQL.
-fn days_ago(days: i64) -> String {
-    (chrono::Utc::now() - chrono::Duration::days(days)).format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
 on_both_backends! {
     async fn every_person_concerned_gets_one_correct_message_per_event(backend: Backend) {
-        let (sink, port) = SmtpSink::start();
+        let (sink, port) = SmtpSink::start().await;
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
 
         // Adopted: the author hears it, with the points and the reviewer's words.
         let adopted = id(&w.submit(&app, w.business_entry("<b>专线</b> & 扩容需求")).await);
         w.adopt(&app, adopted, 4).await;
-        let started = Instant::now();
-        while sink.messages().is_empty() && started.elapsed() < Duration::from_secs(10) {
-            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
-        }
-        eprintln!("adoption mail delivered {:?} after the review answered", started.elapsed());
 
         // Returned with a comment.
         let returned = id(&w.submit(&app, w.business_entry("集团V网续约意向")).await);
@@ -191,7 +65,7 @@ on_both_backends! {
         let (status, body) = app.put(&format!("/api/v1/clients/{}/owner", w.client_id), &w.manager.access_token, handover).await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
-        let messages = sink.expect(7).await;
+        let messages = sink.expect(&app, 7).await;
         let to_author: Vec<&Value> = messages.iter().filter(|m| m["rcpt_tos"] == json!([AUTHOR_EMAIL])).collect();
         let to_manager: Vec<&Value> = messages.iter().filter(|m| m["rcpt_tos"] == json!([MANAGER_EMAIL])).collect();
         assert_eq!((to_author.len(), to_manager.len()), (6, 1), "{messages:#?}");
@@ -240,21 +114,17 @@ on_both_backends! {
         w.adopted_entry(&app, "服务器宕机期间的采纳").await;
 
         // Nobody listens on the port: attempts grow, each with its error.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let row = loop {
-            let pending = outbox(&app, "pending").await;
-            let row = pending["items"][0].clone();
-            if row["attempts"].as_i64().unwrap_or(0) >= 2 || Instant::now() > deadline {
-                break row;
-            }
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-        };
+        let row = eventually("a second failed attempt", || async {
+            let row = outbox(&app, "pending").await["items"][0].clone();
+            (row["attempts"].as_i64().unwrap_or(0) >= 2).then_some(row)
+        })
+        .await;
         assert!(row["attempts"].as_i64().unwrap() >= 2, "{row}");
         assert!(!row["last_error"].as_str().unwrap_or_default().is_empty(), "{row}");
         assert_eq!(row["recipient"], AUTHOR_EMAIL);
 
-        let sink = SmtpSink::start_on(port);
-        let messages = sink.expect(1).await;
+        let sink = SmtpSink::start_on(port).await;
+        let messages = sink.expect(&app, 1).await;
         assert!(messages[0]["subject"].as_str().unwrap().contains("服务器宕机期间的采纳"));
         let sent = outbox(&app, "sent").await;
         assert_eq!(sent["total"], 1);
@@ -269,15 +139,17 @@ on_both_backends! {
         let w = World::new(&app).await;
         w.adopted_entry(&app, "重试两次后放弃").await;
 
-        let failed = failed_mail(&app).await;
-        assert_eq!(failed["total"], 1, "{failed}");
+        let failed = failed_mail(&app, 1).await;
         let row = &failed["items"][0];
         assert_eq!((row["attempts"].as_i64(), row["recipient"].as_str()), (Some(2), Some(AUTHOR_EMAIL)));
         assert!(row["subject"].as_str().unwrap().contains("重试两次后放弃"));
         assert!(!row["last_error"].as_str().unwrap().is_empty());
         let mail_id = id(row);
-        actix_web::rt::time::sleep(Duration::from_millis(2500)).await;
-        assert_eq!(outbox(&app, "failed").await["items"][0]["attempts"], 2, "no attempt after the last");
+        // A later mail fails too: the sender went on working and left the first alone.
+        w.adopted_entry(&app, "后来的邮件").await;
+        let failed = failed_mail(&app, 2).await;
+        let first = failed["items"].as_array().unwrap().iter().find(|m| id(m) == mail_id).unwrap();
+        assert_eq!(first["attempts"], 2, "no attempt after the last");
 
         let retry = format!("/api/v1/mail/outbox/{mail_id}/retry");
         assert_eq!(app.call(Method::POST, &retry, Some(&w.author.access_token), None).await.0, StatusCode::FORBIDDEN);
@@ -285,44 +157,53 @@ on_both_backends! {
         let missing = app.call(Method::POST, "/api/v1/mail/outbox/999999/retry", Some(&app.admin_token), None).await;
         assert_eq!(missing.0, StatusCode::NOT_FOUND);
 
-        let sink = SmtpSink::start_on(port);
+        let sink = SmtpSink::start_on(port).await;
         let (status, body) = app.call(Method::POST, &retry, Some(&app.admin_token), None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!((body["status"].as_str(), body["attempts"].as_i64()), (Some("pending"), Some(0)));
-        sink.expect(1).await;
+        sink.expect(&app, 1).await;
         assert_eq!(outbox(&app, "sent").await["total"], 1);
         let (status, body) = app.call(Method::POST, &retry, Some(&app.admin_token), None).await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
     }
 
     async fn a_crashed_senders_claim_is_taken_over_when_its_lease_ends(backend: Backend) {
-        let (sink, port) = SmtpSink::start();
+        let (sink, port) = SmtpSink::start().await;
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
         w.adopted_entry(&app, "租约测试").await;
-        sink.expect(1).await;
+        sink.expect(&app, 1).await;
 
         // A sender that claimed the row and died: its lease runs out, another sender takes over.
-        let crashed = |lease: &str| format!(
+        let crashed = |lease: chrono::NaiveDateTime| format!(
             "UPDATE mail_outbox SET status = 'sending', claim = 'dead', lease_until = '{lease}', sent_at = NULL");
-        app.exec_sql(&crashed(&days_ago(1)));
-        let messages = sink.expect(2).await;
+        let now = chrono::Utc::now().naive_utc();
+        app.exec_sql(&crashed(now - chrono::Duration::hours(1))).await;
+        let messages = sink.expect(&app, 2).await;
         assert_eq!(messages[0]["message_id"], messages[1]["message_id"], "the same message, sent again");
-        // While the lease lasts, nobody else touches the row.
-        app.exec_sql(&crashed("2999-01-01 00:00:00"));
-        sink.expect(2).await;
-        assert_eq!(outbox(&app, "sending").await["total"], 1);
+
+        // While the lease lasts, nobody else claims the row: a later message goes out, it does not.
+        app.exec_sql(&crashed(now + chrono::Duration::days(365))).await;
+        let leased = outbox(&app, "sending").await;
+        assert_eq!(leased["total"], 1, "{leased}");
+        w.adopted_entry(&app, "租约期间的新邮件").await;
+        eventually("the later message sent", || async { (outbox(&app, "sent").await["total"] == 1).then_some(()) }).await;
+        let messages = sink.messages();
+        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert!(messages[2]["subject"].as_str().unwrap().contains("租约期间的新邮件"), "{messages:#?}");
+        // A claim counts an attempt: the leased row was not claimed meanwhile.
+        assert_eq!(outbox(&app, "sending").await["items"], leased["items"]);
     }
 
     async fn smtp_credentials_in_the_url_authenticate(backend: Backend) {
         let port = free_port();
-        let sink = SmtpSink::start_with_login(port, "zhiku", "p@ss:word");
+        let sink = SmtpSink::start_with_login(port, "zhiku", "p@ss:word").await;
         // Refused credentials are a permanent failure: no retry, an admin sees why.
         let wrong = Overrides { smtp_url: Some(format!("smtp://zhiku:wrong@127.0.0.1:{port}")), ..mail_settings(port) };
         let app = TestApp::spawn_with(backend, wrong).await;
         let w = World::new(&app).await;
         w.adopted_entry(&app, "密码错误时的邮件").await;
-        let failed = failed_mail(&app).await;
+        let failed = failed_mail(&app, 1).await;
         assert_eq!(failed["items"][0]["attempts"], 1, "{failed}");
         assert!(failed["items"][0]["last_error"].as_str().unwrap().contains("535"), "{failed}");
 
@@ -331,35 +212,18 @@ on_both_backends! {
         let app = TestApp::spawn_with(backend, right).await;
         let w = World::new(&app).await;
         w.adopted_entry(&app, "密码正确时的邮件").await;
-        let messages = sink.expect(1).await;
+        let messages = sink.expect(&app, 1).await;
         assert_eq!(messages[0]["authenticated_as"], "zhiku");
         assert!(messages[0]["subject"].as_str().unwrap().contains("密码正确时的邮件"));
     }
 
     async fn preferences_send_at_once_in_the_daily_digest_or_not_at_all(backend: Backend) {
-        let (sink, port) = SmtpSink::start();
+        let (sink, port) = SmtpSink::start().await;
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
         let token = w.author.access_token.as_str();
         let path = "/api/v1/me/notification-preferences";
 
-        let (status, prefs) = app.get(path, token).await;
-        assert_eq!(status, StatusCode::OK, "{prefs}");
-        assert_eq!(prefs["items"].as_array().unwrap().len(), 13);
-        assert_eq!(choice(&prefs, "intel_adopted"), "immediate");
-        assert_eq!(choice(&prefs, "weekly_digest"), "weekly");
-
-        for (bad, field) in [
-            (json!({"intel_adopted": "weekly"}), "intel_adopted"),
-            (json!({"weekly_digest": "daily"}), "weekly_digest"),
-            (json!({"no_such_kind": "off"}), "no_such_kind"),
-            (json!({"intel_used": "sometimes"}), "intel_used"),
-        ] {
-            let (status, error) = app.put(path, token, bad).await;
-            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
-            assert!(error["fields"][field].is_string(), "{error}");
-        }
-        assert_eq!(app.put(path, token, json!(["intel_used"])).await.0, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, prefs) = app.put(path, token, json!({"intel_adopted": "off", "intel_returned": "daily", "intel_used": "daily"})).await;
         assert_eq!(status, StatusCode::OK, "{prefs}");
         assert_eq!((choice(&prefs, "intel_adopted"), choice(&prefs, "intel_used")), (json!("off"), json!("daily")));
@@ -375,7 +239,7 @@ on_both_backends! {
         assert_eq!(app.put(&format!("/api/v1/clients/{}/owner", w.client_id), &w.manager.access_token, handover).await.0, StatusCode::OK);
 
         // Only the handover is mailed at once; the in-app notifications are all there.
-        let messages = sink.expect(1).await;
+        let messages = sink.expect(&app, 1).await;
         assert!(messages[0]["subject"].as_str().unwrap().contains("已交接给你"));
         let kinds = kinds_of(&app, token).await;
         for kind in ["intel_adopted", "intel_returned", "intel_used", "client_handover"] {
@@ -386,7 +250,7 @@ on_both_backends! {
         let (status, run) = run_job(&app, "daily_digest", false).await;
         assert_eq!(status, StatusCode::OK, "{run}");
         assert_eq!((run["summary"]["digests"].as_i64(), run["summary"]["notifications"].as_i64()), (Some(1), Some(2)));
-        let messages = sink.expect(2).await;
+        let messages = sink.expect(&app, 2).await;
         let digest = find(&messages, "每日通知摘要");
         assert_eq!(digest["subject"], "【智库】每日通知摘要：2 条新通知");
         assert_eq!(digest["rcpt_tos"], json!([AUTHOR_EMAIL]));
@@ -402,107 +266,7 @@ on_both_backends! {
         let (status, body) = run_job(&app, "daily_digest", true).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!((body["forced"].as_bool(), body["summary"]["digests"].as_i64()), (Some(true), Some(0)));
-        sink.expect(2).await;
-        let denied = app.call(Method::POST, "/api/v1/jobs/daily_digest/run", Some(token), None).await;
-        assert_eq!(denied.0, StatusCode::FORBIDDEN);
-        assert_eq!(run_job(&app, "make_coffee", false).await.0, StatusCode::NOT_FOUND);
-    }
-
-    async fn jobs_remind_of_stale_facts_waiting_reviews_and_the_past_week(backend: Backend) {
-        let (sink, port) = SmtpSink::start();
-        let app = TestApp::spawn_with(backend, mail_settings(port)).await;
-        let w = World::new(&app).await;
-        let stale = w.adopted_entry(&app, "三个月前的月消费").await;
-        let this_week = w.adopted_entry(&app, "上周采纳的商机").await;
-        sink.expect(2).await;
-        app.exec_sql(&format!("UPDATE intel SET adopted_at = '{}' WHERE id = {stale}", days_ago(100)));
-        // The second entry and its points belong to last week.
-        app.exec_sql(&format!("UPDATE intel SET adopted_at = '{0}' WHERE id = {this_week};
-                               UPDATE point_entries SET created_at = '{0}'", days_ago(7)));
-        for title in ["待审一", "待审二"] {
-            w.submit(&app, w.business_entry(title)).await;
-        }
-
-        // Stale: the author and the client's owner, once per freshness window.
-        let (status, run) = run_job(&app, "stale_check", false).await;
-        assert_eq!(status, StatusCode::OK, "{run}");
-        assert_eq!(run["summary"]["entries"], 1, "{run}");
-        let messages = sink.expect(4).await;
-        let notices: Vec<&Value> = messages.iter().filter(|m| m["subject"].as_str().unwrap().contains("已过时效")).collect();
-        let mut recipients: Vec<&str> = notices.iter().map(|m| m["rcpt_tos"][0].as_str().unwrap()).collect();
-        recipients.sort_unstable();
-        assert_eq!(recipients, [AUTHOR_EMAIL, MANAGER_EMAIL]);
-        assert_eq!(notices[0]["subject"], "【智库】客户“芜湖长江实业集团有限公司”的情报“三个月前的月消费”已过时效，请核实");
-        assert!(text(notices[0]).contains(&format!("{PUBLIC_URL}/intel/{stale}")));
-        assert!(kinds_of(&app, &w.manager.access_token).await.contains(&"intel_stale".to_owned()));
-        let (_, again) = run_job(&app, "stale_check", true).await;
-        assert_eq!(again["summary"]["entries"], 0, "told once per window: {again}");
-        // Verified since the reminder, and stale again: a new reminder.
-        app.exec_sql(&format!("UPDATE stale_notices SET noticed_at = '{}'; UPDATE intel SET verified_at = '{}' WHERE id = {stale}",
-                              days_ago(200), days_ago(95)));
-        let (_, again) = run_job(&app, "stale_check", true).await;
-        assert_eq!(again["summary"]["entries"], 1, "{again}");
-        sink.expect(6).await;
-
-        // Reviewers: one message each with the count and the oldest entries.
-        let (status, run) = run_job(&app, "review_queue", false).await;
-        assert_eq!((status, run["summary"]["reviewers"].as_i64()), (StatusCode::OK, Some(2)), "{run}");
-        let messages = sink.expect(8).await;
-        let reminders: Vec<&Value> = messages.iter().filter(|m| m["subject"] == "【智库】有 2 条情报等待审核").collect();
-        let mut recipients: Vec<&str> = reminders.iter().map(|m| m["rcpt_tos"][0].as_str().unwrap()).collect();
-        recipients.sort_unstable();
-        assert_eq!(recipients, ["r2001@zhiku.test", "r2002@zhiku.test"]);
-        assert!(text(reminders[0]).contains("· 待审一（") && text(reminders[0]).contains("· 待审二（"));
-        assert!(text(reminders[0]).contains(&format!("{PUBLIC_URL}/review")));
-
-        // The week that ended: points and rank; new entries on the clients one owns.
-        let (status, run) = run_job(&app, "weekly_digest", false).await;
-        assert_eq!(status, StatusCode::OK, "{run}");
-        assert_eq!(run["summary"]["digests"], 3, "the author, the reviewer (review points) and the owner: {run}");
-        let messages = sink.expect(11).await;
-        let weekly: Vec<&Value> = messages.iter().filter(|m| m["subject"].as_str().unwrap().contains("每周回顾")).collect();
-        let author = weekly.iter().find(|m| m["rcpt_tos"] == json!([AUTHOR_EMAIL])).expect("the author's weekly digest");
-        assert!(text(author).contains("你获得 32 积分，排名第 1"), "{author}");
-        let owner = weekly.iter().find(|m| m["rcpt_tos"] == json!([MANAGER_EMAIL])).expect("the owner's weekly digest");
-        assert!(text(owner).contains("你负责的客户上周新采纳 1 条情报"), "{owner}");
-        assert!(text(owner).contains("芜湖长江实业集团有限公司：上周采纳的商机（张伟）"));
-        assert!(text(owner).contains(&format!("{PUBLIC_URL}/intel/{this_week}")));
-        assert!(!weekly.iter().any(|m| m["rcpt_tos"] == json!(["m3001@zhiku.test"])), "nothing to tell, no mail");
-    }
-
-    async fn the_scheduler_runs_each_job_once_per_period(backend: Backend) {
-        let settings = Overrides { scheduler_seconds: Some(1), ..Overrides::default() };
-        let app = TestApp::spawn_with(backend, settings).await;
-        let w = World::new(&app).await;
-        w.submit(&app, w.business_entry("等待调度提醒")).await;
-        // Every job ran for today at start-up.
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let (status, jobs) = app.get("/api/v1/jobs", &app.admin_token).await;
-            assert_eq!(status, StatusCode::OK, "{jobs}");
-            if jobs.as_array().unwrap().iter().all(|j| j["done"] == true) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the scheduler did not run at start: {jobs}");
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_eq!(app.get("/api/v1/jobs", &w.author.access_token).await.0, StatusCode::FORBIDDEN);
-        let (_, spec) = app.call(Method::GET, "/api/openapi.json", None, None).await;
-        for path in ["/api/v1/jobs", "/api/v1/jobs/{name}/run", "/api/v1/mail/outbox",
-                     "/api/v1/mail/outbox/{id}/retry", "/api/v1/me/notification-preferences"] {
-            assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
-        }
-        let reminders = |kinds: Vec<String>| kinds.iter().filter(|k| *k == "review_queue").count();
-        let before = reminders(kinds_of(&app, &w.reviewer.access_token).await);
-
-        // Forget today's runs, as if a new day had begun: the next tick runs them, once.
-        app.exec_sql("DELETE FROM job_runs");
-        while reminders(kinds_of(&app, &w.reviewer.access_token).await) == before {
-            assert!(Instant::now() < deadline, "the scheduler did not run the review reminder");
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(2500)).await;
-        assert_eq!(reminders(kinds_of(&app, &w.reviewer.access_token).await), before + 1);
+        sink.expect(&app, 2).await;
     }
 }
 
@@ -510,7 +274,7 @@ on_both_backends! {
 /// job runs once per period although both servers are asked at once.
 #[actix_web::test]
 async fn two_servers_on_one_postgres_send_each_mail_once() {
-    let (sink, port) = SmtpSink::start();
+    let (sink, port) = SmtpSink::start().await;
     let first = TestApp::spawn_with(Backend::Postgres, mail_settings(port)).await;
     let second = TestApp::spawn_on(first.settings().clone()).await;
     let w = World::new(&first).await;
@@ -542,7 +306,7 @@ async fn two_servers_on_one_postgres_send_each_mail_once() {
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     // 10 adoptions and 10 uses for the author; one review reminder for each reviewer.
-    let messages = sink.expect(22).await;
+    let messages = sink.expect(&first, 22).await;
     let mut ids: Vec<&str> = messages.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -565,28 +329,38 @@ async fn concurrent_claims_on_postgres_take_disjoint_rows() {
     app.exec_sql(
         "INSERT INTO mail_outbox (user_id, recipient, kind, subject, status, next_attempt_at, created_at)
          SELECT u.id, u.email, 'test', '并发认领', 'pending', '2990-01-01', NOW() FROM users u, generate_series(1, 15)",
-    );
-    let at = chrono::NaiveDate::from_ymd_opt(2991, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
-    let lease = chrono::Duration::minutes(5);
-    let pool = zhiku::db::connect(&app.settings().database_url, 2).unwrap();
-    let (mut one, mut two) = (pool.get().unwrap(), pool.get().unwrap());
-    if let DbConn::Pg(c) = &mut *two {
-        c.batch_execute("SET lock_timeout = '3s'").unwrap();
-    }
-    let (first, second) = one
-        .transaction::<_, diesel::result::Error, _>(|one| {
-            let first = zhiku::mail::outbox::claim(one, at, lease, 10)?;
-            let second = two.transaction(|two| zhiku::mail::outbox::claim(two, at, lease, 10))?;
-            Ok((first, second))
-        })
-        .unwrap();
-    let ids = |rows: &[zhiku::mail::model::Mail]| rows.iter().map(|m| m.id).collect::<Vec<_>>();
-    assert_eq!((first.len(), second.len()), (10, 5));
-    assert!(ids(&first).iter().all(|id| !ids(&second).contains(id)), "{:?} {:?}", ids(&first), ids(&second));
-    assert!(first.iter().chain(&second).all(|m| m.status == "sending" && m.attempts == 1));
-    let later = at + chrono::Duration::minutes(1);
-    let none = one.transaction(|c| zhiku::mail::outbox::claim(c, later, lease, 10)).unwrap();
-    assert!(none.is_empty(), "claimed rows are not due while their lease lasts");
-    let expired = one.transaction(|c| zhiku::mail::outbox::claim(c, later + lease, lease, 20)).unwrap();
-    assert_eq!(expired.len(), 15, "every row is taken over once the leases ran out");
+    )
+    .await;
+    let url = app.settings().database_url.clone();
+    blocking(move || {
+        let at = chrono::NaiveDate::from_ymd_opt(2991, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let lease = chrono::Duration::minutes(5);
+        let pool = zhiku::db::connect(&url, 2).unwrap();
+        let (mut one, mut two) = (pool.get().unwrap(), pool.get().unwrap());
+        if let DbConn::Pg(c) = &mut *two {
+            c.batch_execute("SET lock_timeout = '3s'").unwrap();
+        }
+        let (first, second) = one
+            .transaction::<_, diesel::result::Error, _>(|one| {
+                let first = zhiku::mail::outbox::claim(one, at, lease, 10)?;
+                let second = two.transaction(|two| zhiku::mail::outbox::claim(two, at, lease, 10))?;
+                Ok((first, second))
+            })
+            .unwrap();
+        let ids = |rows: &[zhiku::mail::model::Mail]| rows.iter().map(|m| m.id).collect::<Vec<_>>();
+        assert_eq!((first.len(), second.len()), (10, 5));
+        assert!(
+            ids(&first).iter().all(|id| !ids(&second).contains(id)),
+            "{:?} {:?}",
+            ids(&first),
+            ids(&second)
+        );
+        assert!(first.iter().chain(&second).all(|m| m.status == "sending" && m.attempts == 1));
+        let later = at + chrono::Duration::minutes(1);
+        let none = one.transaction(|c| zhiku::mail::outbox::claim(c, later, lease, 10)).unwrap();
+        assert!(none.is_empty(), "claimed rows are not due while their lease lasts");
+        let expired = one.transaction(|c| zhiku::mail::outbox::claim(c, later + lease, lease, 20)).unwrap();
+        assert_eq!(expired.len(), 15, "every row is taken over once the leases ran out");
+    })
+    .await;
 }

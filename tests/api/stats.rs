@@ -1,7 +1,8 @@
+use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Rows, TestApp};
 use crate::on_both_backends;
 use crate::world::{id, World};
 
@@ -35,12 +36,7 @@ async fn known_world(app: &TestApp) -> (World, [i64; 4]) {
         .await;
     // Decisions came 1, 2, 3 and 4 hours after submission.
     for (hours, entry) in [(1, e1), (2, e2), (3, e3), (4, e4)] {
-        let earlier = if app.is_postgres() {
-            format!("decided_at - INTERVAL '{hours} hours'")
-        } else {
-            format!("datetime(decided_at, '-{hours} hours')")
-        };
-        app.exec_sql(&format!("UPDATE intel SET submitted_at = {earlier} WHERE id = {entry}"));
+        app.age("intel", Rows::Id(entry), &["submitted_at"], Duration::hours(hours)).await;
     }
     (w, [e1, e2, e3, e4])
 }
@@ -77,8 +73,8 @@ on_both_backends! {
         assert_eq!(c[0]["offers"][0]["offer"], "宽带免费送");
         assert_eq!((c[0]["offers"][0]["min_tariff"].as_f64(), c[0]["offers"][0]["max_tariff"].as_f64()), (Some(79.0), Some(99.0)));
 
-        let past = if app.is_postgres() { "NOW() - INTERVAL '40 days'" } else { "datetime('now', '-40 days')" };
-        app.exec_sql(&format!("UPDATE intel SET adopted_at = {past} WHERE id = {e3}"));
+        // 40 days later for one of them (the competitor window is 30 days).
+        app.age("intel", Rows::Id(e3), &["adopted_at"], Duration::days(40)).await;
         let (_, f) = app.get("/api/v1/stats/freshness", &w.reviewer.access_token).await;
         assert_eq!((f["adopted"].as_i64(), f["stale"].as_i64(), f["stale_share"].as_f64()), (Some(3), Some(1), Some(0.33)));
         let competitor = f["by_category"].as_array().unwrap().iter().find(|c| c["category"] == "competitor").unwrap();

@@ -1,3 +1,5 @@
+//! Users: `POST/GET /api/v1/users`, `GET/PATCH /api/v1/users/{id}`.
+
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -5,28 +7,21 @@ use crate::helpers::user_password;
 use crate::on_both_backends;
 
 on_both_backends! {
-    async fn admins_create_departments_and_users(app: TestApp) {
-        let (status, department) = app
-            .post("/api/v1/departments", &app.admin_token, json!({"name": "信息管理部", "kind": "management"}))
-            .await;
-        assert_eq!(status, StatusCode::CREATED);
-        assert_eq!(department["name"], "信息管理部");
-        assert_eq!(department["kind"], "management");
-        let (status, _) = app
-            .post("/api/v1/departments", &app.admin_token, json!({"name": "信息管理部", "kind": "other"}))
-            .await;
-        assert_eq!(status, StatusCode::CONFLICT);
-
-        let user = app.create_user("R2001", "陈静", &["reviewer"], department["id"].as_i64()).await;
+    async fn admins_create_users(app: TestApp) {
+        let department = app.create_department("信息管理部", "management").await;
+        let user = app.create_user("R2001", "陈静", &["reviewer"], Some(department)).await;
         assert_eq!(user["employee_no"], "R2001");
         assert_eq!(user["email"], "r2001@zhiku.test");
         assert_eq!(user["roles"], json!(["employee", "reviewer"]));
-        assert_eq!(user["is_active"], true);
+        assert_eq!(user["department"], json!({"id": department, "name": "信息管理部"}));
+        assert_eq!((user["is_active"].as_bool(), user["points"].as_i64()), (Some(true), Some(0)));
         assert!(user.get("password_hash").is_none());
+        app.login_ok("R2001", &user_password("R2001")).await;
 
-        let (status, departments) = app.get("/api/v1/departments", &app.admin_token).await;
+        let (status, listed) = app.get("/api/v1/users?q=R2001", &app.admin_token).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(departments.as_array().unwrap().len(), 1);
+        assert_eq!(listed["total"], 1);
+        assert_eq!(listed["items"][0]["id"], user["id"]);
     }
 
     async fn user_input_is_validated_field_by_field(app: TestApp) {
@@ -73,16 +68,12 @@ on_both_backends! {
     async fn only_admins_manage_users(app: TestApp) {
         let employee = app.user_session("E7001", "吴刚", &["account_manager"]).await;
         let (status, body) = app
-            .post("/api/v1/departments", &employee.access_token, json!({"name": "X", "kind": "other"}))
-            .await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(body["error"], "forbidden");
-        let (status, _) = app
             .post("/api/v1/users", &employee.access_token, json!({
                 "employee_no": "E7002", "real_name": "x", "email": "e7002@zhiku.test", "roles": ["admin"], "password": "Good-pass-1"
             }))
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["error"], "forbidden");
         let id = employee.user["id"].as_i64().unwrap();
         let (status, _) = app
             .patch(&format!("/api/v1/users/{id}"), &employee.access_token, json!({"roles": ["admin"]}))

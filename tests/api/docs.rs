@@ -1,0 +1,61 @@
+//! Health and documentation: `GET /healthz`, `GET /api/openapi.json`,
+//! `GET /api/docs`, `GET /api/docs/app.js`, and the web app's fallback for
+//! every other path.
+//!
+//! The OpenAPI document is a reviewed snapshot (`snapshots/`): a change of
+//! the contract shows in the diff. After an intended change, accept it with
+//! `INSTA_UPDATE=always cargo test --test api openapi` and review the file.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+
+on_both_backends! {
+    async fn health_answers_with_security_headers(app: TestApp) {
+        let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers().get("x-request-id").is_some());
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(response.headers()["x-frame-options"], "DENY");
+        assert!(response.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert_eq!(response.json::<Value>().await.unwrap(), json!({"status": "ok"}));
+    }
+
+    async fn the_reference_renders_the_document_without_the_internet(app: TestApp) {
+        let page = app.client.get(app.url("/api/docs")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let page = page.text().await.unwrap();
+        assert!(page.contains("/api/docs/app.js"), "{page}");
+        assert!(!page.contains("https://"), "the reference loads nothing from elsewhere: {page}");
+        let script = app.client.get(app.url("/api/docs/app.js")).send().await.unwrap();
+        assert_eq!(script.status(), StatusCode::OK);
+        assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+        assert!(script.text().await.unwrap().contains("/api/openapi.json"));
+    }
+
+    async fn other_paths_are_the_web_app_or_a_json_404(app: TestApp) {
+        // Deep links of the web app get its shell, so a reload stays on the page.
+        let page = app.client.get(app.url("/clients/42")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(page.text().await.unwrap().contains("智库"));
+        for (method, path) in [(Method::GET, "/assets/missing.js"), (Method::POST, "/clients/42"), (Method::GET, "/api")] {
+            let (status, body) = app.call(method, path, None, None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(body["error"], "not_found", "{path}: {body}");
+        }
+    }
+}
+
+/// The document does not depend on the database: one backend is enough.
+#[actix_web::test]
+async fn openapi_document_is_the_reviewed_contract() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (status, spec) = app.call(Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    insta::assert_json_snapshot!("openapi", spec, {".info.version" => "[version]"});
+}
