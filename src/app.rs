@@ -96,6 +96,13 @@ impl Application {
 #[openapi(
     info(title = "Zhiku 智库 API", description = "Client-intelligence sharing platform: the HTTP contract."),
     modifiers(&BearerAuth),
+    components(schemas(
+        crate::enums::IntelStatus, crate::enums::Source, crate::enums::Role, crate::enums::DepartmentKind,
+        crate::enums::ClientKind, crate::enums::ClientStatus, crate::enums::Decision, crate::enums::UsagePurpose,
+        crate::enums::UsageOutcome, crate::enums::PointReason, crate::enums::NotificationKind,
+        crate::enums::Delivery, crate::enums::MailStatus, crate::enums::Job, crate::time::Period,
+        crate::search::Sort, crate::stats::facts::Interval, crate::stats::export::ExportFormat,
+    )),
     security(("bearer" = [])),
     tags(
         (name = "auth", description = "Sign-in and sessions"),

@@ -12,8 +12,9 @@ const LAYERS: &[&[&str]] = &[
     &["ids", "text", "time", "enums"],
     &["db"],
     &["config", "error", "telemetry"],
-    &["state", "api"],
-    &["web", "auth"],
+    &["state"],
+    &["api"],
+    &["web", "docs", "auth"],
     &["audit"],
     &["points"],
     &["users"],
@@ -25,7 +26,8 @@ const LAYERS: &[&[&str]] = &[
     &["ratings", "search", "dossier"],
     &["stats"],
     &["jobs", "demo", "import"],
-    &["docs", "app", "cli"],
+    &["app"],
+    &["cli"],
 ];
 
 /// Macros exported at the crate root, and the module they belong to.
@@ -70,7 +72,7 @@ fn code_of(text: &str) -> String {
 
 /// The top-level modules a source text refers to: `crate::x`, `crate::{x, y::…}`, `$crate::x`.
 fn referenced(code: &str) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
+    let mut found: BTreeSet<String> = BTreeSet::new();
     let mut rest = code;
     while let Some(at) = rest.find("crate::") {
         let after = &rest[at + "crate::".len()..];
@@ -91,7 +93,12 @@ fn referenced(code: &str) -> BTreeSet<String> {
             found.insert((*module).to_owned());
         }
     }
-    found
+    found.into_iter().map(|name| root_macro_module(&name).unwrap_or(name)).collect()
+}
+
+/// `crate::with_conn` is the db module's macro, exported at the crate root.
+fn root_macro_module(name: &str) -> Option<String> {
+    ROOT_MACROS.iter().find(|(m, _)| *m == name).map(|(_, module)| (*module).to_owned())
 }
 
 fn matching_brace(text: &str) -> usize {

@@ -25,6 +25,7 @@ async fn list_categories(state: State, _me: CurrentUser) -> ApiResult<HttpRespon
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateCategory {
+    #[schema(max_length = 32)]
     pub name: Option<String>,
     pub name_en: Option<String>,
     pub base_points: Option<i32>,

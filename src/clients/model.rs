@@ -1,6 +1,5 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use utoipa::ToSchema;
 
 use crate::db::schema::{client_owner_history, clients, contacts};
 use crate::enums::{ClientKind, ClientStatus};

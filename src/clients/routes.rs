@@ -27,10 +27,13 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateClient {
     pub kind: ClientKind,
-    #[schema(example = "芜湖长江实业集团有限公司")]
+    #[schema(example = "芜湖长江实业集团有限公司", max_length = 100)]
     pub name: String,
+    #[schema(max_length = 40)]
     pub industry: Option<String>,
+    #[schema(max_length = 40)]
     pub region: Option<String>,
+    #[schema(max_length = 20)]
     pub tier: Option<String>,
     pub status: Option<ClientStatus>,
     pub owner_id: Option<UserId>,
@@ -110,15 +113,16 @@ async fn get_client(state: State, _me: CurrentUser, id: web::Path<ClientId>) -> 
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct UpdateClient {
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 40)]
     pub industry: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 40)]
     pub region: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20)]
     pub tier: Option<Option<String>>,
     pub status: Option<ClientStatus>,
     #[serde(default, deserialize_with = "present")]
@@ -154,6 +158,7 @@ async fn update_client(
 pub struct Handover {
     pub owner_id: UserId,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
 }
 
@@ -176,12 +181,15 @@ async fn hand_over(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ContactInput {
+    #[schema(max_length = 40)]
     pub name: Option<String>,
+    #[schema(max_length = 40)]
     pub title: Option<String>,
     pub is_decision_maker: Option<bool>,
     /// Sensitive.
     pub phone: Option<String>,
     /// Sensitive: personal notes.
+    #[schema(max_length = 2000)]
     pub notes: Option<String>,
 }
 

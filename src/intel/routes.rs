@@ -29,9 +29,10 @@ pub struct CreateIntel {
     /// Category key: basic, profile, business, credit, competitor, opportunity or service.
     #[schema(example = "business")]
     pub category: String,
-    #[schema(example = "财务副总反映话费报销手续繁琐")]
+    #[schema(example = "财务副总反映话费报销手续繁琐", max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub body: String,
     /// Template values by field key.
     #[serde(default)]
@@ -121,7 +122,9 @@ async fn get_intel(state: State, me: CurrentUser, id: web::Path<IntelId>) -> Api
 pub struct UpdateIntel {
     pub client_id: Option<ClientId>,
     pub category: Option<String>,
+    #[schema(max_length = 200)]
     pub title: Option<String>,
+    #[schema(max_length = 20000)]
     pub body: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub fields: Option<Map<String, Value>>,
@@ -173,8 +176,10 @@ async fn update_intel(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviseIntel {
+    #[schema(max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub body: String,
     #[serde(default)]
     #[schema(value_type = Object)]

@@ -92,9 +92,9 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for job in Job::ALL {
-            assert_eq!(Job::parse(job.as_str()), Some(job));
+        for &job in Job::ALL {
+            assert_eq!(job.as_str().parse::<Job>(), Ok(job));
         }
-        assert_eq!(Job::parse("reindex"), None);
+        assert!("reindex".parse::<Job>().is_err());
     }
 }

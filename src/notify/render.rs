@@ -150,15 +150,21 @@ fn indent(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::UserId;
+    use crate::ids::{NotificationId, UserId};
 
     const BASE: &str = "https://zhiku.example.com";
 
-    fn note(kind: &str, title: &str, body: &str, intel: Option<i64>, client: Option<i64>) -> Notification {
+    fn note(
+        kind: NotificationKind,
+        title: &str,
+        body: &str,
+        intel: Option<i64>,
+        client: Option<i64>,
+    ) -> Notification {
         Notification {
-            id: 1,
+            id: NotificationId(1),
             user_id: UserId(7),
-            kind: kind.to_owned(),
+            kind,
             title: title.to_owned(),
             body: body.to_owned(),
             intel_id: intel.map(IntelId),
@@ -171,18 +177,21 @@ mod tests {
     #[test]
     fn links_lead_to_the_entry_the_client_or_the_queue() {
         assert_eq!(
-            link(BASE, "intel_adopted", Some(IntelId(5)), Some(ClientId(2))),
+            link(BASE, NotificationKind::IntelAdopted, Some(IntelId(5)), Some(ClientId(2))),
             format!("{BASE}/intel/5")
         );
-        assert_eq!(link(BASE, "client_handover", None, Some(ClientId(2))), format!("{BASE}/clients/2"));
-        assert_eq!(link(BASE, "review_queue", None, None), format!("{BASE}/review"));
-        assert_eq!(link(BASE, "other", None, None), format!("{BASE}/"));
+        assert_eq!(
+            link(BASE, NotificationKind::ClientHandover, None, Some(ClientId(2))),
+            format!("{BASE}/clients/2")
+        );
+        assert_eq!(link(BASE, NotificationKind::ReviewQueue, None, None), format!("{BASE}/review"));
+        assert_eq!(link(BASE, NotificationKind::IntelUsed, None, None), format!("{BASE}/"));
     }
 
     #[test]
     fn user_text_is_escaped_in_html_and_kept_in_text() {
         let n = note(
-            "intel_returned",
+            NotificationKind::IntelReturned,
             "你的情报“<b>A&B</b>”被退回修改",
             "审核意见：请补充\n<script>x</script>",
             Some(9),
@@ -201,8 +210,8 @@ mod tests {
     #[test]
     fn a_digest_lists_every_notification_with_its_link() {
         let items = [
-            note("intel_adopted", "你的情报“甲”已被采纳", "", Some(1), Some(3)),
-            note("client_handover", "客户“乙”已交接给你", "交接说明：调岗", None, Some(4)),
+            note(NotificationKind::IntelAdopted, "你的情报“甲”已被采纳", "", Some(1), Some(3)),
+            note(NotificationKind::ClientHandover, "客户“乙”已交接给你", "交接说明：调岗", None, Some(4)),
         ];
         let mail = render(BASE, "李强", "摘要", &Content::Digest(&items));
         assert!(mail.text.contains("以下是你的 2 条新通知"));

@@ -314,7 +314,7 @@ pub mod fixture {
         id: i64,
         reviewer: i64,
         author: i64,
-        decision: &str,
+        decision: Decision,
         at: NaiveDateTime,
         score: f64,
     ) -> ReviewFact {
@@ -322,7 +322,7 @@ pub mod fixture {
             intel_id: IntelId(id),
             reviewer_id: UserId(reviewer),
             author_id: UserId(author),
-            decision: decision.into(),
+            decision,
             mean_score: Some(score),
             created_at: at,
         }
@@ -362,10 +362,10 @@ pub mod fixture {
             entry(4, 1, "business", t(6, 9), Some(t(6, 10))),
         ];
         facts.reviews = vec![
-            review(1, 2, 1, "adopt", t(2, 13), 4.0),
-            review(2, 3, 1, "reject", t(3, 11), 2.0),
-            review(3, 2, 1, "adopt", t(5, 9), 3.0),
-            review(4, 2, 1, "adopt", t(6, 10), 5.0),
+            review(1, 2, 1, Decision::Adopt, t(2, 13), 4.0),
+            review(2, 3, 1, Decision::Reject, t(3, 11), 2.0),
+            review(3, 2, 1, Decision::Adopt, t(5, 9), 3.0),
+            review(4, 2, 1, Decision::Adopt, t(6, 10), 5.0),
         ];
         facts.usages = vec![
             UsageFact {
@@ -377,7 +377,7 @@ pub mod fixture {
             UsageFact {
                 intel_id: IntelId(1),
                 user_id: UserId(1),
-                outcome: "pending".into(),
+                outcome: UsageOutcome::Pending,
                 created_at: t(7, 9),
             },
         ];

@@ -21,6 +21,7 @@ pub struct RecordUsage {
     #[serde(default = "pending")]
     pub outcome: UsageOutcome,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: String,
 }
 
@@ -59,6 +60,7 @@ async fn list_usages(state: State, me: CurrentUser, id: web::Path<IntelId>) -> A
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateUsage {
     pub outcome: UsageOutcome,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use utoipa::ToSchema;
 
 use crate::auth::extract::CurrentUser;
 use crate::db::schema::{departments, users};

@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateDepartment {
-    #[schema(example = "政企客户部")]
+    #[schema(example = "政企客户部", max_length = 64)]
     pub name: String,
     pub kind: DepartmentKind,
 }
@@ -54,10 +54,11 @@ async fn list_departments(state: State, _me: CurrentUser) -> ApiResult<HttpRespo
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateUser {
-    #[schema(example = "E1001")]
+    #[schema(example = "E1001", max_length = 32)]
     pub employee_no: String,
-    #[schema(example = "张伟")]
+    #[schema(example = "张伟", max_length = 64)]
     pub real_name: String,
+    #[schema(max_length = 254)]
     pub email: String,
     pub department_id: Option<DepartmentId>,
     #[schema(example = json!(["employee", "account_manager"]))]
@@ -124,7 +125,9 @@ async fn get_user(state: State, _me: CurrentUser, id: web::Path<UserId>) -> ApiR
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct UpdateUser {
+    #[schema(max_length = 64)]
     pub real_name: Option<String>,
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     /// `null` removes the user from their department.
     #[serde(default, deserialize_with = "present")]

@@ -328,7 +328,7 @@ async fn concurrent_claims_on_postgres_take_disjoint_rows() {
     // Due only in the far future, so that the server's own sender leaves them alone.
     app.exec_sql(
         "INSERT INTO mail_outbox (user_id, recipient, kind, subject, status, next_attempt_at, created_at)
-         SELECT u.id, u.email, 'test', '并发认领', 'pending', '2990-01-01', NOW() FROM users u, generate_series(1, 15)",
+         SELECT u.id, u.email, 'intel_adopted', '并发认领', 'pending', '2990-01-01', NOW() FROM users u, generate_series(1, 15)",
     )
     .await;
     let url = app.settings().database_url.clone();
@@ -342,12 +342,12 @@ async fn concurrent_claims_on_postgres_take_disjoint_rows() {
         }
         let (first, second) = one
             .transaction::<_, diesel::result::Error, _>(|one| {
-                let first = zhiku::mail::outbox::claim(one, at, lease, 10)?;
-                let second = two.transaction(|two| zhiku::mail::outbox::claim(two, at, lease, 10))?;
+                let first = zhiku::notify::outbox::claim(one, at, lease, 10)?;
+                let second = two.transaction(|two| zhiku::notify::outbox::claim(two, at, lease, 10))?;
                 Ok((first, second))
             })
             .unwrap();
-        let ids = |rows: &[zhiku::mail::model::Mail]| rows.iter().map(|m| m.id).collect::<Vec<_>>();
+        let ids = |rows: &[zhiku::notify::mail::Mail]| rows.iter().map(|m| m.id).collect::<Vec<_>>();
         assert_eq!((first.len(), second.len()), (10, 5));
         assert!(
             ids(&first).iter().all(|id| !ids(&second).contains(id)),
@@ -355,11 +355,11 @@ async fn concurrent_claims_on_postgres_take_disjoint_rows() {
             ids(&first),
             ids(&second)
         );
-        assert!(first.iter().chain(&second).all(|m| m.status == "sending" && m.attempts == 1));
+        assert!(first.iter().chain(&second).all(|m| m.status == zhiku::enums::MailStatus::Sending && m.attempts == 1));
         let later = at + chrono::Duration::minutes(1);
-        let none = one.transaction(|c| zhiku::mail::outbox::claim(c, later, lease, 10)).unwrap();
+        let none = one.transaction(|c| zhiku::notify::outbox::claim(c, later, lease, 10)).unwrap();
         assert!(none.is_empty(), "claimed rows are not due while their lease lasts");
-        let expired = one.transaction(|c| zhiku::mail::outbox::claim(c, later + lease, lease, 20)).unwrap();
+        let expired = one.transaction(|c| zhiku::notify::outbox::claim(c, later + lease, lease, 20)).unwrap();
         assert_eq!(expired.len(), 15, "every row is taken over once the leases ran out");
     })
     .await;
