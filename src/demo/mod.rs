@@ -72,6 +72,8 @@ fn is_empty(conn: &mut DbConn) -> QueryResult<bool> {
     Ok(clients == 0 && entries == 0)
 }
 
+/// The world as it is being built: the cast (`cast`), then the plan decided
+/// (`plan`) and played (`play`).
 struct Seeder<'c> {
     conn: &'c mut DbConn,
     /// Draws the seed of each step, so that one step's randomness never shifts another's.

@@ -64,14 +64,12 @@ pub fn author_facts(
             by_authors!(authors, reviews::table, reviews::author_id, |q| q
                 .filter(reviews::created_at.ge(from))
                 .filter(reviews::created_at.lt(to))
-                .order(reviews::id)
                 .select((reviews::author_id, reviews::mean_score, reviews::decision))
                 .load(c))?;
         let submissions: Vec<(UserId, NaiveDateTime, Option<NaiveDateTime>, bool)> =
             by_authors!(authors, intel::table, intel::author_id, |q| q
                 .filter(intel::submitted_at.ge(from))
                 .filter(intel::submitted_at.lt(to))
-                .order(intel::id)
                 .select((
                     intel::author_id,
                     intel::observed_at,

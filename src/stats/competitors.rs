@@ -95,3 +95,37 @@ pub fn competitors(facts: &Facts, window: Window) -> Vec<CompetitorView> {
     views.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.competitor.cmp(&b.competitor)));
     views
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::facts::fixture::{facts, t};
+
+    #[test]
+    fn offers_group_by_competitor_with_their_tariff_range() {
+        let mut facts = facts();
+        let offers = [
+            ("中国电信", "宽带免费送", Some(99)),
+            ("中国电信", "宽带免费送", Some(79)),
+            ("中国电信", "融合套餐", None),
+            ("中国联通", "宽带免费送", Some(59)),
+        ];
+        for (i, (competitor, offer, tariff)) in offers.into_iter().enumerate() {
+            let mut entry = facts.entries[0].clone();
+            entry.category = "competitor".into();
+            entry.adopted_at = Some(t(10 + i as u32, 9));
+            entry.fields =
+                serde_json::json!({"competitor": competitor, "offer": offer, "tariff": tariff}).to_string();
+            facts.entries.push(entry);
+        }
+        let views = competitors(&facts, None);
+        let shown: Vec<(&str, i64)> = views.iter().map(|v| (v.competitor.as_str(), v.entries)).collect();
+        assert_eq!(shown, [("中国电信", 3), ("中国联通", 1)]);
+        let broadband = &views[0].offers[0];
+        assert_eq!((broadband.offer.as_str(), broadband.entries), ("宽带免费送", 2));
+        assert_eq!((broadband.min_tariff, broadband.max_tariff), (Some(79.0), Some(99.0)));
+        assert_eq!(views[0].months, vec![MonthCount { month: "2026-11".into(), entries: 3 }]);
+        let december = Some((t(30, 16), t(30, 16) + chrono::Duration::days(31)));
+        assert!(competitors(&facts, december).is_empty(), "nothing was adopted in December");
+    }
+}

@@ -155,6 +155,96 @@ on_both_backends! {
     }
 }
 
+on_both_backends! {
+    // A person's assessment row and their ratings are one computation: every
+    // figure they share agrees; revisions and verifications are counted.
+    async fn assessments_agree_with_ratings(app: TestApp) {
+        let (w, [e1, _, e3, _]) = known_world(&app).await;
+        let revision = json!({"title": "话费代付已落实", "body": "已签统一代付协议。", "source": "private", "observed_at": "2026-11-25",
+                              "fields": {"current_products": "集团V网、专线", "monthly_spend": 90000}});
+        let (status, proposed) = app.post(&format!("/api/v1/intel/{e1}/revisions"), &w.author.access_token, revision).await;
+        assert_eq!(status, StatusCode::CREATED, "{proposed}");
+        w.adopt(&app, id(&proposed), 4).await;
+        // The competitor entry (a 30-day window) was adopted 40 days ago: stale, so verifying it pays.
+        let past = if app.is_postgres() { "NOW() - INTERVAL '40 days'" } else { "datetime('now', '-40 days')" };
+        app.exec_sql(&format!("UPDATE intel SET adopted_at = {past} WHERE id = {e3}"));
+        let (status, verified) = app.post(&format!("/api/v1/intel/{e3}/verify"), &w.author.access_token, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{verified}");
+
+        let (status, a) = app.get("/api/v1/stats/assessments?period=all", &w.reviewer.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+        let zhang = a["items"].as_array().unwrap().iter().find(|r| r["real_name"] == "张伟").unwrap();
+        assert_eq!((zhang["submitted"].as_i64(), zhang["adopted"].as_i64(), zhang["decided"].as_i64()), (Some(5), Some(4), Some(5)));
+        assert_eq!((zhang["updates"].as_i64(), zhang["verifications"].as_i64()), (Some(1), Some(1)));
+        assert_eq!(zhang["points"], 62 + 8 + 1);
+        let (status, r) = app.get(&format!("/api/v1/users/{}/ratings?period=all", id(&w.author.user)), &w.employee.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        let shared = [
+            ("submitted", &r["quantity"]["submitted"]),
+            ("adopted", &r["quantity"]["adopted"]),
+            ("decided", &r["quality"]["decided"]),
+            ("adoption_rate", &r["quality"]["adoption_rate"]),
+            ("mean_score", &r["quality"]["mean_score"]),
+            ("usage_rate", &r["usage"]["usage_rate"]),
+            ("uses", &r["usage"]["uses"]),
+            ("median_submission_delay_hours", &r["timeliness"]["median_hours"]),
+        ];
+        for (field, rated) in shared {
+            assert_eq!(&zhang[field], rated, "{field}");
+        }
+        assert!(zhang["median_submission_delay_hours"].as_f64().is_some());
+        // Only 张伟 writes in 政企客户部, so the department's ratings are his.
+        let department = w.author.user["department"]["id"].as_i64().unwrap();
+        let (_, d) = app.get(&format!("/api/v1/departments/{department}/ratings?period=all"), &w.employee.access_token).await;
+        assert_eq!(d, r);
+    }
+
+    // More entries than SQLite binds in one statement (32,766): the ratings
+    // bind no list of them (PostgreSQL would take them as one array).
+    async fn a_prolific_author_is_still_rated(app: TestApp) {
+        let w = World::new(&app).await;
+        let first = w.adopted_entry(&app, "原始条目").await;
+        app.post(&format!("/api/v1/intel/{first}/usages"), &w.marketer.access_token, json!({"purpose": "visit"})).await;
+        let columns = "client_id, category, author_id, title, body, fields, source, observed_at, completeness, status, \
+                       revision, quality, created_at, updated_at, submitted_at, decided_at, adopted_at";
+        let numbers = if app.is_postgres() {
+            "generate_series(1, 40000) AS n(i)"
+        } else {
+            "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000) SELECT i FROM n)"
+        };
+        let copies = format!("INSERT INTO intel ({columns}) SELECT {columns} FROM intel, {numbers} WHERE intel.id = {first}");
+        exec_sql_beside_the_server(&app, copies).await;
+
+        let author = id(&w.author.user);
+        let (status, r) = app.get(&format!("/api/v1/users/{author}/ratings?period=all"), &w.employee.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        assert_eq!(r["quantity"], json!({"submitted": 40001, "adopted": 40001}));
+        assert_eq!(r["usage"], json!({"adopted": 40001, "used": 1, "usage_rate": 0.0, "uses": 1}));
+        let department = w.author.user["department"]["id"].as_i64().unwrap();
+        let (status, d) = app.get(&format!("/api/v1/departments/{department}/ratings?period=all"), &w.employee.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        assert_eq!(d["quantity"]["submitted"], 40001);
+        let (status, a) = app.get("/api/v1/stats/assessments?period=all", &w.reviewer.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+        assert_eq!(a["items"][0]["adopted"], 40001);
+    }
+}
+
+/// Runs a long statement on a blocking thread: the test server shares this
+/// test's thread, and a blocked server lets the client's idle connections go
+/// stale under it.
+async fn exec_sql_beside_the_server(app: &TestApp, sql: String) {
+    use diesel::connection::SimpleConnection;
+    let url = app.settings().database_url.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let pool = zhiku::db::connect(&url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        zhiku::with_conn!(&mut *conn, |c| c.batch_execute(&sql)).unwrap();
+    })
+    .await
+    .unwrap();
+}
+
 fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{Reader, Xlsx};
     let mut workbook: Xlsx<_> =
