@@ -10,6 +10,13 @@ PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CARGO ?= cargo
 NPM ?= npm
 
+
+.PHONY: openapi
+## After an intended API change: the reviewed snapshot, frontend/openapi.json and the TypeScript types.
+openapi: frontend-deps
+	ZHIKU_UPDATE_OPENAPI=1 INSTA_UPDATE=always $(CARGO) test --locked --test api openapi
+	cd frontend && $(NPM) run types
+
 .PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e chromium check-postgres smtp-server lint fmt bench
 
 ## Build everything (web app embedded) and serve on SQLite in $(DATA_DIR) with the demo world.

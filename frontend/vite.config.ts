@@ -27,6 +27,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['tests/**/*.spec.ts'],
     setupFiles: ['tests/setup.ts'],
+    // Mounting Element Plus views takes seconds on a busy 2-core machine.
+    testTimeout: 15_000,
     css: false,
     server: { deps: { inline: ['element-plus'] } },
   },

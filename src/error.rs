@@ -153,3 +153,80 @@ impl From<actix_web::error::BlockingError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A refusal by `auth::policy`: the user may not do this (403 at the edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("没有权限执行此操作")]
+pub struct Denied;
+
+/// What a service error means at the HTTP edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    NotFound,
+    Conflict,
+    Forbidden,
+    Unauthorized,
+    Internal,
+}
+
+impl ApiError {
+    /// The API error of `kind` with `message` (for internal errors the message is logged, not sent).
+    pub fn of(kind: Kind, message: String) -> Self {
+        match kind {
+            Kind::NotFound => ApiError::NotFound(message),
+            Kind::Conflict => ApiError::Conflict(message),
+            Kind::Forbidden => ApiError::Forbidden(message),
+            Kind::Unauthorized => ApiError::Unauthorized(message),
+            Kind::Internal => ApiError::Internal(anyhow::anyhow!(message)),
+        }
+    }
+}
+
+/// Declares a service's error enum: its own cases, each with the [`Kind`] it
+/// has at the HTTP edge, and the three every service shares — a refusal by
+/// the policy, invalid input by field, a database error — with the mapping to
+/// [`ApiError`] and a `field` constructor.
+#[macro_export]
+macro_rules! service_error {
+    ($(#[$meta:meta])* pub enum $name:ident {
+        $(#[error($($message:tt)*)] $variant:ident $(($($field:ty),*))? => $kind:ident,)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, thiserror::Error)]
+        pub enum $name {
+            $(#[error($($message)*)] $variant $(($($field),*))?,)*
+            #[allow(dead_code)]
+            #[error(transparent)]
+            Denied(#[from] $crate::error::Denied),
+            #[allow(dead_code)]
+            #[error("输入有误，请检查标出的字段")]
+            Invalid($crate::error::Fields),
+            #[error(transparent)]
+            Db(#[from] diesel::result::Error),
+        }
+
+        impl $name {
+            /// Invalid input on one field.
+            #[allow(dead_code)]
+            pub fn field(path: &str, problem: impl Into<String>) -> Self {
+                $name::Invalid($crate::error::Fields::from([(path.to_owned(), problem.into())]))
+            }
+        }
+
+        impl From<$name> for $crate::error::ApiError {
+            fn from(error: $name) -> Self {
+                #[allow(unreachable_patterns)]
+                let kind = match &error {
+                    $($name::$variant { .. } => Some($crate::error::Kind::$kind),)*
+                    _ => None,
+                };
+                match (kind, error) {
+                    (Some(kind), error) => $crate::error::ApiError::of(kind, error.to_string()),
+                    (None, $name::Invalid(fields)) => $crate::error::ApiError::fields(fields),
+                    (None, $name::Db(error)) => error.into(),
+                    (None, _) => $crate::error::ApiError::forbidden(),
+                }
+            }
+        }
+    };
+}

@@ -25,7 +25,7 @@ function pct(rate: number | null | undefined): number {
  * submitted, uses) on a second axis.
  */
 export function ratingsOption(ratings: Ratings, t: Translate): EChartsOption {
-  const quality = ratings.quality.mean_score === null ? 0 : Math.round((ratings.quality.mean_score / 5) * 1000) / 10
+  const quality = ratings.quality.mean_score == null ? 0 : Math.round((ratings.quality.mean_score / 5) * 1000) / 10
   return {
     color: PALETTE,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },

@@ -35,6 +35,18 @@ export function isMasked(value: unknown): boolean {
   return value === MASK
 }
 
+/** A stored template value as the editor holds it: text or a number; anything else as text. */
+export function fieldValue(value: unknown): FieldValue {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'string' || typeof value === 'number') return value
+  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+}
+
+/** An entry's template values (`Intel.fields`) for the editor. */
+export function templateValues(fields: Record<string, unknown> | undefined): TemplateValues {
+  return Object.fromEntries(Object.entries(fields ?? {}).map(([key, value]) => [key, fieldValue(value)]))
+}
+
 export function isBlank(value: FieldValue | undefined): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
 }

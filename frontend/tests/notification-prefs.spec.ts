@@ -29,7 +29,7 @@ function preferences(overrides: Record<string, Delivery> = {}): { items: Notific
     review_queue: '待审核情报（审核人员）',
   }
   const items: NotificationPreference[] = Object.entries(labels).map(([kind, label]) => ({
-    kind,
+    kind: kind as NotificationPreference['kind'],
     label,
     email: overrides[kind] ?? 'immediate',
     default: 'immediate',

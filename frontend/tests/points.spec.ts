@@ -62,9 +62,12 @@ describe('admin points tab', () => {
     await flushPromises()
     expect(calls.some((c) => c.url.includes('/points/adjustments'))).toBe(false)
     const form = wrapper.find('[data-test="adjustment"]')
-    await vi.waitFor(() => expect(form.text()).toContain('请选择用户'))
-    expect(form.text()).toContain('调整值须为非零整数')
-    expect(form.text()).toContain('须说明调整原因')
+    // Element Plus shows each form item's error after its own short delay.
+    await vi.waitFor(() => {
+      expect(form.text()).toContain('请选择用户')
+      expect(form.text()).toContain('调整值须为非零整数')
+      expect(form.text()).toContain('须说明调整原因')
+    })
 
     // Pick the user through the picker component, then fill the rest.
     const picker = wrapper.findComponent({ name: 'ElSelect' })

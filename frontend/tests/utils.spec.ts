@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { searchFromRoute, searchToRoute } from '@/utils/searchQuery'
 import { dossierTimeline } from '@/utils/dossier'
 import { isUnread, notificationLink, notificationText } from '@/utils/notifications'
 import type { Notification } from '@/types'
 import { dossier, intel, usage } from './fixtures'
-
-describe('search state in the URL', () => {
-  it('round-trips filters and drops defaults', () => {
-    const state = searchFromRoute({ q: '话费', category: 'business', sort: 'newest', page: '3', client_id: '12', junk: 'x' })
-    expect(state).toEqual({ q: '话费', category: 'business', sort: 'newest', page: 3, client_id: 12 })
-    expect(searchToRoute({ ...state, page: 1, sort: 'relevance', status: '' })).toEqual({ q: '话费', category: 'business', client_id: '12' })
-  })
-
-  it('ignores an unknown sort and a bad page', () => {
-    expect(searchFromRoute({ sort: 'random', page: 'abc' })).toEqual({})
-  })
-})
 
 describe('dossier timeline', () => {
   it('merges intel, owner changes and usages newest first', () => {

@@ -7,24 +7,11 @@ use utoipa::ToSchema;
 use crate::api::UserRef;
 use crate::audit::store::{self, AuditFilter};
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::db::DbConn;
-use crate::error::ApiError;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AuditError {
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl From<AuditError> for ApiError {
-    fn from(error: AuditError) -> Self {
-        match error {
-            AuditError::Denied(_) => ApiError::forbidden(),
-            AuditError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum AuditError {
     }
 }
 

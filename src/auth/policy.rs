@@ -6,10 +6,7 @@ use crate::auth::extract::CurrentUser;
 use crate::enums::{IntelStatus, Role};
 use crate::ids::UserId;
 
-/// A refusal: the user may not do this (403 at the edge).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("没有权限执行此操作")]
-pub struct Denied;
+pub use crate::error::Denied;
 
 /// `Ok` when `allowed`, else [`Denied`].
 pub fn allow(allowed: bool) -> Result<(), Denied> {

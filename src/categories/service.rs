@@ -7,33 +7,17 @@ use serde_json::json;
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::categories::model::{Category, CategoryChanges, FieldDef, FieldType};
 use crate::categories::store;
 use crate::db::{write_tx, DbConn};
 use crate::enums::AuditAction;
-use crate::error::{ApiError, Fields};
+use crate::error::Fields;
 
-#[derive(Debug, thiserror::Error)]
-pub enum CategoryError {
-    #[error("分类不存在")]
-    NotFound,
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl From<CategoryError> for ApiError {
-    fn from(error: CategoryError) -> Self {
-        match error {
-            CategoryError::NotFound => ApiError::NotFound(error.to_string()),
-            CategoryError::Denied(_) => ApiError::forbidden(),
-            CategoryError::Invalid(fields) => ApiError::fields(fields),
-            CategoryError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum CategoryError {
+        #[error("分类不存在")]
+        NotFound => NotFound,
     }
 }
 

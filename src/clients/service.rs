@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::categories::template::is_phone;
 use crate::clients::model::{Client, ClientChanges, ContactChanges, NewClient, NewContact, NewOwnerChange};
 use crate::clients::pinyin;
@@ -14,7 +14,7 @@ use crate::clients::store::{self, ClientFilter};
 use crate::clients::view::{client_view, client_views, contact_views, ClientView, ContactView};
 use crate::db::{write_tx, DbConn};
 use crate::enums::{AuditAction, ClientKind, ClientStatus, NotificationKind};
-use crate::error::{ApiError, Fields};
+use crate::error::Fields;
 use crate::ids::{ClientId, ContactId, UserId};
 use crate::notify::service::{self as notify, NewNotification};
 use crate::users::store as users;
@@ -24,37 +24,14 @@ const MAX_NAME_CHARS: usize = 100;
 const MAX_HANDOVER_NOTE_CHARS: usize = 1000;
 const MAX_CONTACT_NOTES_CHARS: usize = 2000;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    #[error("客户不存在")]
-    NotFound,
-    #[error("联系人不存在")]
-    ContactNotFound,
-    #[error("客户“{0}”已存在")]
-    NameTaken(String),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl ClientError {
-    fn field(path: &str, problem: &str) -> Self {
-        ClientError::Invalid(Fields::from([(path.to_owned(), problem.to_owned())]))
-    }
-}
-
-impl From<ClientError> for ApiError {
-    fn from(error: ClientError) -> Self {
-        match error {
-            ClientError::NotFound | ClientError::ContactNotFound => ApiError::NotFound(error.to_string()),
-            ClientError::NameTaken(_) => ApiError::Conflict(error.to_string()),
-            ClientError::Denied(_) => ApiError::forbidden(),
-            ClientError::Invalid(fields) => ApiError::fields(fields),
-            ClientError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum ClientError {
+        #[error("客户不存在")]
+        NotFound => NotFound,
+        #[error("联系人不存在")]
+        ContactNotFound => NotFound,
+        #[error("客户“{0}”已存在")]
+        NameTaken(String) => Conflict,
     }
 }
 

@@ -104,7 +104,7 @@ pub fn search(
                 _ => {}
             }
             if let Some(kind) = &filter.kind {
-                query = query.filter(clients::kind.eq(kind.clone()));
+                query = query.filter(clients::kind.eq(*kind));
             }
             if let Some(owner) = filter.owner_id {
                 query = query.filter(clients::owner_id.eq(owner));

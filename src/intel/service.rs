@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::categories::model::Category;
 use crate::categories::{store as categories, template};
 use crate::clients::store as clients;
@@ -15,7 +15,7 @@ use crate::db::{write_tx, DbConn};
 use crate::enums::NotificationKind;
 use crate::enums::PointReason;
 use crate::enums::{AuditAction, IntelStatus, Source};
-use crate::error::{ApiError, Fields};
+use crate::error::Fields;
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::intel::model::{Intel, IntelContent, NewIntel};
@@ -27,38 +27,14 @@ use crate::notify::service::NewNotification;
 use crate::points::rules;
 use crate::points::store::{self as points, Award};
 
-#[derive(Debug, thiserror::Error)]
-pub enum IntelError {
-    #[error("情报不存在")]
-    NotFound,
-    #[error("{0}")]
-    Conflict(&'static str),
-    #[error("{0}")]
-    Forbidden(&'static str),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl IntelError {
-    pub fn field(path: &str, problem: impl Into<String>) -> Self {
-        IntelError::Invalid(Fields::from([(path.to_owned(), problem.into())]))
-    }
-}
-
-impl From<IntelError> for ApiError {
-    fn from(error: IntelError) -> Self {
-        match error {
-            IntelError::NotFound => ApiError::NotFound(error.to_string()),
-            IntelError::Conflict(message) => ApiError::Conflict(message.into()),
-            IntelError::Forbidden(message) => ApiError::Forbidden(message.into()),
-            IntelError::Denied(_) => ApiError::forbidden(),
-            IntelError::Invalid(fields) => ApiError::fields(fields),
-            IntelError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum IntelError {
+        #[error("情报不存在")]
+        NotFound => NotFound,
+        #[error("{0}")]
+        Conflict(&'static str) => Conflict,
+        #[error("{0}")]
+        Forbidden(&'static str) => Forbidden,
     }
 }
 

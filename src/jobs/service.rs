@@ -5,35 +5,19 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::db::DbConn;
 use crate::enums::Job;
-use crate::error::ApiError;
 use crate::jobs::{self, store, JobRun};
 
-#[derive(Debug, thiserror::Error)]
-pub enum JobError {
-    #[error("任务不存在")]
-    NotFound,
-    #[error("本周期已运行过该任务；如需再次运行请加 force=true")]
-    AlreadyRan,
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-    #[error("the job failed: {0}")]
-    Failed(anyhow::Error),
-}
-
-impl From<JobError> for ApiError {
-    fn from(error: JobError) -> Self {
-        match error {
-            JobError::NotFound => ApiError::NotFound(error.to_string()),
-            JobError::AlreadyRan => ApiError::Conflict(error.to_string()),
-            JobError::Denied(_) => ApiError::forbidden(),
-            JobError::Db(error) => error.into(),
-            JobError::Failed(cause) => ApiError::internal(cause),
-        }
+crate::service_error! {
+    pub enum JobError {
+        #[error("任务不存在")]
+        NotFound => NotFound,
+        #[error("本周期已运行过该任务；如需再次运行请加 force=true")]
+        AlreadyRan => Conflict,
+        #[error("the job failed: {0}")]
+        Failed(anyhow::Error) => Internal,
     }
 }
 

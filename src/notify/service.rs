@@ -7,10 +7,9 @@ use chrono::Utc;
 use diesel::result::QueryResult;
 
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::db::{write_tx, DbConn};
 use crate::enums::{Delivery, MailStatus};
-use crate::error::{ApiError, Fields};
 use crate::ids::{NotificationId, UserId};
 use crate::notify::mail::Mail;
 pub use crate::notify::model::NewNotification;
@@ -18,31 +17,14 @@ use crate::notify::model::NotificationView;
 use crate::notify::preferences::{self, KindInfo};
 use crate::notify::{outbox, store};
 
-#[derive(Debug, thiserror::Error)]
-pub enum NotifyError {
-    #[error("通知不存在")]
-    NotFound,
-    #[error("邮件不存在")]
-    MailNotFound,
-    #[error("只有发送失败的邮件可以重发")]
-    MailNotFailed,
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl From<NotifyError> for ApiError {
-    fn from(error: NotifyError) -> Self {
-        match error {
-            NotifyError::NotFound | NotifyError::MailNotFound => ApiError::NotFound(error.to_string()),
-            NotifyError::MailNotFailed => ApiError::Conflict(error.to_string()),
-            NotifyError::Denied(_) => ApiError::forbidden(),
-            NotifyError::Invalid(fields) => ApiError::fields(fields),
-            NotifyError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum NotifyError {
+        #[error("通知不存在")]
+        NotFound => NotFound,
+        #[error("邮件不存在")]
+        MailNotFound => NotFound,
+        #[error("只有发送失败的邮件可以重发")]
+        MailNotFailed => Conflict,
     }
 }
 

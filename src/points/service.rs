@@ -7,43 +7,20 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::db::{write_tx, DbConn};
 use crate::enums::{AuditAction, PointReason};
-use crate::error::{ApiError, Fields};
+use crate::error::Fields;
 use crate::ids::{IntelId, UsageId, UserId};
 use crate::points::rules::Rules;
 use crate::points::store::{self, Award, PointEntry};
 
-#[derive(Debug, thiserror::Error)]
-pub enum PointsError {
-    #[error("用户不存在")]
-    UserNotFound,
-    #[error("只能查看自己的积分明细")]
-    OthersLedger,
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl PointsError {
-    fn field(path: &str, problem: &str) -> Self {
-        PointsError::Invalid(Fields::from([(path.to_owned(), problem.to_owned())]))
-    }
-}
-
-impl From<PointsError> for ApiError {
-    fn from(error: PointsError) -> Self {
-        match error {
-            PointsError::UserNotFound => ApiError::NotFound(error.to_string()),
-            PointsError::OthersLedger => ApiError::Forbidden(error.to_string()),
-            PointsError::Denied(_) => ApiError::forbidden(),
-            PointsError::Invalid(fields) => ApiError::fields(fields),
-            PointsError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum PointsError {
+        #[error("用户不存在")]
+        UserNotFound => NotFound,
+        #[error("只能查看自己的积分明细")]
+        OthersLedger => Forbidden,
     }
 }
 

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use crate::db::DbConn;
 use crate::enums::Role;
-use crate::error::ApiError;
 use crate::ids::{DepartmentId, UserId};
 use crate::ratings::model::{AuthorFacts, LeaderRow, LeaderUser, Leaderboard, Ratings};
 use crate::ratings::rules::{rank_by_points, rate};
@@ -13,24 +12,12 @@ use crate::time::{Period, Window};
 use crate::users::store as users;
 use crate::users::view::DepartmentRef;
 
-#[derive(Debug, thiserror::Error)]
-pub enum RatingsError {
-    #[error("用户不存在")]
-    UserNotFound,
-    #[error("部门不存在")]
-    DepartmentNotFound,
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl From<RatingsError> for ApiError {
-    fn from(error: RatingsError) -> Self {
-        match error {
-            RatingsError::UserNotFound | RatingsError::DepartmentNotFound => {
-                ApiError::NotFound(error.to_string())
-            }
-            RatingsError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum RatingsError {
+        #[error("用户不存在")]
+        UserNotFound => NotFound,
+        #[error("部门不存在")]
+        DepartmentNotFound => NotFound,
     }
 }
 

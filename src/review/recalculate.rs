@@ -9,29 +9,16 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::categories::store as categories;
 use crate::db::{write_tx, DbConn};
 use crate::enums::{AuditAction, PointReason, Source};
-use crate::error::ApiError;
 use crate::points::rules;
 use crate::points::store::{self as points, Award};
 use crate::review::store;
 
-#[derive(Debug, thiserror::Error)]
-pub enum RecalculateError {
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl From<RecalculateError> for ApiError {
-    fn from(error: RecalculateError) -> Self {
-        match error {
-            RecalculateError::Denied(_) => ApiError::forbidden(),
-            RecalculateError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum RecalculateError {
     }
 }
 

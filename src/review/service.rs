@@ -15,7 +15,7 @@ use crate::enums::Decision;
 use crate::enums::IntelStatus;
 use crate::enums::NotificationKind;
 use crate::enums::PointReason;
-use crate::error::{ApiError, Fields};
+use crate::error::Fields;
 use crate::ids::IntelId;
 use crate::intel::model::Intel;
 use crate::intel::service::{readable, shown, IntelError};
@@ -28,25 +28,14 @@ use crate::points::store::{self as points, Award};
 use crate::review::model::{NewReview, Rubric, Score};
 use crate::review::store as reviews;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReviewError {
-    #[error("情报不存在")]
-    NotFound,
-    #[error("不能审核自己提交的情报")]
-    OwnEntry,
-    #[error("{0}")]
-    Conflict(&'static str),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl ReviewError {
-    fn field(path: &str, problem: &str) -> Self {
-        ReviewError::Invalid(Fields::from([(path.to_owned(), problem.to_owned())]))
+crate::service_error! {
+    pub enum ReviewError {
+        #[error("情报不存在")]
+        NotFound => NotFound,
+        #[error("不能审核自己提交的情报")]
+        OwnEntry => Forbidden,
+        #[error("{0}")]
+        Conflict(&'static str) => Conflict,
     }
 }
 
@@ -58,19 +47,6 @@ impl From<IntelError> for ReviewError {
             IntelError::Forbidden(_) | IntelError::Denied(_) => ReviewError::Denied(Denied),
             IntelError::Invalid(fields) => ReviewError::Invalid(fields),
             IntelError::Db(error) => ReviewError::Db(error),
-        }
-    }
-}
-
-impl From<ReviewError> for ApiError {
-    fn from(error: ReviewError) -> Self {
-        match error {
-            ReviewError::NotFound => ApiError::NotFound(error.to_string()),
-            ReviewError::OwnEntry => ApiError::Forbidden(error.to_string()),
-            ReviewError::Conflict(message) => ApiError::Conflict(message.into()),
-            ReviewError::Denied(_) => ApiError::forbidden(),
-            ReviewError::Invalid(fields) => ApiError::fields(fields),
-            ReviewError::Db(error) => error.into(),
         }
     }
 }

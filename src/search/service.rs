@@ -13,7 +13,6 @@ use crate::api::UserRef;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self, Denied};
 use crate::db::{write_tx, DbConn};
-use crate::error::ApiError;
 use crate::ids::{ClientId, IntelId};
 use crate::intel::model::Intel;
 use crate::intel::service::{readable, shown, IntelError};
@@ -28,16 +27,13 @@ use crate::search::{analysis, execute, SearchRequest, SearchResult};
 const SIMILAR_LIMIT: usize = 5;
 const SIMILAR_WORDS: usize = 24;
 
-#[derive(Debug, thiserror::Error)]
-pub enum SearchError {
-    #[error("情报不存在")]
-    NotFound,
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("search failed: {0}")]
-    Index(anyhow::Error),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
+crate::service_error! {
+    pub enum SearchError {
+        #[error("情报不存在")]
+        NotFound => NotFound,
+        #[error("search failed: {0}")]
+        Index(anyhow::Error) => Internal,
+    }
 }
 
 impl From<IntelError> for SearchError {
@@ -46,17 +42,6 @@ impl From<IntelError> for SearchError {
             IntelError::Db(error) => SearchError::Db(error),
             IntelError::Denied(_) | IntelError::Forbidden(_) => SearchError::Denied(Denied),
             _ => SearchError::NotFound,
-        }
-    }
-}
-
-impl From<SearchError> for ApiError {
-    fn from(error: SearchError) -> Self {
-        match error {
-            SearchError::NotFound => ApiError::NotFound(error.to_string()),
-            SearchError::Denied(_) => ApiError::forbidden(),
-            SearchError::Index(cause) => ApiError::internal(cause),
-            SearchError::Db(error) => error.into(),
         }
     }
 }

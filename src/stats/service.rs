@@ -7,7 +7,6 @@ use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self, Denied};
 use crate::db::{write_tx, DbConn};
-use crate::error::ApiError;
 use crate::ids::DepartmentId;
 use crate::stats::assessments::{self, Assessment};
 use crate::stats::clusters::{self, ClientFilter, Cluster, ClusterMember};
@@ -19,24 +18,12 @@ use crate::stats::overview::{self, Overview};
 use crate::stats::reviewers::{self, ReviewerReport};
 use crate::time::{Period, Window};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StatsError {
-    #[error("统计仅对市场、信息管理人员和管理员开放")]
-    NotForStatistics,
-    #[error("绩效与审核指标仅对信息管理人员和管理员开放")]
-    NotForManagement,
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl From<StatsError> for ApiError {
-    fn from(error: StatsError) -> Self {
-        match error {
-            StatsError::NotForStatistics | StatsError::NotForManagement => {
-                ApiError::Forbidden(error.to_string())
-            }
-            StatsError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum StatsError {
+        #[error("统计仅对市场、信息管理人员和管理员开放")]
+        NotForStatistics => Forbidden,
+        #[error("绩效与审核指标仅对信息管理人员和管理员开放")]
+        NotForManagement => Forbidden,
     }
 }
 

@@ -7,7 +7,6 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self, Denied};
 use crate::db::{write_tx, DbConn};
 use crate::enums::{IntelStatus, NotificationKind, PointReason, UsageOutcome, UsagePurpose};
-use crate::error::{ApiError, Fields};
 use crate::ids::{IntelId, UsageId};
 use crate::intel::model::Intel;
 use crate::intel::service::{readable, IntelError};
@@ -19,22 +18,17 @@ use crate::time::day_window;
 use crate::usage::model::{NewUsage, Usage};
 use crate::usage::store::{self, UsageView};
 
-#[derive(Debug, thiserror::Error)]
-pub enum UsageError {
-    #[error("情报不存在")]
-    IntelNotFound,
-    #[error("使用记录不存在")]
-    NotFound,
-    #[error("只能对已采纳的情报记录使用")]
-    NotAdopted,
-    #[error("只有记录人可以修改结果")]
-    NotRecorder,
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
+crate::service_error! {
+    pub enum UsageError {
+        #[error("情报不存在")]
+        IntelNotFound => NotFound,
+        #[error("使用记录不存在")]
+        NotFound => NotFound,
+        #[error("只能对已采纳的情报记录使用")]
+        NotAdopted => Conflict,
+        #[error("只有记录人可以修改结果")]
+        NotRecorder => Forbidden,
+    }
 }
 
 impl From<IntelError> for UsageError {
@@ -49,23 +43,10 @@ impl From<IntelError> for UsageError {
     }
 }
 
-impl From<UsageError> for ApiError {
-    fn from(error: UsageError) -> Self {
-        match error {
-            UsageError::IntelNotFound | UsageError::NotFound => ApiError::NotFound(error.to_string()),
-            UsageError::NotAdopted => ApiError::Conflict(error.to_string()),
-            UsageError::NotRecorder => ApiError::Forbidden(error.to_string()),
-            UsageError::Denied(_) => ApiError::forbidden(),
-            UsageError::Invalid(fields) => ApiError::fields(fields),
-            UsageError::Db(error) => error.into(),
-        }
-    }
-}
-
 type Result<T> = std::result::Result<T, UsageError>;
 
 fn note_too_long() -> UsageError {
-    UsageError::Invalid(Fields::from([("note".to_owned(), format!("备注不能超过 {MAX_NOTE_CHARS} 个字符"))]))
+    UsageError::field("note", format!("备注不能超过 {MAX_NOTE_CHARS} 个字符"))
 }
 
 const MAX_NOTE_CHARS: usize = 2000;

@@ -6,47 +6,24 @@ use serde_json::json;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::password::{Password, Passwords};
-use crate::auth::policy::{self, Denied};
+use crate::auth::policy::{self};
 use crate::auth::store as sessions;
 use crate::db::{write_tx, DbConn};
 use crate::enums::{AuditAction, DepartmentKind, Role, Roles};
-use crate::error::{ApiError, Fields};
+use crate::error::Fields;
 use crate::ids::{DepartmentId, UserId};
 use crate::users::model::{Department, Email, EmployeeNo, NewUser, RealName, User, UserChanges};
 use crate::users::store;
 use crate::users::view::{user_view, user_views, UserView};
 
-#[derive(Debug, thiserror::Error)]
-pub enum UserError {
-    #[error("用户不存在")]
-    NotFound,
-    #[error("{}已被使用", .0.join("和"))]
-    Taken(Vec<&'static str>),
-    #[error("部门“{0}”已存在")]
-    DepartmentTaken(String),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("输入有误，请检查标出的字段")]
-    Invalid(Fields),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl UserError {
-    fn field(path: &str, problem: &str) -> Self {
-        UserError::Invalid(Fields::from([(path.to_owned(), problem.to_owned())]))
-    }
-}
-
-impl From<UserError> for ApiError {
-    fn from(error: UserError) -> Self {
-        match error {
-            UserError::NotFound => ApiError::NotFound(error.to_string()),
-            UserError::Taken(_) | UserError::DepartmentTaken(_) => ApiError::Conflict(error.to_string()),
-            UserError::Denied(_) => ApiError::forbidden(),
-            UserError::Invalid(fields) => ApiError::fields(fields),
-            UserError::Db(error) => error.into(),
-        }
+crate::service_error! {
+    pub enum UserError {
+        #[error("用户不存在")]
+        NotFound => NotFound,
+        #[error("{0}已被使用")]
+        Taken(String) => Conflict,
+        #[error("部门“{0}”已存在")]
+        DepartmentTaken(String) => Conflict,
     }
 }
 
@@ -230,7 +207,8 @@ pub fn insert(conn: &mut DbConn, input: &NewUserInput, password_hash: String) ->
 }
 
 fn taken_error(taken: &[&str]) -> UserError {
-    UserError::Taken(taken.iter().map(|field| if *field == "email" { "邮箱" } else { "工号" }).collect())
+    let what: Vec<&str> = taken.iter().map(|field| if *field == "email" { "邮箱" } else { "工号" }).collect();
+    UserError::Taken(what.join("和"))
 }
 
 fn ensure_department(conn: &mut DbConn, id: Option<DepartmentId>) -> Result<()> {

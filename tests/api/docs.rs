@@ -5,6 +5,8 @@
 //! The OpenAPI document is a reviewed snapshot (`snapshots/`): a change of
 //! the contract shows in the diff. After an intended change, accept it with
 //! `INSTA_UPDATE=always cargo test --test api openapi` and review the file.
+//! The frontend's TypeScript types are generated from `frontend/openapi.json`,
+//! which must be the served document: `make openapi` rewrites it.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -58,4 +60,12 @@ async fn openapi_document_is_the_reviewed_contract() {
     assert_eq!(status, StatusCode::OK);
     assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
     insta::assert_json_snapshot!("openapi", spec, {".info.version" => "[version]"});
+
+    let copy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("frontend/openapi.json");
+    let served = serde_json::to_string_pretty(&spec).unwrap() + "\n";
+    if std::env::var_os("ZHIKU_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&copy, &served).unwrap();
+    }
+    let committed = std::fs::read_to_string(&copy).unwrap_or_default();
+    assert!(committed == served, "frontend/openapi.json is not the served document: run `make openapi`");
 }

@@ -300,7 +300,7 @@ impl TestApp {
         .await
     }
 
-    fn is_postgres(&self) -> bool {
+    pub fn is_postgres(&self) -> bool {
         self.settings.database_url.is_postgres()
     }
 

@@ -355,7 +355,10 @@ async fn concurrent_claims_on_postgres_take_disjoint_rows() {
             ids(&first),
             ids(&second)
         );
-        assert!(first.iter().chain(&second).all(|m| m.status == zhiku::enums::MailStatus::Sending && m.attempts == 1));
+        assert!(first
+            .iter()
+            .chain(&second)
+            .all(|m| m.status == zhiku::enums::MailStatus::Sending && m.attempts == 1));
         let later = at + chrono::Duration::minutes(1);
         let none = one.transaction(|c| zhiku::notify::outbox::claim(c, later, lease, 10)).unwrap();
         assert!(none.is_empty(), "claimed rows are not due while their lease lasts");

@@ -166,8 +166,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::CREATED, "{proposed}");
         w.adopt(&app, id(&proposed), 4).await;
         // The competitor entry (a 30-day window) was adopted 40 days ago: stale, so verifying it pays.
-        let past = if app.is_postgres() { "NOW() - INTERVAL '40 days'" } else { "datetime('now', '-40 days')" };
-        app.exec_sql(&format!("UPDATE intel SET adopted_at = {past} WHERE id = {e3}"));
+        app.age("intel", Rows::Id(e3), &["adopted_at"], chrono::Duration::days(40)).await;
         let (status, verified) = app.post(&format!("/api/v1/intel/{e3}/verify"), &w.author.access_token, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{verified}");
 

@@ -3,69 +3,69 @@
 // blob (`utils/download.ts`).
 
 import { http, type Query } from './client'
-import type { ExportFormat } from '@/utils/download'
 import { downloadExport } from '@/utils/download'
 import type {
   AdjustmentInput,
+  AssessmentQuery,
   AssessmentReport,
+  AuditEvent,
+  AuditQuery,
+  Category,
+  CategoryChanges,
+  Client,
   Cluster,
   ClusterFilter,
   ClusterMember,
   CompetitorView,
-  Freshness,
-  ReviewerReport,
-  SearchMiss,
-  StatsOverviewQuery,
-  AuditEvent,
-  AuditQuery,
-  Category,
-  Client,
   Contact,
   ContactInput,
   Department,
   DepartmentKind,
   Dossier,
+  ExportFormat,
+  Freshness,
   Id,
+  Intel,
+  IntelChanges,
+  IntelRevision,
   JobName,
   JobRun,
   JobView,
-  Mail,
-  MailStatus,
-  NotificationPreferences,
-  PreferenceChanges,
-  Intel,
-  IntelInput,
-  IntelStatus,
   Leaderboard,
   LeaderboardQuery,
   Ledger,
   LedgerEntry,
+  Mail,
   NewClient,
+  NewIntel,
+  NewUser,
   NotificationList,
+  NotificationPreferences,
   Page,
   Period,
+  PreferenceChanges,
+  QueryOf,
   Ratings,
   Recalculation,
+  ReviewerReport,
   ReviewInput,
   ReviewResult,
-  Role,
   RuleSet,
   Rules,
+  SearchMiss,
+  SearchQuery,
   SearchResult,
-  SearchSort,
   StatsOverview,
-  TemplateField,
+  StatsOverviewQuery,
   TokenResponse,
   Usage,
   UsageOutcome,
   UsagePurpose,
   User,
+  UserChanges,
 } from '@/types'
 
-export interface PageQuery {
-  page?: number
-  per_page?: number
-}
+export type PageQuery = Pick<QueryOf<'list_users'>, 'page' | 'per_page'>
 
 export const authApi = {
   login: (login: string, password: string) => http.post<TokenResponse>('/auth/login', { login, password }),
@@ -75,28 +75,10 @@ export const authApi = {
     http.post<void>('/me/password', { current_password, new_password }),
 }
 
-export interface UserInput {
-  employee_no: string
-  real_name: string
-  email: string
-  department_id: Id | null
-  roles: Role[]
-  password: string
-}
-
-export interface UserChanges {
-  real_name?: string
-  email?: string
-  department_id?: Id | null
-  roles?: Role[]
-  is_active?: boolean
-  password?: string
-}
-
 export const usersApi = {
-  list: (query: { q?: string; department_id?: Id } & PageQuery = {}) => http.get<Page<User>>('/users', query as Query),
+  list: (query: QueryOf<'list_users'> = {}, signal?: AbortSignal) => http.get<Page<User>>('/users', query, signal),
   get: (id: Id) => http.get<User>(`/users/${id}`),
-  create: (input: UserInput) => http.post<User>('/users', input),
+  create: (input: NewUser) => http.post<User>('/users', input),
   update: (id: Id, changes: UserChanges) => http.patch<User>(`/users/${id}`, changes),
   ratings: (id: Id, period: Period) => http.get<Ratings>(`/users/${id}/ratings`, { period }),
 }
@@ -107,30 +89,14 @@ export const departmentsApi = {
   ratings: (id: Id, period: Period) => http.get<Ratings>(`/departments/${id}/ratings`, { period }),
 }
 
-/** `PUT /categories/{key}`: every field optional; `fields` replaces the whole template. */
-export interface CategoryInput {
-  name?: string
-  name_en?: string
-  base_points?: number
-  freshness_days?: number
-  fields?: TemplateField[]
-}
-
 export const categoriesApi = {
   list: () => http.get<Category[]>('/categories'),
-  update: (key: string, input: CategoryInput) => http.put<Category>(`/categories/${key}`, input),
-}
-
-export interface ClientQuery extends PageQuery {
-  q?: string
-  kind?: string
-  tag?: string
-  owner_id?: Id
-  parent_id?: Id
+  /** Every field optional; `fields` replaces the whole template. */
+  update: (key: string, changes: CategoryChanges) => http.put<Category>(`/categories/${key}`, changes),
 }
 
 export const clientsApi = {
-  list: (query: ClientQuery = {}, signal?: AbortSignal) => http.get<Page<Client>>('/clients', query as Query, signal),
+  list: (query: QueryOf<'list_clients'> = {}, signal?: AbortSignal) => http.get<Page<Client>>('/clients', query, signal),
   get: (id: Id) => http.get<Client>(`/clients/${id}`),
   create: (input: NewClient) => http.post<Client>('/clients', input),
   dossier: (id: Id) => http.get<Dossier>(`/clients/${id}/dossier`),
@@ -139,19 +105,12 @@ export const clientsApi = {
   updateContact: (contactId: Id, changes: ContactInput) => http.patch<Contact>(`/contacts/${contactId}`, changes),
 }
 
-export interface IntelQuery extends PageQuery {
-  author_id?: Id
-  status?: IntelStatus | ''
-  client_id?: Id
-  category?: string
-}
-
 export const intelApi = {
-  list: (query: IntelQuery) => http.get<Page<Intel>>('/intel', query as Query),
+  list: (query: QueryOf<'list_intel'>, signal?: AbortSignal) => http.get<Page<Intel>>('/intel', query, signal),
   get: (id: Id) => http.get<Intel>(`/intel/${id}`),
-  create: (input: IntelInput) => http.post<Intel>('/intel', input),
-  update: (id: Id, input: IntelInput) => http.put<Intel>(`/intel/${id}`, input),
-  revise: (id: Id, input: IntelInput) => http.post<Intel>(`/intel/${id}/revisions`, input),
+  create: (input: NewIntel) => http.post<Intel>('/intel', input),
+  update: (id: Id, changes: IntelChanges) => http.put<Intel>(`/intel/${id}`, changes),
+  revise: (id: Id, revision: IntelRevision) => http.post<Intel>(`/intel/${id}/revisions`, revision),
   verify: (id: Id) => http.post<Intel>(`/intel/${id}/verify`),
   /** Reviewers and admins: an adopted entry found false; the comment is required. */
   retract: (id: Id, comment: string) => http.post<Intel>(`/intel/${id}/retract`, { comment }),
@@ -164,7 +123,7 @@ export const intelApi = {
 }
 
 export const reviewsApi = {
-  queue: (query: { category?: string } & PageQuery = {}) => http.get<Page<Intel>>('/reviews/queue', query as Query),
+  queue: (query: QueryOf<'queue'> = {}) => http.get<Page<Intel>>('/reviews/queue', query),
 }
 
 export const pointsApi = {
@@ -178,28 +137,14 @@ export const pointsApi = {
   recalculate: () => http.post<Recalculation>('/points/recalculate'),
 }
 
-export interface SearchQuery extends PageQuery {
-  q?: string
-  category?: string
-  client_kind?: string
-  client_id?: Id
-  status?: string
-  author_id?: Id
-  department_id?: Id
-  tag?: string
-  from?: string
-  to?: string
-  sort?: SearchSort
-}
-
 export const searchApi = {
-  search: (query: SearchQuery, signal?: AbortSignal) => http.get<SearchResult>('/search', query as Query, signal),
+  search: (query: SearchQuery, signal?: AbortSignal) => http.get<SearchResult>('/search', query, signal),
   /** Searches that found nothing, newest first (admin). */
-  misses: (query: PageQuery = {}) => http.get<Page<SearchMiss>>('/search/misses', query as Query),
+  misses: (query: PageQuery = {}, signal?: AbortSignal) => http.get<Page<SearchMiss>>('/search/misses', query, signal),
 }
 
 export const notificationsApi = {
-  list: (query: { unread?: boolean } & PageQuery = {}) => http.get<NotificationList>('/notifications', query as Query),
+  list: (query: QueryOf<'list_notifications'> = {}) => http.get<NotificationList>('/notifications', query),
   markRead: (id: Id) => http.post<void>(`/notifications/${id}/read`),
   markAllRead: () => http.post<void>('/notifications/read-all'),
   /** How I receive mail per kind (in-app notifications always arrive). */
@@ -210,8 +155,7 @@ export const notificationsApi = {
 
 /** Admins only. */
 export const mailApi = {
-  outbox: (query: { status?: MailStatus | null } & PageQuery = {}) =>
-    http.get<Page<Mail>>('/mail/outbox', { status: query.status || undefined, page: query.page, per_page: query.per_page }),
+  outbox: (query: QueryOf<'list_outbox'> = {}, signal?: AbortSignal) => http.get<Page<Mail>>('/mail/outbox', query, signal),
   /** 409 unless the mail has failed. */
   retry: (id: Id) => http.post<Mail>(`/mail/outbox/${id}/retry`),
 }
@@ -229,12 +173,6 @@ function clusterQuery(filter: ClusterFilter): Query {
 
 function tagPath(tag: string): string {
   return `/stats/clusters/${encodeURIComponent(tag)}`
-}
-
-export interface AssessmentQuery {
-  period: Period
-  date?: string | null
-  department_id?: Id | null
 }
 
 export const statsApi = {
@@ -259,5 +197,5 @@ export const statsApi = {
 }
 
 export const auditApi = {
-  list: (query: AuditQuery & PageQuery) => http.get<Page<AuditEvent>>('/audit', query as Query),
+  list: (query: AuditQuery, signal?: AbortSignal) => http.get<Page<AuditEvent>>('/audit', query, signal),
 }

@@ -12,7 +12,7 @@ export const useSessionStore = defineStore('session', () => {
   let restoring: Promise<boolean> | null = null
 
   const isAuthenticated = computed(() => user.value !== null && accessToken.value !== null)
-  const roles = computed<Role[]>(() => user.value?.roles ?? [])
+  const roles = computed<string[]>(() => user.value?.roles ?? [])
 
   function hasRole(...wanted: Role[]): boolean {
     return wanted.some((role) => roles.value.includes(role))

@@ -16,8 +16,8 @@ export function dossierTimeline(dossier: Dossier): TimelineEvent[] {
     events.push({
       kind: 'owner',
       at: change.created_at,
-      from: change.from,
-      to: change.to,
+      from: change.from ?? null,
+      to: change.to ?? null,
       note: change.note,
       by: change.changed_by,
     })

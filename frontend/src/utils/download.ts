@@ -3,8 +3,8 @@
 // blob and handed to the browser through a temporary object URL.
 
 import { download, type DownloadedFile, type Query } from '@/api/client'
+import type { ExportFormat } from '@/types'
 
-export type ExportFormat = 'csv' | 'xlsx'
 export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'xlsx']
 
 /** How long the object URL outlives the click (the browser reads it asynchronously). */

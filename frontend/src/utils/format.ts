@@ -1,4 +1,5 @@
 import { i18n } from '@/i18n'
+import { humanDuration } from './stats'
 
 function locale(): string {
   return i18n.global.locale.value === 'en' ? 'en-GB' : 'zh-CN'
@@ -35,6 +36,12 @@ export function formatScore(score: number | null | undefined): string {
   return score.toFixed(2)
 }
 
+/** Hours as `26.3 小时` or `5.2 天` (days from two days on), or a dash when unknown. */
+export function formatDuration(hours: number | null | undefined): string {
+  const d = humanDuration(hours)
+  return d ? i18n.global.t(`stats.unit.${d.unit}`, { count: d.value }) : '—'
+}
+
 /** Completeness may come as a share (0–1) or a percentage (0–100). */
 export function completenessPercent(value: number | null | undefined): number {
   if (value === null || value === undefined || Number.isNaN(value)) return 0
@@ -52,4 +59,14 @@ export function today(): string {
 export function dateOnly(value: string | null | undefined): string {
   if (!value) return ''
   return value.slice(0, 10)
+}
+
+/**
+ * The label of a value the server sends as a plain string (a status, a
+ * decision, a role) from the `group` of the locale, or the value itself
+ * when the UI has no label for it yet.
+ */
+export function labelOf(group: string, value: string): string {
+  const key = `${group}.${value}`
+  return i18n.global.te(key) ? i18n.global.t(key) : value
 }

@@ -1,6 +1,6 @@
 // Shaping of the admin mail outbox (src/mail/model.rs `MailView`).
-import type { Mail, MailStatus } from '@/types'
-import { i18n } from '@/i18n'
+import { MAIL_STATUSES, isOneOf, type Mail, type MailStatus } from '@/types'
+import { labelOf } from './format'
 import { kindLabel } from './notifications'
 
 /** Statuses in which the sender will still try the mail at `next_attempt_at`. */
@@ -28,26 +28,20 @@ const TONES: Record<MailStatus, MailRow['tone']> = {
 }
 
 export function mailStatusText(status: string): string {
-  const key = `admin.mailStatus.${status}`
-  return i18n.global.te(key) ? i18n.global.t(key) : status
+  return labelOf('admin.mailStatus', status)
 }
 
 export function mailRow(mail: Mail): MailRow {
   return {
     ...mail,
     canRetry: mail.status === 'failed',
-    nextAttempt: WAITING.includes(mail.status) ? mail.next_attempt_at : null,
+    nextAttempt: isOneOf(WAITING, mail.status) ? mail.next_attempt_at : null,
     kindText: kindLabel(mail.kind),
     statusText: mailStatusText(mail.status),
-    tone: TONES[mail.status] ?? 'info',
+    tone: isOneOf(MAIL_STATUSES, mail.status) ? TONES[mail.status] : 'info',
   }
 }
 
 export function mailRows(items: Mail[]): MailRow[] {
   return items.map(mailRow)
-}
-
-/** The `?status=` filter: a status, or '' for all (the select's clear value). */
-export function outboxQuery(status: MailStatus | '' | null | undefined, page: number, perPage: number) {
-  return { status: status || undefined, page, per_page: perPage }
 }

@@ -101,7 +101,7 @@ export function businessDate(value: string | Date): string {
 }
 
 /** A period window (`to` exclusive) as first and last business days, or null for all time. */
-export function periodRange(from: string | null, to: string | null): { from: string; to: string } | null {
+export function periodRange(from: string | null | undefined, to: string | null | undefined): { from: string; to: string } | null {
   if (!from || !to) return null
   const end = new Date(new Date(to).getTime() - 1)
   return { from: businessDate(from), to: businessDate(end) }
