@@ -30,8 +30,8 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
 ];
 
-/// Macros exported at the crate root, and the module they belong to.
-const ROOT_MACROS: &[(&str, &str)] = &[("with_conn", "db")];
+/// Macros exported at the crate root, and the module that defines them.
+const ROOT_MACROS: &[(&str, &str)] = &[("with_conn", "db"), ("service_error", "error")];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))
