@@ -11,6 +11,7 @@ use rand::Rng;
 use zhiku::auth::password::{Password, Passwords};
 use zhiku::db::schema::{departments, users};
 use zhiku::db::DbConn;
+use zhiku::enums::DepartmentKind;
 
 pub use generator::{author_no, Generator, AUTHORS, REVIEWER};
 
@@ -32,7 +33,7 @@ pub fn seed_people(conn: &mut DbConn) -> anyhow::Result<()> {
             .values((
                 departments::id.eq(i as i64 + 1),
                 departments::name.eq(*name),
-                departments::kind.eq("branch"),
+                departments::kind.eq(DepartmentKind::Frontline),
                 departments::created_at.eq(now),
             ))
             .execute(c)?;
