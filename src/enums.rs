@@ -90,6 +90,7 @@ text_enums! {
         AccountManager,
         Reviewer,
         Marketer,
+        DepartmentHead,
         Admin,
     }
 

@@ -4,7 +4,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::enums::{IntelStatus, Role};
-use crate::ids::UserId;
+use crate::ids::{DepartmentId, UserId};
 
 pub use crate::error::Denied;
 
@@ -33,9 +33,21 @@ pub fn may_see_statistics(user: &CurrentUser) -> bool {
     user.has(Role::Marketer) || user.has(Role::Reviewer) || user.has(Role::Admin)
 }
 
-/// Someone's ledger or ratings: their own, or any as an admin.
+/// Someone's ledger, e-mail address and balance: their own, or any as an admin.
+/// (The directory shows everyone names, departments and roles.)
 pub fn may_see_person(user: &CurrentUser, person: UserId) -> bool {
     person == user.id || user.has(Role::Admin)
+}
+
+/// A department's ratings and assessments: reviewers and admins for every
+/// department, a department head for their own.
+pub fn may_see_department(user: &CurrentUser, department: DepartmentId) -> bool {
+    is_privileged(user) || (user.has(Role::DepartmentHead) && user.department_id == Some(department))
+}
+
+/// Someone's ratings: one's own, and those who may see their department's.
+pub fn may_see_ratings(user: &CurrentUser, person: UserId, department: Option<DepartmentId>) -> bool {
+    person == user.id || is_privileged(user) || department.is_some_and(|d| may_see_department(user, d))
 }
 
 /// Who may own clients (and receive handovers).
@@ -112,6 +124,26 @@ mod tests {
         assert!(!can_read(&reviewer, Draft, author));
         assert!(!can_read(&admin, Draft, author));
         assert!(can_read(&me, Draft, author));
+    }
+
+    #[test]
+    fn ratings_of_others_for_heads_of_their_department_reviewers_and_admins() {
+        let mut head = viewer(7, &[Role::DepartmentHead]);
+        head.department_id = Some(DepartmentId(1));
+        let (person, own_department, other_department) =
+            (UserId(1), Some(DepartmentId(1)), Some(DepartmentId(2)));
+        assert!(may_see_ratings(&viewer(1, &[]), person, own_department), "one's own");
+        assert!(!may_see_ratings(
+            &viewer(2, &[Role::AccountManager, Role::Marketer]),
+            person,
+            own_department
+        ));
+        assert!(may_see_ratings(&head, person, own_department));
+        assert!(!may_see_ratings(&head, person, other_department));
+        assert!(!may_see_ratings(&head, person, None));
+        assert!(may_see_ratings(&viewer(3, &[Role::Reviewer]), person, other_department));
+        assert!(may_see_ratings(&viewer(4, &[Role::Admin]), person, None));
+        assert!(may_see_department(&head, DepartmentId(1)) && !may_see_department(&head, DepartmentId(2)));
     }
 
     #[test]

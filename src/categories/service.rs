@@ -10,6 +10,7 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self};
 use crate::categories::model::{Category, CategoryChanges, FieldDef, FieldType};
 use crate::categories::store;
+use crate::db::search_outbox;
 use crate::db::{write_tx, DbConn};
 use crate::enums::AuditAction;
 use crate::error::Fields;
@@ -36,7 +37,9 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<Category>, CategoryError> {
     Ok(store::list(conn)?)
 }
 
-/// Edits a category and its template (admin), audited. Existing entries keep their values.
+/// Edits a category and its template (admin), audited. Existing entries keep
+/// their values (masked as they were written, see `template::is_sensitive`);
+/// when what may be indexed changed, the category is indexed again.
 pub fn update(
     conn: &mut DbConn,
     me: &CurrentUser,
@@ -46,7 +49,7 @@ pub fn update(
     policy::require_admin(me)?;
     check_category(&input)?;
     write_tx(conn, |conn| {
-        store::find(conn, key)?.ok_or(CategoryError::NotFound)?;
+        let before = store::find(conn, key)?.ok_or(CategoryError::NotFound)?;
         let changes = CategoryChanges {
             name: input.name.map(|n| n.trim().to_owned()),
             name_en: input.name_en.map(|n| n.trim().to_owned()),
@@ -56,10 +59,18 @@ pub fn update(
             updated_at: Utc::now().naive_utc(),
         };
         let category = store::update(conn, key, &changes)?;
+        if indexed_keys(&before.fields) != indexed_keys(&category.fields) {
+            search_outbox::enqueue_category(conn, key)?;
+        }
         let detail = json!({"key": key, "category": category});
         audit::record(conn, Some(me.id), AuditAction::CategoryUpdate, "category", None, detail)?;
         Ok(category)
     })
+}
+
+/// The template keys whose values go into the search index.
+fn indexed_keys(template: &[FieldDef]) -> HashSet<&str> {
+    template.iter().filter(|f| !f.sensitive).map(|f| f.key.as_str()).collect()
 }
 
 fn check_category(input: &CategoryEdit) -> Result<(), CategoryError> {

@@ -116,15 +116,28 @@ pub fn completeness(template: &[FieldDef], values: &Map<String, Value>) -> f64 {
     (filled / total * 100.0).round() / 100.0
 }
 
-/// Whether any sensitive field holds a value.
-pub fn has_sensitive_values(template: &[FieldDef], values: &Map<String, Value>) -> bool {
-    template.iter().any(|f| f.sensitive && values.contains_key(&f.key))
+/// The keys of `template` that are sensitive now: recorded with every value
+/// written, so that the value stays masked whatever the template becomes.
+pub fn sensitive_keys(template: &[FieldDef]) -> Vec<String> {
+    template.iter().filter(|f| f.sensitive).map(|f| f.key.clone()).collect()
+}
+
+/// Whether the stored value under `key` is sensitive: it was when written
+/// (`recorded`), it is now, or its key is no longer in the template (nobody
+/// can tell any more what it held).
+pub fn is_sensitive(template: &[FieldDef], recorded: &[String], key: &str) -> bool {
+    recorded.iter().any(|k| k == key) || template.iter().find(|f| f.key == key).is_none_or(|f| f.sensitive)
+}
+
+/// Whether any sensitive value is stored.
+pub fn has_sensitive_values(template: &[FieldDef], recorded: &[String], values: &Map<String, Value>) -> bool {
+    values.keys().any(|key| is_sensitive(template, recorded, key))
 }
 
 /// Replaces every sensitive value with `***`.
-pub fn mask(template: &[FieldDef], values: &mut Map<String, Value>) {
-    for field in template.iter().filter(|f| f.sensitive) {
-        if let Some(value) = values.get_mut(&field.key) {
+pub fn mask(template: &[FieldDef], recorded: &[String], values: &mut Map<String, Value>) {
+    for (key, value) in values.iter_mut() {
+        if is_sensitive(template, recorded, key) {
             *value = Value::String(MASK.into());
         }
     }
@@ -220,9 +233,32 @@ mod tests {
     #[test]
     fn masking_hides_only_sensitive_values() {
         let mut values = map(json!({"offer": "送宽带", "contact_person": "李经理"}));
-        assert!(has_sensitive_values(&template(), &values));
-        mask(&template(), &mut values);
+        assert!(has_sensitive_values(&template(), &[], &values));
+        mask(&template(), &[], &mut values);
         assert_eq!(values, map(json!({"offer": "送宽带", "contact_person": "***"})));
+        assert!(!has_sensitive_values(&template(), &[], &map(json!({"offer": "送宽带"}))));
+    }
+
+    #[test]
+    fn sensitivity_follows_the_value_when_the_template_changes() {
+        let recorded = sensitive_keys(&template());
+        assert_eq!(recorded, ["contact_person", "phone"]);
+        // The admin un-marks `contact_person`, renames `phone` away and removes `offer`.
+        let mut changed = template();
+        changed.retain(|f| f.key != "phone" && f.key != "offer");
+        changed.iter_mut().for_each(|f| f.sensitive = false);
+        let mut values =
+            map(json!({"offer": "送宽带", "contact_person": "李经理", "phone": "13900001111", "tariff": 99}));
+        mask(&changed, &recorded, &mut values);
+        assert_eq!(
+            values,
+            map(json!({"offer": "***", "contact_person": "***", "phone": "***", "tariff": 99})),
+            "recorded as sensitive, or no longer in the template: masked"
+        );
+        // A field newly marked sensitive is masked in values written before.
+        let mut stricter = template();
+        stricter.iter_mut().filter(|f| f.key == "tariff").for_each(|f| f.sensitive = true);
+        assert!(is_sensitive(&stricter, &[], "tariff"));
     }
 
     proptest! {

@@ -149,6 +149,8 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         adopted_at -> Nullable<Timestamp>,
         verified_at -> Nullable<Timestamp>,
+        imported -> Bool,
+        sensitive_keys -> Text,
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
-use crate::db::schema::search_outbox;
+use crate::db::schema::{intel, search_outbox};
 use crate::db::DbConn;
 use crate::ids::ClientId;
 use crate::ids::IntelId;
@@ -64,6 +64,31 @@ pub fn enqueue(conn: &mut DbConn, target: Target) -> QueryResult<()> {
         ))
         .execute(c))?;
     Ok(())
+}
+
+/// Records a change of every entry in category `key` (its template changed
+/// what may be indexed), one row an entry, so the indexer takes them in its
+/// usual batches.
+pub fn enqueue_category(conn: &mut DbConn, key: &str) -> QueryResult<usize> {
+    use diesel::sql_types::{Text, Timestamp};
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(OUTBOX_LOCK)
+            .execute(c)?;
+    }
+    let now = Utc::now().naive_utc();
+    let key = key.to_owned();
+    with_conn!(conn, |c| {
+        let rows = intel::table.filter(intel::category.eq(&key)).order(intel::id).select((
+            "intel".into_sql::<Text>(),
+            intel::id,
+            now.into_sql::<Timestamp>(),
+        ));
+        diesel::insert_into(search_outbox::table)
+            .values(rows)
+            .into_columns((search_outbox::target, search_outbox::target_id, search_outbox::created_at))
+            .execute(c)
+    })
 }
 
 /// Up to `limit` changes after outbox id `after`, in order.

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use crate::api::UserRef;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
+use crate::auth::policy;
 use crate::clients::service::{self as clients, ClientError};
 use crate::clients::store::{self as client_store, ClientFilter};
 use crate::clients::view::{client_view, client_views, contact_views, ClientView, ContactView};
@@ -69,7 +70,11 @@ pub fn dossier(conn: &mut DbConn, me: &CurrentUser, id: ClientId) -> Result<Doss
     let (intel, unmasked_intel) = intel_views(conn, me, adopted)?;
     unmasked.extend(unmasked_intel);
     let stale_count = intel.iter().filter(|i| i.stale).count() as i64;
-    let usages = usages::for_client(conn, id)?;
+    let usages: Vec<_> = usages::for_client(conn, id)?
+        .into_iter()
+        .filter(|(_, status, author)| policy::can_read(me, *status, *author))
+        .map(|(usage, _, _)| usage)
+        .collect();
     let usages = usages::views(conn, usages)?;
     let member_filter = ClientFilter { parent_id: Some(id), ..Default::default() };
     let (members, _) = client_store::search(conn, &member_filter, 0, MAX_MEMBERS)?;

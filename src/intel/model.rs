@@ -31,6 +31,10 @@ pub struct Intel {
     pub decided_at: Option<NaiveDateTime>,
     pub adopted_at: Option<NaiveDateTime>,
     pub verified_at: Option<NaiveDateTime>,
+    /// A legacy record loaded by `zhiku import`: it never pays points.
+    pub imported: bool,
+    /// The template keys that were sensitive when the values were written (JSON array).
+    pub sensitive_keys: String,
 }
 
 impl Intel {
@@ -40,6 +44,11 @@ impl Intel {
 
     pub fn field_values(&self) -> serde_json::Map<String, serde_json::Value> {
         serde_json::from_str(&self.fields).unwrap_or_default()
+    }
+
+    /// The keys that were sensitive when the values were written.
+    pub fn recorded_sensitive_keys(&self) -> Vec<String> {
+        serde_json::from_str(&self.sensitive_keys).unwrap_or_default()
     }
 }
 
@@ -65,6 +74,8 @@ pub struct NewIntel {
     pub decided_at: Option<NaiveDateTime>,
     pub adopted_at: Option<NaiveDateTime>,
     pub quality: Option<f64>,
+    pub imported: bool,
+    pub sensitive_keys: String,
 }
 
 /// The editable content of an entry.
@@ -79,6 +90,7 @@ pub struct IntelContent {
     pub source: Option<Source>,
     pub observed_at: Option<NaiveDateTime>,
     pub completeness: Option<f64>,
+    pub sensitive_keys: Option<String>,
     pub status: Option<IntelStatus>,
     pub revision: Option<i32>,
     pub submitted_at: Option<NaiveDateTime>,

@@ -3,6 +3,7 @@
 //! in one transaction, and the views with their sensitive reads audited.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde_json::{json, Map, Value};
 
 use crate::audit;
@@ -18,6 +19,7 @@ use crate::enums::{AuditAction, IntelStatus, Source};
 use crate::error::Fields;
 use crate::ids::ClientId;
 use crate::ids::IntelId;
+use crate::ids::UserId;
 use crate::intel::model::{Intel, IntelContent, NewIntel};
 use crate::intel::store::{IntelFilter, ReadScope};
 use crate::intel::view::{intel_views, IntelView};
@@ -138,6 +140,7 @@ fn new_entry(
     now: NaiveDateTime,
 ) -> Result<NewIntel> {
     let (fields, completeness) = checked_fields(category, &content.fields, status != IntelStatus::Draft)?;
+    let sensitive_keys = recorded_sensitive_keys(category, revises);
     Ok(NewIntel {
         client_id,
         category: category.key.clone(),
@@ -157,7 +160,22 @@ fn new_entry(
         decided_at: None,
         adopted_at: None,
         quality: None,
+        imported: false,
+        sensitive_keys,
     })
+}
+
+/// The keys to record as sensitive with values written now under
+/// `category`'s template: those sensitive now, and those that were in what
+/// the values replace (once sensitive, masked for good).
+fn recorded_sensitive_keys(category: &Category, replaces: Option<&Intel>) -> String {
+    let mut keys = template::sensitive_keys(&category.fields);
+    for key in replaces.map(Intel::recorded_sensitive_keys).unwrap_or_default() {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    json!(keys).to_string()
 }
 
 /// A legacy record stored at once as adopted with `quality` (by `zhiku
@@ -174,6 +192,7 @@ pub fn insert_adopted(
 ) -> Result<Intel> {
     let mut new = new_entry(author, client_id, category, content, IntelStatus::Draft, None, now)?;
     new.status = IntelStatus::Adopted;
+    new.imported = true;
     new.submitted_at = Some(now);
     new.decided_at = Some(now);
     new.adopted_at = Some(now);
@@ -205,6 +224,9 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
     if !matches!(status, IntelStatus::Draft | IntelStatus::NeedsRevision) {
         return Err(IntelError::Conflict("只有草稿或退回修改的条目可以编辑"));
     }
+    if entry.supersedes_id.is_some() {
+        keep_subject_of_revision(&entry, &edit)?;
+    }
     if let Some(client) = edit.client_id {
         ensure_client(conn, client)?;
     }
@@ -213,6 +235,7 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
     let (fields, completeness) = checked_fields(&category, &values, edit.submit)?;
     let now = Utc::now().naive_utc();
     let resubmitted = edit.submit && status == IntelStatus::NeedsRevision;
+    let sensitive_keys = recorded_sensitive_keys(&category, Some(&entry));
     let content = IntelContent {
         client_id: edit.client_id,
         category: Some(category.key),
@@ -222,12 +245,29 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
         source: edit.source,
         observed_at: edit.observed_at,
         completeness: Some(completeness),
+        sensitive_keys: Some(sensitive_keys),
         status: edit.submit.then_some(IntelStatus::Submitted),
         revision: resubmitted.then_some(entry.revision + 1),
         submitted_at: edit.submit.then_some(now),
         updated_at: Some(now),
     };
     Ok(store::update_content(conn, id, &content)?)
+}
+
+/// A revision is about what it revises: its client and category cannot change (422).
+fn keep_subject_of_revision(revision: &Intel, edit: &Edit) -> Result<()> {
+    let mut problems = Fields::new();
+    if edit.client_id.is_some_and(|c| c != revision.client_id) {
+        problems.insert("client_id".into(), "修订须与原条目属于同一客户".into());
+    }
+    if edit.category.as_deref().is_some_and(|c| c != revision.category) {
+        problems.insert("category".into(), "修订须与原条目属于同一分类".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(IntelError::Invalid(problems))
+    }
 }
 
 /// Proposes a revision of an adopted entry (by its author or the client's
@@ -246,11 +286,14 @@ pub fn propose_revision(
     if original.author_id != user.id && owner != Some(user.id) {
         return Err(IntelError::Forbidden("只有作者或客户经理可以修订"));
     }
+    const ONE_PENDING: &str = "该条目已有待审核的修订";
     if store::pending_revision_of(conn, id)?.is_some() {
-        return Err(IntelError::Conflict("该条目已有待审核的修订"));
+        return Err(IntelError::Conflict(ONE_PENDING));
     }
     let category = category(conn, &original.category)?;
-    let revision = insert_entry(
+    // A concurrent proposal passes the check above too; the unique index
+    // `intel_one_pending_revision` lets only one of them in.
+    let revision = match insert_entry(
         conn,
         user,
         original.client_id,
@@ -258,7 +301,12 @@ pub fn propose_revision(
         content,
         IntelStatus::Submitted,
         Some(&original),
-    )?;
+    ) {
+        Err(IntelError::Db(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
+            return Err(IntelError::Conflict(ONE_PENDING))
+        }
+        other => other?,
+    };
     if original.author_id != user.id {
         notify::notify(
             conn,
@@ -299,46 +347,67 @@ pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<(Int
     Ok((store::set_verified(conn, id, now)?, paid))
 }
 
-/// Retracts an adopted entry found false (reviewers and admins): everything
-/// it earned its author is reversed, then the penalty applies.
+/// Retracts an entry found false (reviewers and admins), with its whole
+/// revision chain: every entry it revises and every revision of it leave
+/// circulation, each author loses every point the chain earned them, and
+/// each author of an adopted entry of the chain pays the penalty once.
+/// Imported legacy records earned nothing and pay no penalty.
 pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str) -> Result<Intel> {
     policy::require_reviewer(user)?;
-    if comment.trim().is_empty() {
+    let comment = comment.trim();
+    if comment.is_empty() {
         return Err(IntelError::field("comment", "撤销须说明理由"));
     }
     let entry = readable(conn, user, id)?;
-    let now = Utc::now().naive_utc();
-    if !store::transition(conn, id, IntelStatus::Adopted, entry.revision, IntelStatus::Retracted, now)? {
+    if !IntelStatus::PUBLIC.contains(&entry.status) {
         return Err(IntelError::Conflict("只有已采纳的条目可以撤销"));
     }
-    points::lock_user(conn, entry.author_id)?;
+    let chain = store::revision_chain(conn, &entry)?;
+    let ids: Vec<IntelId> = chain.iter().map(|e| e.id).collect();
+    let now = Utc::now().naive_utc();
+    let moved = store::retract_all(conn, &ids, now)?;
+    if !moved.contains(&id) {
+        return Err(IntelError::Conflict("该条目刚刚已被撤销"));
+    }
+    let root = chain[0].id;
     let (version, rules) = points::current_rules(conn)?;
-    let earned = points::sum(conn, entry.author_id, Some(id), &[], None)?;
-    let delta = rules::retraction(earned, &rules);
-    let award =
-        Award::new(entry.author_id, delta, PointReason::Retracted, format!("retracted:{}", id.0), version)
+    let mut authors: Vec<UserId> = chain.iter().map(|e| e.author_id).collect();
+    authors.sort();
+    authors.dedup();
+    let mut deltas = Vec::with_capacity(authors.len());
+    for author in authors {
+        points::lock_user(conn, author)?;
+        let earned = points::sum_over(conn, author, &ids)?;
+        let penalised = chain.iter().any(|e| e.author_id == author && e.adopted_at.is_some() && !e.imported);
+        let delta = rules::retraction(earned, penalised, &rules);
+        if delta != 0 {
+            let key = format!("retracted:{}:{}", root.0, author.0);
+            let award = Award::new(author, delta, PointReason::Retracted, key, version)
+                .intel(id)
+                .note(comment)
+                .by(user.id);
+            points::award(conn, &award)?;
+        }
+        notify::notify(
+            conn,
+            NewNotification::new(
+                author,
+                NotificationKind::IntelRetracted,
+                format!("你的情报“{}”被撤销", entry.title),
+                format!("理由：{comment}。积分变动 {delta}。"),
+            )
             .intel(id)
-            .note(comment.trim())
-            .by(user.id);
-    points::award(conn, &award)?;
-    notify::notify(
-        conn,
-        NewNotification::new(
-            entry.author_id,
-            NotificationKind::IntelRetracted,
-            format!("你的情报“{}”被撤销", entry.title),
-            format!("理由：{}。积分变动 {delta}。", comment.trim()),
-        )
-        .intel(id)
-        .client(entry.client_id),
-    )?;
+            .client(entry.client_id),
+        )?;
+        deltas.push(json!({"user_id": author, "delta": delta}));
+    }
     audit::record(
         conn,
         Some(user.id),
         AuditAction::IntelRetract,
         "intel",
         Some(id.0),
-        json!({"comment": comment, "delta": delta}),
+        json!({"comment": comment, "chain": moved, "points": deltas}),
     )?;
     store::find(conn, id)?.ok_or(IntelError::NotFound)
 }

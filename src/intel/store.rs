@@ -101,6 +101,48 @@ pub fn set_verified(conn: &mut DbConn, id: IntelId, now: NaiveDateTime) -> Query
     changed(conn, entry)
 }
 
+/// Every entry of `entry`'s revision chain, oldest first: what it revises,
+/// back to the first entry, and every revision made of any of them.
+pub fn revision_chain(conn: &mut DbConn, entry: &Intel) -> QueryResult<Vec<Intel>> {
+    let mut root = entry.clone();
+    while let Some(earlier) = root.supersedes_id {
+        match find(conn, earlier)? {
+            Some(found) => root = found,
+            None => break,
+        }
+    }
+    let mut chain = vec![root];
+    let mut frontier: Vec<IntelId> = vec![chain[0].id];
+    while !frontier.is_empty() {
+        let next: Vec<Intel> = with_conn!(conn, |c| intel::table
+            .filter(intel::supersedes_id.eq_any(&frontier))
+            .order(intel::id)
+            .select(Intel::as_select())
+            .load(c))?;
+        frontier = next.iter().map(|e| e.id).filter(|id| chain.iter().all(|e| e.id != *id)).collect();
+        chain.extend(next.into_iter().filter(|e| frontier.contains(&e.id)));
+    }
+    chain.sort_by_key(|e| e.id);
+    Ok(chain)
+}
+
+/// Marks every entry of `ids` that is adopted, superseded or waiting for a
+/// decision as retracted; returns the ids that moved.
+pub fn retract_all(conn: &mut DbConn, ids: &[IntelId], now: NaiveDateTime) -> QueryResult<Vec<IntelId>> {
+    let open =
+        [IntelStatus::Adopted, IntelStatus::Superseded, IntelStatus::Submitted, IntelStatus::NeedsRevision];
+    let moved: Vec<IntelId> = with_conn!(conn, |c| diesel::update(
+        intel::table.filter(intel::id.eq_any(ids)).filter(intel::status.eq_any(open.map(|s| s.as_str())))
+    )
+    .set((intel::status.eq(IntelStatus::Retracted.as_str()), intel::updated_at.eq(now)))
+    .returning(intel::id)
+    .get_results(c))?;
+    for id in &moved {
+        outbox::enqueue(conn, Target::Intel(*id))?;
+    }
+    Ok(moved)
+}
+
 /// A pending revision of `id`, if one waits for review.
 pub fn pending_revision_of(conn: &mut DbConn, id: IntelId) -> QueryResult<Option<Intel>> {
     with_conn!(conn, |c| intel::table

@@ -112,10 +112,11 @@ pub fn intel_views(
         let category = categories.get(&row.category);
         let template = category.map(|c| c.fields.as_slice()).unwrap_or_default();
         let mut fields = row.field_values();
-        let sensitive = template::has_sensitive_values(template, &fields);
+        let recorded = row.recorded_sensitive_keys();
+        let sensitive = template::has_sensitive_values(template, &recorded, &fields);
         let may_unmask = policy::can_unmask(viewer, Some(row.author_id), client.and_then(|c| c.owner_id));
         if sensitive && !may_unmask {
-            template::mask(template, &mut fields);
+            template::mask(template, &recorded, &mut fields);
         } else if sensitive && row.author_id != viewer.id {
             unmasked.push(SensitiveRead {
                 target_type: "intel",

@@ -7,7 +7,7 @@ use crate::enums::PointReason;
 
 /// One version of the rule set. Defaults are DESIGN.md's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Rules {
     /// Adoption pays round(base × mean score / adopt_divisor).
     pub adopt_divisor: f64,
@@ -15,7 +15,7 @@ pub struct Rules {
     pub private_bonus: i32,
     /// An adopted revision of an adopted entry pays this share of a first adoption.
     pub revision_share: f64,
-    /// The reviewer's reward per decided revision.
+    /// The reviewer's reward for deciding an entry, once however often it is returned.
     pub review: i32,
     /// Paid to the author per distinct other user who records a usage.
     pub usage: i32,
@@ -23,8 +23,10 @@ pub struct Rules {
     pub usage_per_entry_cap: i32,
     /// At most this many usage points (usage and won) per author per day.
     pub usage_daily_cap: i32,
-    /// Paid once per usage whose outcome becomes `won`.
+    /// Paid when a use's outcome becomes `won`, once per recording user and entry.
     pub won: i32,
+    /// At most this many `won` points per entry.
+    pub won_per_entry_cap: i32,
     /// Paid for verifying a stale entry, once per freshness window.
     pub verify: i32,
     /// Deducted on top of reversing everything a retracted entry earned.
@@ -42,6 +44,7 @@ impl Default for Rules {
             usage_per_entry_cap: 20,
             usage_daily_cap: 50,
             won: 10,
+            won_per_entry_cap: 30,
             verify: 1,
             retract_penalty: 5,
         }
@@ -65,6 +68,7 @@ impl Rules {
             ("usage_per_entry_cap", self.usage_per_entry_cap),
             ("usage_daily_cap", self.usage_daily_cap),
             ("won", self.won),
+            ("won_per_entry_cap", self.won_per_entry_cap),
             ("verify", self.verify),
             ("retract_penalty", self.retract_penalty),
         ];
@@ -135,18 +139,24 @@ pub fn usage(entry_so_far: i64, today_so_far: i64, rules: &Rules) -> i32 {
     )
 }
 
-/// What a `won` outcome pays, given the author's usage points today.
-pub fn won(today_so_far: i64, rules: &Rules) -> i32 {
-    capped(i64::from(rules.won), [i64::from(rules.usage_daily_cap) - today_so_far])
+/// What a `won` outcome pays, given what the entry has earned from `won`
+/// outcomes and the author's usage points today.
+pub fn won(entry_so_far: i64, today_so_far: i64, rules: &Rules) -> i32 {
+    capped(
+        i64::from(rules.won),
+        [i64::from(rules.won_per_entry_cap) - entry_so_far, i64::from(rules.usage_daily_cap) - today_so_far],
+    )
 }
 
 fn capped(amount: i64, room: impl IntoIterator<Item = i64>) -> i32 {
     room.into_iter().fold(amount, i64::min).max(0) as i32
 }
 
-/// The ledger delta that retracts an entry: every point it earned back, then the penalty.
-pub fn retraction(earned: i64, rules: &Rules) -> i32 {
-    (-earned - i64::from(rules.retract_penalty)) as i32
+/// The ledger delta that retracts an entry: every point it earned back, then
+/// the penalty (when the author had it adopted; imports are never penalised).
+pub fn retraction(earned: i64, penalised: bool, rules: &Rules) -> i32 {
+    let penalty = if penalised { i64::from(rules.retract_penalty) } else { 0 };
+    (-earned - penalty) as i32
 }
 
 #[cfg(test)]
@@ -194,14 +204,28 @@ mod tests {
         assert_eq!(usage(20, 0, &rules), 0);
         assert_eq!(usage(0, 49, &rules), 1);
         assert_eq!(usage(0, 50, &rules), 0);
-        assert_eq!(won(45, &rules), 5);
-        assert_eq!(won(0, &rules), 10);
+        assert_eq!(won(0, 45, &rules), 5);
+        assert_eq!(won(0, 0, &rules), 10);
+        assert_eq!(won(20, 0, &rules), 10);
+        assert_eq!(won(25, 0, &rules), 5);
+        assert_eq!(won(30, 0, &rules), 0);
+    }
+
+    #[test]
+    fn rules_stored_before_a_new_rule_existed_keep_their_values() {
+        let stored = r#"{"adopt_divisor":3.0,"private_bonus":4,"revision_share":0.5,"review":1,"usage":2,
+            "usage_per_entry_cap":20,"usage_daily_cap":50,"won":10,"verify":1,"retract_penalty":5}"#;
+        let rules: Rules = serde_json::from_str(stored).unwrap();
+        assert_eq!(rules.private_bonus, 4);
+        assert_eq!(rules.won_per_entry_cap, 30);
+        assert!(serde_json::from_str::<Rules>(r#"{"bogus": 1}"#).is_err());
     }
 
     #[test]
     fn retraction_reverses_and_penalises() {
-        assert_eq!(retraction(16, &Rules::default()), -21);
-        assert_eq!(retraction(0, &Rules::default()), -5);
+        assert_eq!(retraction(16, true, &Rules::default()), -21);
+        assert_eq!(retraction(0, true, &Rules::default()), -5);
+        assert_eq!(retraction(0, false, &Rules::default()), 0);
     }
 
     proptest! {
@@ -211,6 +235,15 @@ mod tests {
             let paid = i64::from(usage(entry, today, &rules));
             prop_assert!((0..=2).contains(&paid));
             prop_assert!(entry + paid <= 20 || paid == 0);
+            prop_assert!(today + paid <= 50 || paid == 0);
+        }
+
+        #[test]
+        fn won_never_exceeds_any_cap(entry in 0i64..60, today in 0i64..80) {
+            let rules = Rules::default();
+            let paid = i64::from(won(entry, today, &rules));
+            prop_assert!((0..=10).contains(&paid));
+            prop_assert!(entry + paid <= 30 || paid == 0);
             prop_assert!(today + paid <= 50 || paid == 0);
         }
 

@@ -94,6 +94,16 @@ pub fn award(conn: &mut DbConn, award: &Award) -> QueryResult<Option<PointEntry>
         .optional())
 }
 
+/// Whether anyone was paid for `reason` about entry `intel`.
+pub fn paid_for_entry(conn: &mut DbConn, intel: IntelId, reason: PointReason) -> QueryResult<bool> {
+    with_conn!(conn, |c| diesel::select(diesel::dsl::exists(
+        point_entries::table
+            .filter(point_entries::intel_id.eq(intel))
+            .filter(point_entries::reason.eq(reason))
+    ))
+    .get_result(c))
+}
+
 /// Whether `user` exists (a ledger may be asked for anyone).
 pub fn user_exists(conn: &mut DbConn, user: UserId) -> QueryResult<bool> {
     with_conn!(conn, |c| diesel::select(diesel::dsl::exists(users::table.find(user))).get_result(c))
@@ -165,6 +175,16 @@ pub fn sum(
             .first::<Option<i64>>(c)
             .map(Option::unwrap_or_default)
     })
+}
+
+/// The sum of `user`'s rows about any of the entries `ids` (a revision chain).
+pub fn sum_over(conn: &mut DbConn, user: UserId, ids: &[IntelId]) -> QueryResult<i64> {
+    with_conn!(conn, |c| point_entries::table
+        .filter(point_entries::user_id.eq(user))
+        .filter(point_entries::intel_id.eq_any(ids))
+        .select(diesel::dsl::sum(point_entries::delta))
+        .first::<Option<i64>>(c)
+        .map(Option::unwrap_or_default))
 }
 
 /// Sum of the points every user earned in `[from, to)` (all time when `None`).

@@ -32,32 +32,37 @@ impl PeriodQuery {
 }
 
 /// A person's ratings on quality, quantity, usage and timeliness for a calendar period.
-#[utoipa::path(tag = "points", params(PeriodQuery), responses((status = 200, body = Ratings), (status = 404)))]
+///
+/// One's own; a department head's for members of their department; anyone's
+/// for reviewers and admins (403 otherwise).
+#[utoipa::path(tag = "points", params(PeriodQuery), responses((status = 200, body = Ratings), (status = 403), (status = 404)))]
 #[get("/users/{id}/ratings")]
 async fn user_ratings(
     state: State,
-    _me: CurrentUser,
+    me: CurrentUser,
     id: web::Path<UserId>,
     query: web::Query<PeriodQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (period, window) = query.resolve();
-    let ratings = state.read(move |conn| service::user_ratings(conn, id, period, window)).await?;
+    let ratings = state.read(move |conn| service::user_ratings(conn, &me, id, period, window)).await?;
     Ok(HttpResponse::Ok().json(ratings))
 }
 
 /// A department's ratings: the same figures over all its members' entries.
-#[utoipa::path(tag = "points", params(PeriodQuery), responses((status = 200, body = Ratings), (status = 404)))]
+///
+/// For the department's head, reviewers and admins (403 otherwise).
+#[utoipa::path(tag = "points", params(PeriodQuery), responses((status = 200, body = Ratings), (status = 403), (status = 404)))]
 #[get("/departments/{id}/ratings")]
 async fn department_ratings(
     state: State,
-    _me: CurrentUser,
+    me: CurrentUser,
     id: web::Path<DepartmentId>,
     query: web::Query<PeriodQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (period, window) = query.resolve();
-    let ratings = state.read(move |conn| service::department_ratings(conn, id, period, window)).await?;
+    let ratings = state.read(move |conn| service::department_ratings(conn, &me, id, period, window)).await?;
     Ok(HttpResponse::Ok().json(ratings))
 }
 

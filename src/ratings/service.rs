@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::auth::extract::CurrentUser;
+use crate::auth::policy;
 use crate::db::DbConn;
 use crate::enums::Role;
 use crate::ids::{DepartmentId, UserId};
@@ -18,13 +20,25 @@ crate::service_error! {
         UserNotFound => NotFound,
         #[error("部门不存在")]
         DepartmentNotFound => NotFound,
+        #[error("只能查看自己的评价；部门负责人可查看本部门，审核员和管理员可查看全部")]
+        OthersRatings => Forbidden,
     }
 }
 
 type Result<T> = std::result::Result<T, RatingsError>;
 
-pub fn user_ratings(conn: &mut DbConn, id: UserId, period: Period, window: Window) -> Result<Ratings> {
-    users::find_user(conn, id)?.ok_or(RatingsError::UserNotFound)?;
+/// A person's ratings, for those who may see them (see `policy::may_see_ratings`).
+pub fn user_ratings(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    id: UserId,
+    period: Period,
+    window: Window,
+) -> Result<Ratings> {
+    let person = users::find_user(conn, id)?.ok_or(RatingsError::UserNotFound)?;
+    if !policy::may_see_ratings(me, person.id, person.department_id) {
+        return Err(RatingsError::OthersRatings);
+    }
     let facts = store::author_facts(conn, Authors::One(id), window)?.remove(&id).unwrap_or_default();
     Ok(rate(period.as_str(), &facts))
 }
@@ -32,11 +46,15 @@ pub fn user_ratings(conn: &mut DbConn, id: UserId, period: Period, window: Windo
 /// The same figures over all the department's members' entries.
 pub fn department_ratings(
     conn: &mut DbConn,
+    me: &CurrentUser,
     id: DepartmentId,
     period: Period,
     window: Window,
 ) -> Result<Ratings> {
     users::find_department(conn, id)?.ok_or(RatingsError::DepartmentNotFound)?;
+    if !policy::may_see_department(me, id) {
+        return Err(RatingsError::OthersRatings);
+    }
     let facts = store::author_facts(conn, Authors::Department(id), window)?
         .into_values()
         .fold(AuthorFacts::default(), AuthorFacts::merge);

@@ -178,10 +178,7 @@ pub fn decide(
     if let (IntelStatus::Adopted, Some(mean)) = (to, mean) {
         points_awarded = pay_adoption(conn, &decided, mean, version, &rules)?;
     }
-    let reviewer_key = format!("review:{}:{}", id.0, entry.revision);
-    let review_award =
-        Award::new(reviewer.id, rules.review, PointReason::Review, reviewer_key, version).intel(id);
-    points::award(conn, &review_award)?;
+    pay_reviewer(conn, reviewer, id, version, &rules)?;
 
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
     if to == IntelStatus::Adopted {
@@ -229,6 +226,25 @@ fn pay_adoption(
         paid += points::award(conn, &award)?.map_or(0, |row| row.delta);
     }
     Ok(paid)
+}
+
+/// +review to the reviewer, once per entry however often it is returned and
+/// resubmitted (a return-and-resubmit loop pays nothing more).
+fn pay_reviewer(
+    conn: &mut DbConn,
+    reviewer: &CurrentUser,
+    id: IntelId,
+    version: i32,
+    rules: &rules::Rules,
+) -> Result<()> {
+    if points::paid_for_entry(conn, id, PointReason::Review)? {
+        return Ok(());
+    }
+    let award =
+        Award::new(reviewer.id, rules.review, PointReason::Review, format!("review:{}", id.0), version)
+            .intel(id);
+    points::award(conn, &award)?;
+    Ok(())
 }
 
 fn check_duplicate_target(conn: &mut DbConn, id: IntelId, target: Option<IntelId>) -> Result<IntelId> {

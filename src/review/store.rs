@@ -52,16 +52,19 @@ pub struct AdoptionFacts {
     pub mean_score: f64,
 }
 
-/// The facts of every adopted or superseded entry that has a scored review.
+/// The facts of every adopted or superseded entry that has a scored review,
+/// but imported legacy records (which never pay).
 pub fn adoption_facts(conn: &mut DbConn) -> QueryResult<Vec<AdoptionFacts>> {
     type Entry = (IntelId, UserId, String, Source, Option<IntelId>);
     let entries: Vec<Entry> = with_conn!(conn, |c| intel::table
         .filter(intel::status.eq_any(IntelStatus::PUBLIC))
+        .filter(intel::imported.eq(false))
         .select((intel::id, intel::author_id, intel::category, intel::source, intel::supersedes_id))
         .load(c))?;
     let scores: Vec<(IntelId, Option<f64>)> = with_conn!(conn, |c| reviews::table
         .inner_join(intel::table.on(intel::id.eq(reviews::intel_id)))
         .filter(intel::status.eq_any(IntelStatus::PUBLIC))
+        .filter(intel::imported.eq(false))
         .filter(reviews::mean_score.is_not_null())
         .order(reviews::id.asc())
         .select((reviews::intel_id, reviews::mean_score))

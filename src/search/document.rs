@@ -10,6 +10,7 @@ use tantivy::TantivyDocument;
 
 use crate::categories::model::Category;
 use crate::categories::store as categories;
+use crate::categories::template;
 use crate::clients::model::Client;
 use crate::clients::pinyin;
 use crate::clients::store as clients;
@@ -52,7 +53,10 @@ pub fn searchable_text(entry: &Intel, category: Option<&Category>, client_name: 
     let values = entry.field_values();
     let mut parts = vec![entry.title.clone(), entry.body.clone()];
     if let Some(category) = category {
-        for field in category.fields.iter().filter(|f| !f.sensitive) {
+        let recorded = entry.recorded_sensitive_keys();
+        for field in
+            category.fields.iter().filter(|f| !template::is_sensitive(&category.fields, &recorded, &f.key))
+        {
             match values.get(&field.key) {
                 Some(serde_json::Value::String(s)) => parts.push(s.clone()),
                 Some(serde_json::Value::Number(n)) => parts.push(n.to_string()),

@@ -87,10 +87,22 @@ pub fn to_csv(sheet: &Sheet) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A worksheet name Excel accepts: none of `[]:*?/\\`, no apostrophe at
+/// either end, 1–31 characters, not the reserved `History`.
+fn sheet_name(title: &str) -> String {
+    let cleaned: String =
+        title.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).take(31).collect();
+    match cleaned.trim_matches('\'').trim() {
+        "" => "Sheet1".to_owned(),
+        reserved if reserved.eq_ignore_ascii_case("history") => format!("{reserved}_"),
+        name => name.to_owned(),
+    }
+}
+
 pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     let worksheet = workbook.add_worksheet();
-    worksheet.set_name(sheet.title.chars().take(31).collect::<String>())?;
+    worksheet.set_name(sheet_name(&sheet.title))?;
     let bold = Format::new().set_bold();
     for (col, header) in sheet.headers.iter().enumerate() {
         worksheet.write_string_with_format(0, col as u16, *header, &bold)?;
@@ -153,5 +165,19 @@ mod tests {
         };
         let text = String::from_utf8(to_csv(&sheet)).unwrap();
         assert_eq!(text, "\u{FEFF}姓名,备注\r\n张伟,\"说\"\"好\"\",行\"\r\n'=1+1,2.5\r\n");
+    }
+
+    #[test]
+    fn any_title_makes_a_workbook() {
+        for title in
+            ["兴趣客户：高尔夫[VIP]", "a:b/c\\d*e?f", "'引号'", "''", "", "History", &"很长的标签".repeat(10)]
+        {
+            let sheet =
+                Sheet { title: title.into(), headers: vec!["姓名"], rows: vec![vec!["张伟".into()]] };
+            assert!(to_xlsx(&sheet).is_ok(), "{title:?}");
+            let name = sheet_name(title);
+            assert!((1..=31).contains(&name.chars().count()), "{title:?} → {name:?}");
+        }
+        assert_eq!(sheet_name("兴趣客户：高尔夫[VIP]"), "兴趣客户：高尔夫_VIP_");
     }
 }

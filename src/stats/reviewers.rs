@@ -1,6 +1,7 @@
 //! Reviewer metrics: decisions per reviewer, time to decision, agreement with
-//! peers, and pairs where a reviewer adopts one author far more often than
-//! peers do.
+//! peers, pairs where a reviewer adopts one author far more often than peers
+//! do, and — beside them — who records uses of whose entries, how often and
+//! how reciprocally (two people paying each other in usage points).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbConn;
-use crate::enums::Decision;
+use crate::enums::{Decision, UsageOutcome};
 use crate::ids::IntelId;
 use crate::ids::UserId;
 use crate::ratings::rules::{hours_between, mean, median, ratio, round2};
@@ -21,6 +22,7 @@ pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<ReviewerReport> {
     let facts = Facts {
         entries: facts::entries(conn, EntryFilter::default())?,
         reviews: facts::reviews(conn)?,
+        usages: facts::usages(conn)?,
         people: facts::people(conn)?,
         ..Facts::default()
     };
@@ -55,11 +57,41 @@ pub struct CollusionFlag {
     pub peer_adoption_rate: f64,
 }
 
+/// Two people and the uses each recorded of the other's entries.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct UsagePair {
+    pub user_id: UserId,
+    pub user_name: String,
+    pub other_id: UserId,
+    pub other_name: String,
+    /// Uses `user` recorded of `other`'s entries (and how many were `won`).
+    pub uses_by_user: i64,
+    pub won_by_user: i64,
+    /// Uses `other` recorded of `user`'s entries.
+    pub uses_by_other: i64,
+    pub won_by_other: i64,
+    /// The smaller direction over the larger: 1 when both record as many uses of each other.
+    pub reciprocity: f64,
+    /// Both directions have at least [`RECIPROCAL_MIN_USES`] uses and
+    /// reciprocity is at least [`RECIPROCAL_MIN_RATIO`].
+    pub flagged: bool,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct ReviewerReport {
     pub reviewers: Vec<ReviewerMetrics>,
     pub flags: Vec<CollusionFlag>,
+    /// Who records uses of whose entries: flagged pairs first, then by uses,
+    /// at most [`MAX_USAGE_PAIRS`].
+    pub usage_pairs: Vec<UsagePair>,
 }
+
+/// Flag a pair when each recorded at least this many uses of the other's entries …
+pub const RECIPROCAL_MIN_USES: i64 = 3;
+/// … and the smaller direction is at least this share of the larger.
+pub const RECIPROCAL_MIN_RATIO: f64 = 0.5;
+/// Pairs listed, at most.
+pub const MAX_USAGE_PAIRS: usize = 50;
 
 /// Flag a reviewer–author pair with at least this many decisions …
 pub const FLAG_MIN_DECISIONS: i64 = 3;
@@ -139,12 +171,57 @@ pub fn reviewers(facts: &Facts, window: Window) -> ReviewerReport {
             })
         })
         .collect();
-    ReviewerReport { reviewers, flags }
+    ReviewerReport { reviewers, flags, usage_pairs: usage_pairs(facts, window) }
+}
+
+/// Uses recorded of someone else's entries in `window`, per unordered pair.
+pub fn usage_pairs(facts: &Facts, window: Window) -> Vec<UsagePair> {
+    let authors: HashMap<IntelId, UserId> = facts.entries.iter().map(|e| (e.id, e.author_id)).collect();
+    // (recorder, author) → (uses, won)
+    let mut directed: HashMap<(UserId, UserId), (i64, i64)> = HashMap::new();
+    for usage in facts.usages.iter().filter(|u| within(Some(u.created_at), window)) {
+        let Some(author) = authors.get(&usage.intel_id).copied().filter(|a| *a != usage.user_id) else {
+            continue;
+        };
+        let counts = directed.entry((usage.user_id, author)).or_default();
+        counts.0 += 1;
+        counts.1 += i64::from(usage.outcome == UsageOutcome::Won);
+    }
+    let name = |id: UserId| facts.people.get(&id).map(|p| p.real_name.clone()).unwrap_or_default();
+    let mut pairs: Vec<UsagePair> = directed
+        .keys()
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|(user, other)| {
+            let (uses_by_user, won_by_user) = directed.get(&(user, other)).copied().unwrap_or_default();
+            let (uses_by_other, won_by_other) = directed.get(&(other, user)).copied().unwrap_or_default();
+            let reciprocity =
+                round2(uses_by_user.min(uses_by_other) as f64 / uses_by_user.max(uses_by_other) as f64);
+            UsagePair {
+                user_id: user,
+                user_name: name(user),
+                other_id: other,
+                other_name: name(other),
+                uses_by_user,
+                won_by_user,
+                uses_by_other,
+                won_by_other,
+                reciprocity,
+                flagged: uses_by_user.min(uses_by_other) >= RECIPROCAL_MIN_USES
+                    && reciprocity >= RECIPROCAL_MIN_RATIO,
+            }
+        })
+        .collect();
+    pairs.sort_by_key(|p| (!p.flagged, -(p.uses_by_user + p.uses_by_other), p.user_id, p.other_id));
+    pairs.truncate(MAX_USAGE_PAIRS);
+    pairs
 }
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::facts::fixture::facts;
+    use crate::stats::facts::fixture::{facts, t};
+    use crate::stats::facts::UsageFact;
 
     #[test]
     fn a_reviewer_far_above_peers_is_flagged() {
@@ -154,5 +231,41 @@ mod tests {
         assert_eq!(chen.agreement, Some(0.0));
         assert_eq!(report.flags.len(), 1);
         assert_eq!((report.flags[0].adoption_rate, report.flags[0].peer_adoption_rate), (1.0, 0.0));
+    }
+
+    fn usage(intel: i64, user: i64, outcome: UsageOutcome) -> UsageFact {
+        UsageFact { intel_id: IntelId(intel), user_id: UserId(user), outcome, created_at: t(8, 9) }
+    }
+
+    #[test]
+    fn two_people_using_each_others_entries_are_flagged() {
+        let mut facts = facts();
+        // Entries 1, 3 and 4 are by user 1, entry 2 by user 3.
+        facts.entries[1].author_id = UserId(3);
+        facts.usages = vec![
+            usage(1, 3, UsageOutcome::Won),
+            usage(3, 3, UsageOutcome::Won),
+            usage(4, 3, UsageOutcome::Pending),
+            usage(2, 1, UsageOutcome::Won),
+            usage(2, 1, UsageOutcome::Won),
+            usage(2, 1, UsageOutcome::Lost),
+            usage(2, 3, UsageOutcome::Won), // one's own entry: not a pair
+            usage(1, 4, UsageOutcome::Pending),
+        ];
+        let pairs = usage_pairs(&facts, None);
+        assert_eq!(pairs.len(), 2, "{pairs:?}");
+        let first = &pairs[0];
+        assert_eq!((first.user_id, first.other_id), (UserId(1), UserId(3)));
+        assert_eq!(
+            (first.uses_by_user, first.won_by_user, first.uses_by_other, first.won_by_other),
+            (3, 2, 3, 2)
+        );
+        assert_eq!((first.reciprocity, first.flagged), (1.0, true));
+        let one_way = &pairs[1];
+        assert_eq!(
+            (one_way.user_id, one_way.other_id, one_way.uses_by_user, one_way.uses_by_other),
+            (UserId(1), UserId(4), 0, 1)
+        );
+        assert_eq!((one_way.reciprocity, one_way.flagged), (0.0, false));
     }
 }

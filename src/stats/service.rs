@@ -22,7 +22,7 @@ crate::service_error! {
     pub enum StatsError {
         #[error("统计仅对市场、信息管理人员和管理员开放")]
         NotForStatistics => Forbidden,
-        #[error("绩效与审核指标仅对信息管理人员和管理员开放")]
+        #[error("绩效与审核指标仅对信息管理人员、管理员和本部门负责人开放")]
         NotForManagement => Forbidden,
     }
 }
@@ -35,6 +35,15 @@ fn statistics(me: &CurrentUser) -> Result<()> {
 
 fn management(me: &CurrentUser) -> Result<()> {
     policy::require_reviewer(me).map_err(|Denied| StatsError::NotForManagement)
+}
+
+/// Assessments: every department's for reviewers and admins, their own
+/// department's for a department head.
+fn assessments_of(me: &CurrentUser, department: Option<DepartmentId>) -> Result<()> {
+    match department {
+        Some(department) if policy::may_see_department(me, department) => Ok(()),
+        _ => management(me),
+    }
 }
 
 pub fn overview(
@@ -95,7 +104,7 @@ pub fn assessments(
     window: Window,
     department: Option<DepartmentId>,
 ) -> Result<Vec<Assessment>> {
-    management(me)?;
+    assessments_of(me, department)?;
     Ok(assessments::load(conn, window, department)?)
 }
 
@@ -107,7 +116,7 @@ pub fn assessments_export(
     window: Window,
     department: Option<DepartmentId>,
 ) -> Result<Sheet> {
-    management(me)?;
+    assessments_of(me, department)?;
     Ok(write_tx(conn, |conn| assessments::export(conn, me, period, window, department))?)
 }
 

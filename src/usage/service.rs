@@ -82,13 +82,18 @@ pub fn record(
     if entry.author_id != user.id {
         let paid = pay_usage(conn, &entry, user, &usage)?;
         let won = if outcome == UsageOutcome::Won { pay_won(conn, &entry, &usage)? } else { 0 };
+        let paid_note = if entry.imported {
+            "历史导入的情报不计积分。".to_owned()
+        } else {
+            format!("获得 {} 积分。", paid + won)
+        };
         notify::notify(
             conn,
             NewNotification::new(
                 entry.author_id,
                 NotificationKind::IntelUsed,
                 format!("{}使用了你的情报“{}”", user.real_name, entry.title),
-                format!("用途：{}；结果：{}。获得 {} 积分。", purpose.label(), outcome.label(), paid + won),
+                format!("用途：{}；结果：{}。{paid_note}", purpose.label(), outcome.label()),
             )
             .intel(id)
             .client(entry.client_id),
@@ -97,7 +102,8 @@ pub fn record(
     Ok(usage)
 }
 
-/// Changes a usage's outcome (its recorder or an admin); `won` pays once.
+/// Changes a usage's outcome (its recorder or an admin); `won` pays once per
+/// recording user and entry.
 pub fn change_outcome(
     conn: &mut DbConn,
     user: &CurrentUser,
@@ -137,7 +143,11 @@ pub fn change_outcome(
 }
 
 /// +usage to the author for each distinct other user, within both caps.
+/// Imported legacy records never pay.
 fn pay_usage(conn: &mut DbConn, entry: &Intel, user: &CurrentUser, usage: &Usage) -> Result<i32> {
+    if entry.imported {
+        return Ok(0);
+    }
     points::lock_user(conn, entry.author_id)?;
     let (version, rules) = points::current_rules(conn)?;
     let entry_so_far = points::sum(conn, entry.author_id, Some(entry.id), &[PointReason::Usage], None)?;
@@ -152,13 +162,18 @@ fn pay_usage(conn: &mut DbConn, entry: &Intel, user: &CurrentUser, usage: &Usage
     Ok(points::award(conn, &award)?.map_or(0, |row| row.delta))
 }
 
-/// +won to the author, once per usage, within the daily cap.
+/// +won to the author, once per recording user and entry, within the
+/// entry's and the day's caps. Imported legacy records never pay.
 fn pay_won(conn: &mut DbConn, entry: &Intel, usage: &Usage) -> Result<i32> {
+    if entry.imported {
+        return Ok(0);
+    }
     points::lock_user(conn, entry.author_id)?;
     let (version, rules) = points::current_rules(conn)?;
-    let delta = rules::won(usage_points_today(conn, entry)?, &rules);
-    let key = format!("usage_won:{}", usage.id);
-    let note = if delta < rules.won { "已达每日积分上限" } else { "" };
+    let entry_so_far = points::sum(conn, entry.author_id, Some(entry.id), &[PointReason::UsageWon], None)?;
+    let delta = rules::won(entry_so_far, usage_points_today(conn, entry)?, &rules);
+    let key = format!("usage_won:{}:{}", entry.id.0, usage.user_id.0);
+    let note = if delta < rules.won { "已达积分上限" } else { "" };
     let award = Award::new(entry.author_id, delta, PointReason::UsageWon, key, version)
         .intel(entry.id)
         .usage(usage.id)

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::api::UserRef;
 use crate::db::schema::{intel, usages};
 use crate::db::DbConn;
-use crate::enums::{UsageOutcome, UsagePurpose};
+use crate::enums::{IntelStatus, UsageOutcome, UsagePurpose};
 use crate::ids::{IntelId, UsageId, UserId};
 use crate::usage::model::{NewUsage, Usage};
 use crate::users::view::user_refs;
@@ -50,13 +50,17 @@ pub fn for_intel(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Usage>> 
         .load(c))
 }
 
-/// Usages of a client's entries, newest first.
-pub fn for_client(conn: &mut DbConn, client: crate::ids::ClientId) -> QueryResult<Vec<Usage>> {
+/// Usages of a client's entries, newest first, each with its entry's status
+/// and author (so that the caller shows only those of entries the reader may read).
+pub fn for_client(
+    conn: &mut DbConn,
+    client: crate::ids::ClientId,
+) -> QueryResult<Vec<(Usage, IntelStatus, UserId)>> {
     with_conn!(conn, |c| usages::table
         .inner_join(intel::table)
         .filter(intel::client_id.eq(client))
         .order(usages::id.desc())
-        .select(Usage::as_select())
+        .select((Usage::as_select(), intel::status, intel::author_id))
         .load(c))
 }
 

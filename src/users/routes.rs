@@ -102,14 +102,16 @@ pub struct UserQuery {
 #[get("/users")]
 async fn list_users(
     state: State,
-    _me: CurrentUser,
+    me: CurrentUser,
     query: web::Query<UserQuery>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let UserQuery { q, department_id } = query.into_inner();
     let page = page.into_inner();
     let (items, total) = state
-        .read(move |conn| service::list(conn, q.as_deref(), department_id, page.offset(), page.per_page()))
+        .read(move |conn| {
+            service::list(conn, &me, q.as_deref(), department_id, page.offset(), page.per_page())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Page { items, total }))
 }
@@ -117,9 +119,9 @@ async fn list_users(
 /// One user.
 #[utoipa::path(tag = "admin", responses((status = 200, body = UserView), (status = 404)))]
 #[get("/users/{id}")]
-async fn get_user(state: State, _me: CurrentUser, id: web::Path<UserId>) -> ApiResult<HttpResponse> {
+async fn get_user(state: State, me: CurrentUser, id: web::Path<UserId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let view = state.read(move |conn| service::get(conn, id)).await?;
+    let view = state.read(move |conn| service::get(conn, &me, id)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

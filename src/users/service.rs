@@ -220,22 +220,27 @@ fn ensure_department(conn: &mut DbConn, id: Option<DepartmentId>) -> Result<()> 
     }
 }
 
-/// The user directory, by name, employee number or e-mail.
+/// The user directory, by name or employee number (and e-mail for admins):
+/// everyone sees names, departments and roles; e-mail and balance only
+/// one's own, or anyone's as an admin.
 pub fn list(
     conn: &mut DbConn,
+    me: &CurrentUser,
     q: Option<&str>,
     department: Option<DepartmentId>,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<UserView>, i64)> {
     let q = q.filter(|q| !q.trim().is_empty());
-    let (rows, total) = store::search_users(conn, q, department, offset, limit)?;
-    Ok((user_views(conn, rows)?, total))
+    let by_email = me.has(Role::Admin);
+    let (rows, total) = store::search_users(conn, q, by_email, department, offset, limit)?;
+    Ok((user_views(conn, rows)?.into_iter().map(|v| v.for_viewer(me)).collect(), total))
 }
 
-pub fn get(conn: &mut DbConn, id: UserId) -> Result<UserView> {
+/// One user, as the directory shows them to `me`.
+pub fn get(conn: &mut DbConn, me: &CurrentUser, id: UserId) -> Result<UserView> {
     let user = store::find_user(conn, id)?.ok_or(UserError::NotFound)?;
-    Ok(user_view(conn, user)?)
+    Ok(user_view(conn, user)?.for_viewer(me))
 }
 
 /// Edits a user (admin). Deactivating or resetting the password ends the

@@ -92,6 +92,7 @@ pub fn taken_identifiers(
 pub fn search_users(
     conn: &mut DbConn,
     q: Option<&str>,
+    by_email: bool,
     department: Option<DepartmentId>,
     offset: i64,
     limit: i64,
@@ -101,13 +102,15 @@ pub fn search_users(
         let filtered = || {
             let mut query = users::table.into_boxed();
             if let Some(pattern) = &pattern {
-                query = query.filter(
-                    users::real_name
-                        .like(pattern.clone())
-                        .escape('\\')
-                        .or(users::employee_no.like(pattern.to_uppercase()).escape('\\'))
-                        .or(users::email.like(pattern.to_lowercase()).escape('\\')),
-                );
+                let by_name = users::real_name
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(users::employee_no.like(pattern.to_uppercase()).escape('\\'));
+                query = if by_email {
+                    query.filter(by_name.or(users::email.like(pattern.to_lowercase()).escape('\\')))
+                } else {
+                    query.filter(by_name)
+                };
             }
             if let Some(department) = department {
                 query = query.filter(users::department_id.eq(department));

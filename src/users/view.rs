@@ -7,6 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::UserRef;
+use crate::auth::extract::CurrentUser;
+use crate::auth::policy;
 use crate::db::DbConn;
 use crate::enums::{DepartmentKind, Role};
 use crate::ids::{DepartmentId, UserId};
@@ -38,13 +40,29 @@ pub struct UserView {
     pub id: UserId,
     pub employee_no: String,
     pub real_name: String,
-    pub email: String,
+    /// Shown to the user themselves and to admins; absent in the directory otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub department: Option<DepartmentRef>,
     #[schema(example = json!(["employee", "reviewer"]))]
     pub roles: Vec<Role>,
-    /// Current points balance (the sum of the user's ledger).
-    pub points: i64,
+    /// Current points balance (the sum of the user's ledger): shown to the
+    /// user themselves and to admins; absent in the directory otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
     pub is_active: bool,
+}
+
+impl UserView {
+    /// The view as `viewer` may see it: without e-mail and balance unless
+    /// it is their own or they are an admin.
+    pub fn for_viewer(mut self, viewer: &CurrentUser) -> Self {
+        if !policy::may_see_person(viewer, self.id) {
+            self.email = None;
+            self.points = None;
+        }
+        self
+    }
 }
 
 /// Builds views for `users`, loading their departments and balances in bulk.
@@ -60,11 +78,11 @@ pub fn user_views(conn: &mut DbConn, users: Vec<User>) -> QueryResult<Vec<UserVi
                 .department_id
                 .and_then(|id| departments.get(&id).map(|name| DepartmentRef { id, name: name.clone() })),
             roles: user.roles.iter().collect(),
-            points: balances.get(&user.id).copied().unwrap_or(0),
+            points: Some(balances.get(&user.id).copied().unwrap_or(0)),
             id: user.id,
             employee_no: user.employee_no,
             real_name: user.real_name,
-            email: user.email,
+            email: Some(user.email),
             is_active: user.is_active,
         })
         .collect())

@@ -67,4 +67,41 @@ on_both_backends! {
         let (_, audit) = app.get("/api/v1/audit?action=category.update", &app.admin_token).await;
         assert_eq!(audit["total"], 1, "{audit}");
     }
+
+    async fn masks_hold_and_the_index_follows_after_a_template_changes(app: TestApp) {
+        let w = World::new(&app).await;
+        let entry = w.submit(&app, json!({"client_id": w.client_id, "category": "profile", "title": "决策人画像",
+            "body": "董事长拍板。", "source": "private", "observed_at": "2026-11-20",
+            "fields": {"decision_makers": "董事长", "preferences": "周末打高尔夫", "communication_style": "直来直去"}})).await;
+        let entry_id = id(&entry);
+        w.adopt(&app, entry_id, 4).await;
+        let path = format!("/api/v1/intel/{entry_id}");
+        let found = |q: &'static str| {
+            let (app, token) = (&app, w.employee.access_token.clone());
+            async move { app.get(&format!("/api/v1/search?q={}", crate::helpers::urlencode(q)), &token).await.1["total"].as_i64().unwrap() }
+        };
+        crate::helpers::eventually("the entry is searchable", || async { (found("直来直去").await == 1).then_some(()) }).await;
+
+        // The admin drops `preferences` from the template and marks `communication_style` sensitive.
+        let (_, categories) = app.get("/api/v1/categories", &app.admin_token).await;
+        let profile = categories.as_array().unwrap().iter().find(|c| c["key"] == "profile").unwrap();
+        let fields: Vec<serde_json::Value> = profile["fields"].as_array().unwrap().iter()
+            .filter(|f| f["key"] != "preferences")
+            .map(|f| { let mut f = f.clone(); if f["key"] == "communication_style" { f["sensitive"] = json!(true); } f })
+            .collect();
+        let (status, edited) = app.put("/api/v1/categories/profile", &app.admin_token, json!({"fields": fields})).await;
+        assert_eq!(status, StatusCode::OK, "{edited}");
+
+        let (_, seen) = app.get(&path, &w.employee.access_token).await;
+        assert_eq!(seen["masked"], true);
+        assert_eq!(seen["fields"]["preferences"], "***", "a value stored as sensitive stays masked: {seen}");
+        assert_eq!(seen["fields"]["communication_style"], "***", "a field newly marked sensitive is masked: {seen}");
+        assert_eq!(seen["fields"]["decision_makers"], "董事长");
+        let (_, owners) = app.get(&path, &w.manager.access_token).await;
+        assert_eq!(owners["fields"]["preferences"], "周末打高尔夫", "the owner still sees it");
+        crate::helpers::eventually("the newly sensitive value leaves the index", || async { (found("直来直去").await == 0).then_some(()) }).await;
+        assert_eq!(found("董事长").await, 1, "the rest stays searchable");
+        let (_, audit) = app.get(&format!("/api/v1/audit?action=sensitive.read&target_id={entry_id}"), &app.admin_token).await;
+        assert_eq!(audit["items"][0]["actor"]["real_name"], "李强", "the owner's unmasked read is audited: {audit}");
+    }
 }

@@ -63,6 +63,21 @@ on_both_backends! {
         assert_eq!(adopted["items"][0]["quality"], 3.0);
         assert!(adopted["items"][0]["adopted_at"].is_string(), "{adopted}");
         assert_eq!(balance(&app, &w.author).await, 0, "imports pay no points");
+        // Not when used, nor on any recalculation.
+        let imported = adopted["items"][0]["id"].as_i64().unwrap();
+        let (status, _) = app.post(&format!("/api/v1/intel/{imported}/usages"), &w.marketer.access_token, json!({"purpose": "visit", "outcome": "won"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let recalculate = || app.call(reqwest::Method::POST, "/api/v1/points/recalculate", Some(&app.admin_token), None);
+        let (status, nothing) = recalculate().await;
+        assert_eq!(status, StatusCode::OK, "{nothing}");
+        assert_eq!((nothing["corrected"].as_i64(), nothing["delta"].as_i64()), (Some(0), Some(0)), "no rule changed");
+        let (_, rules) = app.get("/api/v1/points/rules", &app.admin_token).await;
+        let mut doubled = rules["rules"].clone();
+        doubled["adopt_divisor"] = json!(1.5);
+        assert_eq!(app.put("/api/v1/points/rules", &app.admin_token, doubled).await.0, StatusCode::OK);
+        let (_, after_change) = recalculate().await;
+        assert_eq!(after_change["corrected"], 0, "imports stay at zero under new rules: {after_change}");
+        assert_eq!(balance(&app, &w.author).await, 0);
         let (_, clients) = app.get("/api/v1/clients?q=wnlkh", &w.employee.access_token).await;
         assert_eq!(clients["items"][0]["tags"], json!(["茶艺"]));
 

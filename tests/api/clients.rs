@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::helpers::urlencode;
 use crate::on_both_backends;
 use crate::world::{id, World};
 
@@ -51,8 +52,15 @@ on_both_backends! {
         let (status, contact) = app.post(&format!("{path}/contacts"), &w.author.access_token,
             json!({"name": "孙总", "title": "财务副总", "is_decision_maker": true, "phone": "13800001234", "notes": "不喝酒"})).await;
         assert_eq!(status, StatusCode::CREATED, "{contact}");
-        w.adopted_entry(&app, "老的").await;
+        let old = w.adopted_entry(&app, "老的").await;
         w.adopted_entry(&app, "新的").await;
+        let false_one = w.adopted_entry(&app, "不实的").await;
+        for (entry, note) in [(old, "拜访时提到"), (false_one, "按不实信息报价")] {
+            let (status, _) = app.post(&format!("/api/v1/intel/{entry}/usages"), &w.marketer.access_token, json!({"purpose": "visit", "note": note})).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let (status, _) = app.post(&format!("/api/v1/intel/{false_one}/retract"), &w.reviewer.access_token, json!({"comment": "不实"})).await;
+        assert_eq!(status, StatusCode::OK);
         app.post("/api/v1/intel", &w.author.access_token, {
             let mut pending = w.business_entry("待审的");
             pending["observed_at"] = json!("2026-11-26");
@@ -67,8 +75,12 @@ on_both_backends! {
         assert_eq!(dossier["contacts"][0]["title"], "财务副总");
         assert_eq!(dossier["stale_count"], 0);
         assert_eq!(dossier["owner_history"][0]["to"]["real_name"], "李强");
+        let notes = |d: &serde_json::Value| d["usages"].as_array().unwrap().iter().map(|u| u["note"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+        assert_eq!(notes(&dossier), ["拜访时提到"], "uses of a retracted entry are as hidden as the entry");
         let (_, owners) = app.get(&format!("{path}/dossier"), &w.manager.access_token).await;
         assert_eq!(owners["contacts"][0]["phone"], "13800001234");
+        let (_, reviewers) = app.get(&format!("{path}/dossier"), &w.reviewer.access_token).await;
+        assert_eq!(notes(&reviewers), ["按不实信息报价", "拜访时提到"]);
 
         // Handover: only to an account manager, by the owner (or reviewers, admins).
         let new_owner = id(&w.author.user);
@@ -88,10 +100,4 @@ on_both_backends! {
         let (_, old_owner) = app.get(&format!("{path}/dossier"), &w.manager.access_token).await;
         assert_eq!(old_owner["contacts"][0]["phone"], "***");
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }

@@ -92,6 +92,11 @@ on_both_backends! {
             assert!(!board["items"].as_array().unwrap().is_empty(), "empty {period} leaderboard");
         }
 
+        // The whole history was paid by the rules in force: recalculating changes nothing.
+        let (status, recalculated) = app.call(reqwest::Method::POST, "/api/v1/points/recalculate", Some(&app.admin_token), None).await;
+        assert_eq!(status, StatusCode::OK, "{recalculated}");
+        assert_eq!((recalculated["corrected"].as_i64(), recalculated["delta"].as_i64()), (Some(0), Some(0)), "{recalculated}");
+
         // Seeding again changes nothing.
         let before = counts(&app, token).await;
         assert!(seed(&app).await.is_none(), "a second seeding ran");

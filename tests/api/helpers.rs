@@ -368,6 +368,13 @@ impl TestApp {
     }
 }
 
+/// Percent-encodes every byte but ASCII letters and digits (query values, path segments).
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 pub fn user_password(employee_no: &str) -> String {
     format!("Pw-{employee_no}-2026")
 }

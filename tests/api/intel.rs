@@ -116,6 +116,93 @@ on_both_backends! {
         let (_, dossier) = app.get(&format!("/api/v1/clients/{}/dossier", w.client_id), &w.employee.access_token).await;
         let titles: Vec<&str> = dossier["intel"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
         assert_eq!(titles, ["月消费九万"]);
+
+        // Concurrent proposals of the next revision: exactly one gets in.
+        let current = id(&proposed);
+        let next = json!({"title": "月消费九万五", "body": "又加一条。", "source": "public", "observed_at": "2026-11-26",
+                          "fields": {"current_products": "集团V网、专线×4", "monthly_spend": 95000}});
+        let attempts = (0..8).map(|_| {
+            let (app, token, next) = (&app, w.manager.access_token.clone(), next.clone());
+            async move { app.post(&format!("/api/v1/intel/{current}/revisions"), &token, next).await.0 }
+        });
+        let statuses = futures_util::future::join_all(attempts).await;
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statuses:?}");
+        let (_, queue) = app.get("/api/v1/reviews/queue", &w.reviewer.access_token).await;
+        assert_eq!(queue["total"], 1, "{queue}");
+    }
+
+    async fn a_returned_revision_keeps_its_client_and_category(app: TestApp) {
+        let w = World::new(&app).await;
+        let original = w.adopted_entry(&app, "合同情况").await;
+        let (_, other) = app.post("/api/v1/clients", &app.admin_token, json!({"kind": "group", "name": "另一家集团公司"})).await;
+        let revision = json!({"title": "合同续签", "body": "已续签。", "source": "public", "observed_at": "2026-11-25",
+                              "fields": {"current_products": "专线", "monthly_spend": 1000}});
+        let (_, proposed) = app.post(&format!("/api/v1/intel/{original}/revisions"), &w.author.access_token, revision).await;
+        let path = format!("/api/v1/intel/{}", id(&proposed));
+        let (status, _) = app.post(&format!("{path}/review"), &w.reviewer.access_token, json!({"decision": "revise", "comment": "请注明续签年限"})).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, error) = app.put(&path, &w.author.access_token, json!({"client_id": id(&other), "submit": true})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["fields"]["client_id"].is_string(), "{error}");
+        let (status, error) = app.put(&path, &w.author.access_token, json!({"category": "opportunity", "submit": true})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["fields"]["category"].is_string(), "{error}");
+        // Naming the same client and category is fine.
+        let (status, resubmitted) = app.put(&path, &w.author.access_token,
+            json!({"client_id": w.client_id, "category": "business", "body": "已续签三年。", "submit": true})).await;
+        assert_eq!(status, StatusCode::OK, "{resubmitted}");
+        assert_eq!((resubmitted["client"]["id"].as_i64(), resubmitted["category"].as_str()), (Some(w.client_id), Some("business")));
+        assert_eq!(w.adopt(&app, id(&proposed), 4).await["points_awarded"], 7, "half of a public business adoption: 13 / 2 → 7");
+        let (_, old) = app.get(&format!("/api/v1/intel/{original}"), &w.employee.access_token).await;
+        assert_eq!(old["status"], "superseded");
+    }
+
+    async fn retraction_covers_the_whole_revision_chain(app: TestApp) {
+        let w = World::new(&app).await;
+        let original = w.adopted_entry(&app, "原始事实").await;
+        let revise = |of: i64, title: &'static str| {
+            let (app, token) = (&app, w.manager.access_token.clone());
+            async move {
+                let body = json!({"title": title, "body": "客户经理更新。", "source": "private", "observed_at": "2026-11-25",
+                                  "fields": {"current_products": "专线", "monthly_spend": 2000}});
+                let (status, revision) = app.post(&format!("/api/v1/intel/{of}/revisions"), &token, body).await;
+                assert_eq!(status, StatusCode::CREATED, "{revision}");
+                id(&revision)
+            }
+        };
+        // The client's owner revises twice; both revisions are adopted, a third waits.
+        let first = revise(original, "第一次修订").await;
+        w.adopt(&app, first, 4).await;
+        let second = revise(first, "第二次修订").await;
+        w.adopt(&app, second, 4).await;
+        let pending = revise(second, "第三次修订").await;
+        assert_eq!((balance(&app, &w.author).await, balance(&app, &w.manager).await), (16, 16));
+
+        // Retracting the superseded original takes the whole chain with it.
+        let (status, retracted) = app.post(&format!("/api/v1/intel/{original}/retract"), &w.reviewer.access_token, json!({"comment": "源头信息不实"})).await;
+        assert_eq!(status, StatusCode::OK, "{retracted}");
+        assert_eq!(retracted["status"], "retracted");
+        for entry in [original, first, second, pending] {
+            assert_eq!(app.get(&format!("/api/v1/intel/{entry}"), &w.employee.access_token).await.0, StatusCode::NOT_FOUND, "{entry} is hidden");
+            assert_eq!(app.get(&format!("/api/v1/intel/{entry}"), &w.reviewer.access_token).await.1["status"], "retracted");
+        }
+        assert_eq!(balance(&app, &w.author).await, -5, "the author's pay reversed, then the penalty");
+        assert_eq!(balance(&app, &w.manager).await, -5, "the reviser's pay reversed, then the penalty once");
+        assert_eq!(app.post(&format!("/api/v1/intel/{second}/retract"), &w.reviewer.access_token, json!({"comment": "再次"})).await.0, StatusCode::CONFLICT);
+        let (_, queue) = app.get("/api/v1/reviews/queue", &w.reviewer.access_token).await;
+        assert_eq!(queue["total"], 0, "a retracted chain waits for nobody: {queue}");
+        let (_, dossier) = app.get(&format!("/api/v1/clients/{}/dossier", w.client_id), &w.employee.access_token).await;
+        assert_eq!(dossier["intel"], json!([]));
+
+        // Retracting the adopted revision of another chain hides what it superseded too.
+        let base = w.adopted_entry(&app, "另一条事实").await;
+        let revised = revise(base, "另一条的修订").await;
+        w.adopt(&app, revised, 4).await;
+        let (status, _) = app.post(&format!("/api/v1/intel/{revised}/retract"), &w.reviewer.access_token, json!({"comment": "修订不实"})).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(app.get(&format!("/api/v1/intel/{base}"), &w.employee.access_token).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(balance(&app, &w.author).await, -10);
     }
 
     async fn verify_resets_staleness_and_pays_once_per_window(app: TestApp) {

@@ -84,6 +84,15 @@ on_both_backends! {
         let decided = w.adopt(&app, entry_id, 5).await;
         // round(10 × 5 / 3) = 17, +3 private
         assert_eq!(decided["points_awarded"], 20);
+        assert_eq!(balance(&app, &w.reviewer).await, 1, "a reviewer is paid once per entry, however often it is returned");
+        // Another return-and-resubmit round on a second entry pays nothing either.
+        let second = id(&w.submit(&app, w.business_entry("来回退改")).await);
+        for round in 0..3 {
+            let (status, body) = app.post(&format!("/api/v1/intel/{second}/review"), &w.reviewer.access_token, json!({"decision": "revise", "comment": format!("请补充第{round}处")})).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let (status, body) = app.put(&format!("/api/v1/intel/{second}"), &w.author.access_token, json!({"body": format!("补充 {round}"), "submit": true})).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
         assert_eq!(balance(&app, &w.reviewer).await, 2);
         let (status, body) = app.post(&path, &w.reviewer.access_token, json!({"decision": "adopt"})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");

@@ -5,11 +5,7 @@ use crate::helpers::{eventually, Session, TestApp};
 use crate::on_both_backends;
 use crate::world::{id, World};
 
-fn enc(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
-}
+use crate::helpers::urlencode as enc;
 
 /// One search as `who`; it must answer 200.
 async fn search(app: &TestApp, who: &Session, query: &str) -> Value {

@@ -116,10 +116,19 @@ on_both_backends! {
         let (_, audit) = app.get("/api/v1/audit?action=export.cluster", &app.admin_token).await;
         assert_eq!(audit["total"], 2);
         assert_eq!(audit["items"][1]["actor"]["real_name"], "王芳");
+
+        // A tag that is no valid sheet name still exports.
+        let (status, _) = app.post("/api/v1/clients", &app.admin_token, json!({"kind": "individual", "name": "赵金卡", "tags": ["VIP:[金卡]*?"]})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let odd = app.client.get(app.url("/api/v1/stats/clusters/VIP%3A%5B%E9%87%91%E5%8D%A1%5D*%3F/export?format=xlsx"))
+            .bearer_auth(&w.marketer.access_token).send().await.unwrap();
+        assert_eq!(odd.status(), StatusCode::OK);
+        let rows = read_xlsx(&odd.bytes().await.unwrap());
+        assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "赵金卡")), "{rows:?}");
     }
 
     async fn assessments_export_and_reviewer_metrics(app: TestApp) {
-        let (w, _) = known_world(&app).await;
+        let (w, [e1, ..]) = known_world(&app).await;
         assert_eq!(app.get("/api/v1/stats/assessments", &w.marketer.access_token).await.0, StatusCode::FORBIDDEN);
         let (status, a) = app.get("/api/v1/stats/assessments?period=month", &w.reviewer.access_token).await;
         assert_eq!(status, StatusCode::OK, "{a}");
@@ -152,6 +161,26 @@ on_both_backends! {
         assert_eq!((liu["decisions"].as_i64(), liu["rejected"].as_i64()), (Some(1), Some(1)));
         assert_eq!(r["flags"], json!([{"reviewer_id": chen["reviewer_id"], "reviewer_name": "陈静", "author_id": w.author.user["id"],
             "author_name": "张伟", "decisions": 3, "adoption_rate": 1.0, "peer_adoption_rate": 0.0}]));
+        // Beside them: who records uses of whose entries. One use each way is no pattern …
+        let pairs = |r: &Value| r["usage_pairs"].as_array().unwrap().iter()
+            .map(|p| (p["user_name"].as_str().unwrap().to_owned(), p["other_name"].as_str().unwrap().to_owned(),
+                      p["uses_by_user"].as_i64().unwrap(), p["uses_by_other"].as_i64().unwrap(), p["flagged"].as_bool().unwrap()))
+            .collect::<Vec<_>>();
+        let s = |t: &str| t.to_owned();
+        assert_eq!(pairs(&r), [(s("张伟"), s("王芳"), 0, 1, false), (s("张伟"), s("李强"), 0, 1, false)]);
+        // … but 张伟 and 王芳 recording three uses each of the other's entries is.
+        let (_, theirs) = app.post("/api/v1/intel", &w.marketer.access_token, w.business_entry("王芳的情报")).await;
+        w.adopt(&app, id(&theirs), 3).await;
+        for _ in 0..3 {
+            app.post(&format!("/api/v1/intel/{}/usages", id(&theirs)), &w.author.access_token, json!({"purpose": "visit", "outcome": "won"})).await;
+        }
+        for _ in 0..2 {
+            app.post(&format!("/api/v1/intel/{}/usages", e1), &w.marketer.access_token, json!({"purpose": "visit"})).await;
+        }
+        let (_, r) = app.get("/api/v1/stats/reviewers?period=month", &w.reviewer.access_token).await;
+        assert_eq!(pairs(&r)[0], (s("张伟"), s("王芳"), 3, 3, true), "{}", r["usage_pairs"]);
+        assert_eq!(r["usage_pairs"][0]["won_by_user"], 3);
+        assert_eq!(app.get("/api/v1/stats/reviewers", &w.marketer.access_token).await.0, StatusCode::FORBIDDEN);
     }
 }
 
@@ -176,7 +205,7 @@ on_both_backends! {
         assert_eq!((zhang["submitted"].as_i64(), zhang["adopted"].as_i64(), zhang["decided"].as_i64()), (Some(5), Some(4), Some(5)));
         assert_eq!((zhang["updates"].as_i64(), zhang["verifications"].as_i64()), (Some(1), Some(1)));
         assert_eq!(zhang["points"], 62 + 8 + 1);
-        let (status, r) = app.get(&format!("/api/v1/users/{}/ratings?period=all", id(&w.author.user)), &w.employee.access_token).await;
+        let (status, r) = app.get(&format!("/api/v1/users/{}/ratings?period=all", id(&w.author.user)), &w.reviewer.access_token).await;
         assert_eq!(status, StatusCode::OK, "{r}");
         let shared = [
             ("submitted", &r["quantity"]["submitted"]),
@@ -194,7 +223,7 @@ on_both_backends! {
         assert!(zhang["median_submission_delay_hours"].as_f64().is_some());
         // Only 张伟 writes in 政企客户部, so the department's ratings are his.
         let department = w.author.user["department"]["id"].as_i64().unwrap();
-        let (_, d) = app.get(&format!("/api/v1/departments/{department}/ratings?period=all"), &w.employee.access_token).await;
+        let (_, d) = app.get(&format!("/api/v1/departments/{department}/ratings?period=all"), &w.reviewer.access_token).await;
         assert_eq!(d, r);
     }
 
@@ -215,12 +244,12 @@ on_both_backends! {
         exec_sql_beside_the_server(&app, copies).await;
 
         let author = id(&w.author.user);
-        let (status, r) = app.get(&format!("/api/v1/users/{author}/ratings?period=all"), &w.employee.access_token).await;
+        let (status, r) = app.get(&format!("/api/v1/users/{author}/ratings?period=all"), &w.reviewer.access_token).await;
         assert_eq!(status, StatusCode::OK, "{r}");
         assert_eq!(r["quantity"], json!({"submitted": 40001, "adopted": 40001}));
         assert_eq!(r["usage"], json!({"adopted": 40001, "used": 1, "usage_rate": 0.0, "uses": 1}));
         let department = w.author.user["department"]["id"].as_i64().unwrap();
-        let (status, d) = app.get(&format!("/api/v1/departments/{department}/ratings?period=all"), &w.employee.access_token).await;
+        let (status, d) = app.get(&format!("/api/v1/departments/{department}/ratings?period=all"), &w.reviewer.access_token).await;
         assert_eq!(status, StatusCode::OK, "{d}");
         assert_eq!(d["quantity"]["submitted"], 40001);
         let (status, a) = app.get("/api/v1/stats/assessments?period=all", &w.reviewer.access_token).await;

@@ -80,4 +80,30 @@ on_both_backends! {
         assert_eq!(app.get(&format!("/api/v1/intel/{pending}/usages"), &w.employee.access_token).await.0, StatusCode::NOT_FOUND);
         assert_eq!(app.get("/api/v1/intel/999999/usages", &w.employee.access_token).await.0, StatusCode::NOT_FOUND);
     }
+
+    async fn won_pays_once_per_colleague_and_entry_within_the_entry_cap(app: TestApp) {
+        let w = World::new(&app).await;
+        let entry_id = w.adopted_entry(&app, "反复登记成功").await;
+        assert_eq!(balance(&app, &w.author).await, 16);
+        let path = format!("/api/v1/intel/{entry_id}/usages");
+        for _ in 0..8 {
+            let (status, usage) = app.post(&path, &w.marketer.access_token, json!({"purpose": "campaign", "outcome": "won"})).await;
+            assert_eq!(status, StatusCode::CREATED, "{usage}");
+        }
+        assert_eq!(balance(&app, &w.author).await, 16 + 2 + 10, "one colleague pays one use and one won, however often they record");
+        // Another use by the same colleague, pending first and won later, pays no second won.
+        let (_, later) = app.post(&path, &w.marketer.access_token, json!({"purpose": "visit"})).await;
+        let (status, _) = app.patch(&format!("/api/v1/usages/{}", id(&later)), &w.marketer.access_token, json!({"outcome": "won"})).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(balance(&app, &w.author).await, 28);
+        // Four more colleagues: two points each for the use, won capped at 30 per entry.
+        for user in [&w.manager, &w.employee, &w.reviewer, &w.reviewer2] {
+            let (status, _) = app.post(&path, &user.access_token, json!({"purpose": "solution", "outcome": "won"})).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        assert_eq!(balance(&app, &w.author).await, 16 + 5 * 2 + 30);
+        let (_, ledger) = app.get("/api/v1/points/ledger?per_page=100", &w.author.access_token).await;
+        let won: Vec<i64> = ledger["items"].as_array().unwrap().iter().filter(|r| r["reason"] == "usage_won").map(|r| r["delta"].as_i64().unwrap()).collect();
+        assert_eq!(won, [0, 0, 10, 10, 10], "newest first; a capped won shows as a row of 0");
+    }
 }

@@ -246,7 +246,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A department's ratings: the same figures over all its members' entries. */
+        /**
+         * A department's ratings: the same figures over all its members' entries.
+         * @description For the department's head, reviewers and admins (403 otherwise).
+         */
         get: operations["department_ratings"];
         put?: never;
         post?: never;
@@ -960,7 +963,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A person's ratings on quality, quantity, usage and timeliness for a calendar period. */
+        /**
+         * A person's ratings on quality, quantity, usage and timeliness for a calendar period.
+         * @description One's own; a department head's for members of their department; anyone's
+         *     for reviewers and admins (403 otherwise).
+         */
         get: operations["user_ratings"];
         put?: never;
         post?: never;
@@ -1719,15 +1726,17 @@ export interface components {
         Page_UserView: {
             items: {
                 department?: null | components["schemas"]["DepartmentRef"];
-                email: string;
+                /** @description Shown to the user themselves and to admins; absent in the directory otherwise. */
+                email?: string | null;
                 employee_no: string;
                 id: components["schemas"]["UserId"];
                 is_active: boolean;
                 /**
                  * Format: int64
-                 * @description Current points balance (the sum of the user's ledger).
+                 * @description Current points balance (the sum of the user's ledger): shown to the
+                 *     user themselves and to admins; absent in the directory otherwise.
                  */
-                points: number;
+                points?: number | null;
                 real_name: string;
                 /**
                  * @example [
@@ -1866,6 +1875,11 @@ export interface components {
         ReviewerReport: {
             flags: components["schemas"]["CollusionFlag"][];
             reviewers: components["schemas"]["ReviewerMetrics"][];
+            /**
+             * @description Who records uses of whose entries: flagged pairs first, then by uses,
+             *     at most [`MAX_USAGE_PAIRS`].
+             */
+            usage_pairs: components["schemas"]["UsagePair"][];
         };
         ReviseIntel: {
             body?: string;
@@ -1875,7 +1889,7 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        Role: "employee" | "account_manager" | "reviewer" | "marketer" | "admin";
+        Role: "employee" | "account_manager" | "reviewer" | "marketer" | "department_head" | "admin";
         RuleSet: {
             rules: components["schemas"]["Rules"];
             /** Format: int32 */
@@ -1886,53 +1900,69 @@ export interface components {
             /**
              * Format: double
              * @description Adoption pays round(base × mean score / adopt_divisor).
+             * @default 3
              */
             adopt_divisor: number;
             /**
              * Format: int32
              * @description Extra points when the source is `private`.
+             * @default 3
              */
             private_bonus: number;
             /**
              * Format: int32
              * @description Deducted on top of reversing everything a retracted entry earned.
+             * @default 5
              */
             retract_penalty: number;
             /**
              * Format: int32
-             * @description The reviewer's reward per decided revision.
+             * @description The reviewer's reward for deciding an entry, once however often it is returned.
+             * @default 1
              */
             review: number;
             /**
              * Format: double
              * @description An adopted revision of an adopted entry pays this share of a first adoption.
+             * @default 0.5
              */
             revision_share: number;
             /**
              * Format: int32
              * @description Paid to the author per distinct other user who records a usage.
+             * @default 2
              */
             usage: number;
             /**
              * Format: int32
              * @description At most this many usage points (usage and won) per author per day.
+             * @default 50
              */
             usage_daily_cap: number;
             /**
              * Format: int32
              * @description At most this many usage points per entry.
+             * @default 20
              */
             usage_per_entry_cap: number;
             /**
              * Format: int32
              * @description Paid for verifying a stale entry, once per freshness window.
+             * @default 1
              */
             verify: number;
             /**
              * Format: int32
-             * @description Paid once per usage whose outcome becomes `won`.
+             * @description Paid when a use's outcome becomes `won`, once per recording user and entry.
+             * @default 10
              */
             won: number;
+            /**
+             * Format: int32
+             * @description At most this many `won` points per entry.
+             * @default 30
+             */
+            won_per_entry_cap: number;
         };
         Scores: {
             /** Format: int64 */
@@ -2049,6 +2079,37 @@ export interface components {
          * @enum {string}
          */
         UsageOutcome: "pending" | "won" | "lost";
+        /** @description Two people and the uses each recorded of the other's entries. */
+        UsagePair: {
+            /**
+             * @description Both directions have at least [`RECIPROCAL_MIN_USES`] uses and
+             *     reciprocity is at least [`RECIPROCAL_MIN_RATIO`].
+             */
+            flagged: boolean;
+            other_id: components["schemas"]["UserId"];
+            other_name: string;
+            /**
+             * Format: double
+             * @description The smaller direction over the larger: 1 when both record as many uses of each other.
+             */
+            reciprocity: number;
+            user_id: components["schemas"]["UserId"];
+            user_name: string;
+            /**
+             * Format: int64
+             * @description Uses `other` recorded of `user`'s entries.
+             */
+            uses_by_other: number;
+            /**
+             * Format: int64
+             * @description Uses `user` recorded of `other`'s entries (and how many were `won`).
+             */
+            uses_by_user: number;
+            /** Format: int64 */
+            won_by_other: number;
+            /** Format: int64 */
+            won_by_user: number;
+        };
         /**
          * @description Why an entry was used.
          * @enum {string}
@@ -2094,15 +2155,17 @@ export interface components {
         };
         UserView: {
             department?: null | components["schemas"]["DepartmentRef"];
-            email: string;
+            /** @description Shown to the user themselves and to admins; absent in the directory otherwise. */
+            email?: string | null;
             employee_no: string;
             id: components["schemas"]["UserId"];
             is_active: boolean;
             /**
              * Format: int64
-             * @description Current points balance (the sum of the user's ledger).
+             * @description Current points balance (the sum of the user's ledger): shown to the
+             *     user themselves and to admins; absent in the directory otherwise.
              */
-            points: number;
+            points?: number | null;
             real_name: string;
             /**
              * @example [
@@ -2649,6 +2712,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Ratings"];
                 };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: {
                 headers: {
@@ -4076,6 +4145,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Ratings"];
                 };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: {
                 headers: {
