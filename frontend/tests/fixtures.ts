@@ -144,6 +144,7 @@ export const DEFAULT_RULES: Rules = {
   usage_per_entry_cap: 20,
   usage_daily_cap: 50,
   won: 10,
+  won_per_entry_cap: 30,
   verify: 1,
   retract_penalty: 5,
 }

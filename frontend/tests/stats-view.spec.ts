@@ -69,6 +69,7 @@ const REVIEWERS: ReviewerReport = {
     { reviewer_id: 5, real_name: '钱审', decisions: 3, adopted: 1, rejected: 2, returned: 0, duplicates: 0, adoption_rate: 0.33, median_decision_hours: null, agreement: null },
   ],
   flags: [{ reviewer_id: 2, reviewer_name: '陈静', author_id: 10, author_name: '吴婷', decisions: 6, adoption_rate: 0.83, peer_adoption_rate: 0.5 }],
+  usage_pairs: [],
 }
 
 function common(): Handler[] {
