@@ -149,6 +149,7 @@ export const RULE_KEYS: RuleKey[] = [
   'usage_per_entry_cap',
   'usage_daily_cap',
   'won',
+  'won_per_entry_cap',
   'verify',
   'retract_penalty',
 ]

@@ -39,6 +39,8 @@ describe('admin points tab', () => {
     for (const key of Object.keys(DEFAULT_RULES)) expect(wrapper.find(`[data-test="rule-${key}"]`).exists(), key).toBe(true)
     expect(rules.text()).toContain('采纳积分 = 基础分 × 平均分 ÷ 此值')
     expect(rules.text()).not.toContain('adopted_divisor')
+    expect(rules.text()).toContain('每条情报“成功”积分上限')
+    expect(rules.text()).toContain('使用结果为成功（每位记录人每条情报一次）')
 
     setInput('[data-test="rule-private_bonus"] input', '4')
     await flushPromises()
