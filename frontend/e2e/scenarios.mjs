@@ -314,7 +314,12 @@ export const scenarios = [
       check(seen, `no demo user in the assessments: ${JSON.stringify(listed)}`)
       await page.locator('#tab-reviewers').click()
       await page.locator('[data-test="reviewer-table"] [data-test="reviewer-name"]').first().waitFor()
-      log(`${listed.length} people assessed, including ${seen}`)
+      const pairs = page.locator('[data-test="usage-pairs"]')
+      await pairs.waitFor()
+      const pairRows = await pairs.locator('[data-test="usage-pair-people"]').count()
+      const pairsEmpty = await pairs.locator('[data-test="usage-pairs-empty"]').count()
+      check(pairRows > 0 || pairsEmpty === 1, 'the reciprocal usage card shows neither pairs nor its empty state')
+      log(`${listed.length} people assessed, including ${seen}; ${pairRows} usage pairs`)
     },
   },
 

@@ -117,6 +117,7 @@ export type AssessmentReport = Schema['AssessmentResponse']
 export type AssessmentQuery = QueryOf<'assessments'>
 export type ReviewerMetrics = Schema['ReviewerMetrics']
 export type CollusionFlag = Schema['CollusionFlag']
+export type UsagePair = Schema['UsagePair']
 export type ReviewerReport = Schema['ReviewerReport']
 
 export type ExportFormat = Schema['ExportFormat']

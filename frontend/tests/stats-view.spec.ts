@@ -69,7 +69,10 @@ const REVIEWERS: ReviewerReport = {
     { reviewer_id: 5, real_name: '钱审', decisions: 3, adopted: 1, rejected: 2, returned: 0, duplicates: 0, adoption_rate: 0.33, median_decision_hours: null, agreement: null },
   ],
   flags: [{ reviewer_id: 2, reviewer_name: '陈静', author_id: 10, author_name: '吴婷', decisions: 6, adoption_rate: 0.83, peer_adoption_rate: 0.5 }],
-  usage_pairs: [],
+  usage_pairs: [
+    { user_id: 10, user_name: '吴婷', other_id: 11, other_name: '郑强', uses_by_user: 4, won_by_user: 3, uses_by_other: 3, won_by_other: 2, reciprocity: 0.75, flagged: true },
+    { user_id: 10, user_name: '吴婷', other_id: 14, other_name: '孙丽', uses_by_user: 0, won_by_user: 0, uses_by_other: 2, won_by_other: 1, reciprocity: 0, flagged: false },
+  ],
 }
 
 function common(): Handler[] {
@@ -209,6 +212,33 @@ describe('stats page', () => {
     expect(document.body.querySelectorAll('.flagged-row')).toHaveLength(1)
     expect(el('[data-test="flag-table"]')!.textContent).toContain('33 个百分点')
     expect(calls.find((c) => c.url.startsWith('/api/v1/stats/reviewers'))!.url).toBe('/api/v1/stats/reviewers?period=quarter')
+
+    const pairs = el('[data-test="usage-pairs"]')!
+    expect(pairs.querySelector('.el-card__header')!.textContent).toContain('互相使用')
+    expect(el('[data-test="usage-pairs-alert"]')!.textContent).toContain('发现 1 对人员')
+    const rows = [...pairs.querySelectorAll('[data-test="usage-pair-table"] .el-table__body tr')]
+    expect(rows).toHaveLength(2)
+    const cells = (row: Element, test: string) => row.querySelector(`[data-test="${test}"]`)?.textContent?.trim()
+    expect(cells(rows[0], 'usage-pair-people')).toBe('吴婷 ⇄ 郑强')
+    expect(cells(rows[0], 'usage-pair-forward')).toBe('4 次 · 成功 3')
+    expect(cells(rows[0], 'usage-pair-backward')).toBe('3 次 · 成功 2')
+    expect(cells(rows[0], 'usage-pair-reciprocity')).toBe('75%')
+    expect(rows[0].querySelector('[data-test="usage-pair-flagged"]')).not.toBeNull()
+    expect(rows[0].classList.contains('flagged-pair')).toBe(true)
+    expect(cells(rows[1], 'usage-pair-forward')).toBe('0 次 · 成功 0')
+    expect(cells(rows[1], 'usage-pair-reciprocity')).toBe('0%')
+    expect(rows[1].querySelector('[data-test="usage-pair-flagged"]')).toBeNull()
+    expect(el('[data-test="usage-pairs-empty"]')).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('shows an empty reciprocal usage card with its hint when nobody used a colleague’s entries', async () => {
+    routedFetch(...common(), on('GET', '/stats/overview', OVERVIEW), on('GET', '/stats/reviewers', { ...REVIEWERS, usage_pairs: [] }))
+    const { wrapper } = await mountView(StatsView, { path: '/stats?tab=reviewers', pattern: '/stats', roles: ['reviewer'], stubs: { EChart: true } })
+    await vi.waitFor(() => expect(el('[data-test="usage-pairs-empty"]')).not.toBeNull())
+    expect(el('[data-test="usage-pairs-alert"]')).toBeNull()
+    expect(el('[data-test="usage-pair-table"]')).toBeNull()
+    expect(el('[data-test="usage-pairs"]')!.textContent).toContain('至少 3 次')
     wrapper.unmount()
   })
 })
