@@ -127,9 +127,9 @@ export type AuditQuery = QueryOf<'list_audit'>
 
 // The choices the UI offers, in the order it shows them.
 
-/** Roles as the server names them; the document types `roles` as plain strings. */
-export type Role = 'employee' | 'account_manager' | 'reviewer' | 'marketer' | 'admin'
-export const ROLES: Role[] = ['employee', 'account_manager', 'reviewer', 'marketer', 'admin']
+/** Roles as the server names them, in the order the admin page offers them. */
+export type Role = Schema['Role']
+export const ROLES: Role[] = ['employee', 'account_manager', 'reviewer', 'marketer', 'department_head', 'admin']
 export const CLIENT_KINDS: ClientKind[] = ['group', 'individual']
 export const DEPARTMENT_KINDS: DepartmentKind[] = ['frontline', 'collection', 'management', 'usage', 'other']
 export const INTEL_STATUSES: IntelStatus[] = ['draft', 'submitted', 'adopted', 'rejected', 'needs_revision', 'duplicate', 'superseded', 'retracted']

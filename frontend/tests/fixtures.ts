@@ -212,6 +212,7 @@ export async function mountView(
       { path: '/clients/:id', name: 'client', component: stub },
       { path: '/submit', name: 'submit', component: stub },
       { path: '/search', name: 'search', component: stub },
+      { path: '/leaderboard', name: 'leaderboard', component: stub },
       { path: '/review', name: 'review', component: stub },
       { path: '/settings/notifications', name: 'notification-settings', component: stub },
     ],

@@ -126,4 +126,31 @@ describe('admin users tab', () => {
     await vi.waitFor(() => expect(wrapper.find('.el-switch').classes()).not.toContain('is-checked'))
     wrapper.unmount()
   })
+
+  it('shows e-mail, balance and every role, a department head included, and offers the role', async () => {
+    routedFetch(
+      on('GET', '/departments', []),
+      on('GET', '/users', {
+        items: [
+          user({ id: 7, real_name: '周部长', email: 'zhou@example.com', points: 12, roles: ['employee', 'department_head'] }),
+          // Another admin's server might leave them out; never "undefined".
+          user({ id: 8, real_name: '吴八', email: undefined, points: undefined }),
+        ],
+        total: 2,
+      }),
+    )
+    const { wrapper } = await mountView(AdminUsers, { path: '/admin?tab=users', pattern: '/admin', roles: ['admin'] })
+    const rows = wrapper.findAll('.el-table__body tr')
+    expect(rows[0].text()).toContain('zhou@example.com')
+    expect(rows[0].text()).toContain('12')
+    expect(rows[0].text()).toContain('部门负责人')
+    expect(rows[1].text()).toContain('—')
+    expect(wrapper.text()).not.toContain('undefined')
+    await wrapper.findAll('button').find((b) => b.text().trim() === '编辑')!.trigger('click')
+    await flushPromises()
+    const checkboxes = [...document.body.querySelectorAll('.el-dialog .el-checkbox')].map((c) => c.textContent?.trim())
+    expect(checkboxes).toContain('部门负责人')
+    expect(document.body.querySelector('.el-dialog .el-checkbox.is-checked:nth-child(5)')?.textContent).toContain('部门负责人')
+    wrapper.unmount()
+  })
 })

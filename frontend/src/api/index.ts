@@ -80,13 +80,15 @@ export const usersApi = {
   get: (id: Id) => http.get<User>(`/users/${id}`),
   create: (input: NewUser) => http.post<User>('/users', input),
   update: (id: Id, changes: UserChanges) => http.patch<User>(`/users/${id}`, changes),
-  ratings: (id: Id, period: Period) => http.get<Ratings>(`/users/${id}/ratings`, { period }),
+  /** One's own; a department head's for their department's members; anyone's for reviewers and admins (403 otherwise). */
+  ratings: (id: Id, period: Period, signal?: AbortSignal) => http.get<Ratings>(`/users/${id}/ratings`, { period }, signal),
 }
 
 export const departmentsApi = {
   list: () => http.get<Department[]>('/departments'),
   create: (name: string, kind: DepartmentKind) => http.post<Department>('/departments', { name, kind }),
-  ratings: (id: Id, period: Period) => http.get<Ratings>(`/departments/${id}/ratings`, { period }),
+  /** The department's head, reviewers and admins (403 otherwise). */
+  ratings: (id: Id, period: Period, signal?: AbortSignal) => http.get<Ratings>(`/departments/${id}/ratings`, { period }, signal),
 }
 
 export const categoriesApi = {

@@ -159,6 +159,7 @@ const en: typeof zhCN = {
     account_manager: 'Account manager',
     reviewer: 'Reviewer',
     marketer: 'Marketer',
+    department_head: 'Department head',
     admin: 'Administrator',
   },
   clientKind: {
@@ -407,6 +408,12 @@ const en: typeof zhCN = {
     counts: 'Counts',
     rateSeries: 'Score / adoption / usage rate (%)',
     countSeries: 'Decided / submitted / uses',
+    ratingsForbidden: 'You may not see these ratings',
+    department: {
+      title: 'My department · {name}',
+      hint: 'All entries of the department’s members',
+      forbidden: 'Only the department’s head, reviewers and administrators may see its ratings',
+    },
   },
   review: {
     queue: 'Review queue',

@@ -157,6 +157,7 @@ export default {
     account_manager: '客户经理',
     reviewer: '审核员',
     marketer: '信息使用',
+    department_head: '部门负责人',
     admin: '管理员',
   },
   clientKind: {
@@ -405,6 +406,12 @@ export default {
     counts: '数量',
     rateSeries: '得分率 / 采纳率 / 使用率（%）',
     countSeries: '已审核 / 提交 / 使用次数',
+    ratingsForbidden: '你没有权限查看这些评价',
+    department: {
+      title: '本部门 · {name}',
+      hint: '本部门全体成员的情报汇总',
+      forbidden: '只有本部门负责人、审核员和管理员可以查看部门评价',
+    },
   },
   review: {
     queue: '待审核',
