@@ -96,14 +96,20 @@ describe('IntelDetailView', () => {
     wrapper.unmount()
   })
 
-  it('renders a superseded entry with its notice and no usage action', async () => {
+  it('renders a superseded entry with its notice, no usage action, and retract for reviewers with the whole chain', async () => {
     const entry = intel({ status: 'superseded' })
     serve(entry)
+    const employee = await open(entry)
+    expect(employee.wrapper.find('[data-test="retract"]').exists()).toBe(false)
+    employee.wrapper.unmount()
+
     const { wrapper } = await open(entry, ['reviewer'], { id: 3 })
     expect(wrapper.find('[data-test="superseded-notice"]').exists()).toBe(true)
     expect(wrapper.find('[data-test="intel-status"]').text()).toBe('已被替代')
     expect(wrapper.find('[data-test="record-usage"]').exists()).toBe(false)
-    expect(wrapper.find('[data-test="retract"]').exists()).toBe(false)
+    await wrapper.find('[data-test="retract"]').trigger('click')
+    await flushPromises()
+    expect(bodyText('.el-dialog')).toContain('整条修订链（更早的版本、后续修订和待审核的修订）将一并撤销')
     wrapper.unmount()
   })
 

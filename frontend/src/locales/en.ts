@@ -298,7 +298,7 @@ const en: typeof zhCN = {
     verifiedAt: 'Last verified',
     retract: 'Retract',
     retractTitle: 'Retract entry',
-    retractHint: 'Retracting means the entry was found false: the points its author earned from it are taken back and a penalty is deducted. This cannot be undone.',
+    retractHint: 'Retracting means the entry was found false: its whole revision chain (earlier versions, later revisions and a pending revision) is retracted with it, every point its authors earned from the chain is taken back and a penalty is deducted. This cannot be undone.',
     retractComment: 'Reason',
     retractCommentPlaceholder: 'What was found; the author receives this reason',
     retractCommentRequired: 'Please give a reason',
@@ -310,6 +310,9 @@ const en: typeof zhCN = {
     usagesUnavailable: 'Could not load the uses',
   },
   editor: {
+    revisionSubject: {
+      hint: 'A revision keeps the client and category of the entry it revises',
+    },
     pickCategory: 'Choose a category',
     pickClient: 'Search by name, pinyin or initials',
     newClient: 'New client',

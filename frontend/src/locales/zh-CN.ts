@@ -296,7 +296,7 @@ export default {
     verifiedAt: '最近确认',
     retract: '撤销',
     retractTitle: '撤销情报',
-    retractHint: '撤销表示该情报经核实不实：作者因它获得的积分将被收回，并额外扣分。此操作不可恢复。',
+    retractHint: '撤销表示该情报经核实不实：整条修订链（更早的版本、后续修订和待审核的修订）将一并撤销，各作者因这些版本获得的积分全部收回，并额外扣分。此操作不可恢复。',
     retractComment: '撤销理由',
     retractCommentPlaceholder: '说明核实的情况，作者会收到这条理由',
     retractCommentRequired: '请填写撤销理由',
@@ -308,6 +308,9 @@ export default {
     usagesUnavailable: '无法加载使用记录',
   },
   editor: {
+    revisionSubject: {
+      hint: '修订与原条目属于同一客户和类别，二者不可更改',
+    },
     pickCategory: '选择情报类别',
     pickClient: '搜索客户名称、拼音或首字母',
     newClient: '新建客户',
