@@ -33,6 +33,10 @@ const DRAFT: Intel = intel({
   adopted_at: null,
 })
 
+function disabled(wrapper: { find: (s: string) => { element: Element } }, test: string): boolean {
+  return (wrapper.find(`[data-test="${test}"] input`).element as HTMLInputElement).disabled
+}
+
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 }
@@ -100,6 +104,39 @@ describe('IntelEditor', () => {
     const [, init] = fetchMock.mock.calls.at(-1) as [string, RequestInit]
     expect(JSON.parse(init.body as string).submit).toBe(false)
     expect(wrapper.emitted('done')).toHaveLength(1)
+    wrapper.unmount()
+  })
+
+  it('shows client and category read-only for a returned revision, and sends them unchanged', async () => {
+    const returned = { ...DRAFT, id: 42, status: 'needs_revision', supersedes_id: 41, revision: 2 } as Intel
+    const wrapper = mount(IntelEditor, {
+      props: { mode: 'edit', intel: returned },
+      global: { plugins: [ElementPlus, i18n] },
+      attachTo: document.body,
+    })
+    await flushPromises()
+    expect(disabled(wrapper, 'client-picker')).toBe(true)
+    expect(disabled(wrapper, 'category-select')).toBe(true)
+    expect(wrapper.find('[data-test="subject-hint"]').text()).toBe('修订与原条目属于同一客户和类别，二者不可更改')
+
+    fetchMock.mockImplementationOnce(() => Promise.resolve(json(200, { ...returned, status: 'submitted' })))
+    await wrapper.findAll('button').find((b) => b.text() === '重新提交审核')!.trigger('click')
+    await flushPromises()
+    const [url, init] = fetchMock.mock.calls.at(-1) as [string, RequestInit]
+    expect(url).toBe('/api/v1/intel/42')
+    expect(JSON.parse(init.body as string)).toMatchObject({ submit: true, client_id: 9, category: 'opportunity' })
+    wrapper.unmount()
+  })
+
+  it('lets a returned first version change its client', async () => {
+    const wrapper = mount(IntelEditor, {
+      props: { mode: 'edit', intel: { ...DRAFT, status: 'needs_revision' } },
+      global: { plugins: [ElementPlus, i18n] },
+      attachTo: document.body,
+    })
+    await flushPromises()
+    expect(disabled(wrapper, 'client-picker')).toBe(false)
+    expect(wrapper.find('[data-test="subject-hint"]').exists()).toBe(false)
     wrapper.unmount()
   })
 })
