@@ -67,6 +67,7 @@ impl Application {
         let background = pool.clone();
         let handles = Handles {
             auth: web::Data::new(Auth::new(&settings, &secret)),
+            feeds: web::Data::new(crate::agenda::calendar::FeedKeys::new(&secret)),
             search: web::Data::from(search),
             mail: web::Data::new(MailHandle::new()),
             state: web::Data::new(AppState::new(settings, pool)),
@@ -102,6 +103,7 @@ impl Application {
         crate::enums::UsageOutcome, crate::enums::PointReason, crate::enums::NotificationKind,
         crate::enums::Delivery, crate::enums::MailStatus, crate::enums::Job, crate::time::Period,
         crate::search::Sort, crate::stats::facts::Interval, crate::stats::export::ExportFormat,
+        crate::enums::FollowTarget, crate::enums::TaskStatus, crate::enums::ReminderKind, crate::enums::ReminderStatus,
     )),
     security(("bearer" = [])),
     tags(
@@ -115,6 +117,8 @@ impl Application {
         (name = "notifications", description = "In-app notifications"),
         (name = "search", description = "Chinese full-text search"),
         (name = "stats", description = "Statistics, clusters, assessments and exports"),
+        (name = "follows", description = "What I follow: clients, tags, competitors, industries, regions"),
+        (name = "agenda", description = "Visits, tasks, reminders and the calendar feed"),
     )
 )]
 struct ApiDoc;
@@ -127,6 +131,7 @@ struct Handles {
     auth: web::Data<Auth>,
     search: web::Data<SearchHandle>,
     mail: web::Data<MailHandle>,
+    feeds: web::Data<crate::agenda::calendar::FeedKeys>,
 }
 
 fn build_app(
@@ -147,6 +152,7 @@ fn build_app(
         .app_data(handles.auth)
         .app_data(handles.search)
         .app_data(handles.mail)
+        .app_data(handles.feeds)
         .app_data(web::QueryConfig::default().error_handler(api::query_error))
         .app_data(web::PathConfig::default().error_handler(api::path_error))
         .service(
@@ -166,7 +172,10 @@ fn build_app(
                 .configure(crate::search::routes::configure)
                 .configure(crate::stats::routes::configure)
                 .configure(crate::notify::mail_routes::configure)
-                .configure(crate::jobs::routes::configure),
+                .configure(crate::jobs::routes::configure)
+                .configure(crate::follows::routes::configure)
+                .configure(crate::agenda::routes::configure)
+                .configure(crate::handover::routes::configure),
         )
         .service(docs::healthz)
         .split_for_parts();

@@ -184,6 +184,49 @@ text_enums! {
         DailyDigest,
         /// Points, rank and new entries on one's clients, for the week that ended.
         WeeklyDigest,
+        /// An entry about a client I own (or whose group I own) was submitted.
+        IntelSubmittedForMyClient,
+        /// An entry about a client I own was adopted.
+        IntelAdoptedForMyClient,
+        /// An adopted entry about something I follow.
+        IntelFollowed,
+        /// A date recorded in an adopted entry falls due.
+        ReminderDue,
+        /// A task assigned to me falls due.
+        TaskDue,
+    }
+
+    /// What someone follows.
+    pub enum FollowTarget {
+        /// A client by id; following a group includes its individuals.
+        Client,
+        /// A client tag (an interest cluster such as 高尔夫).
+        Tag,
+        /// A competitor as competitor entries name it (中国电信 …).
+        Competitor,
+        Industry,
+        Region,
+    }
+
+    /// Whether a task is still to do.
+    pub enum TaskStatus {
+        Open,
+        Done,
+    }
+
+    /// Where a reminder comes from.
+    pub enum ReminderKind {
+        /// A date in an adopted entry (contract end, birthday, deadline …).
+        Fact,
+        /// A task's due date.
+        Task,
+    }
+
+    pub enum ReminderStatus {
+        Open,
+        Done,
+        /// Put off until `snoozed_until`; open again from that day.
+        Snoozed,
     }
 
     /// How a user wants the mail of one kind.
@@ -221,6 +264,9 @@ text_enums! {
         StaleCheck,
         /// Tells each reviewer how many entries wait, and the oldest ones.
         ReviewQueue,
+        /// Turns adopted dates and due tasks into reminders for their owners
+        /// (before the digest, which may list them).
+        Reminders,
         /// One mail per person with the notifications they chose to get daily.
         DailyDigest,
         /// Points, rank and new entries on one's clients, for the week that ended.

@@ -35,4 +35,8 @@ ids! {
     IntelId,
     UsageId,
     NotificationId,
+    FollowId,
+    VisitId,
+    TaskId,
+    ReminderId,
 }

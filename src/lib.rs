@@ -1,6 +1,7 @@
 //! Zhiku (智库): a client-intelligence sharing platform for a telecom branch's
 //! key accounts. The binary in `main.rs` only parses the command line.
 
+pub mod agenda;
 pub mod api;
 pub mod app;
 pub mod audit;
@@ -15,6 +16,8 @@ pub mod docs;
 pub mod dossier;
 pub mod enums;
 pub mod error;
+pub mod follows;
+pub mod handover;
 pub mod ids;
 pub mod import;
 pub mod intel;

@@ -60,6 +60,12 @@ pub fn may_edit_client(user: &CurrentUser, owner: Option<UserId>) -> bool {
     owner == Some(user.id) || is_privileged(user)
 }
 
+/// Working a client (its visits, their tasks): its owners (of the client or
+/// its group), reviewers and admins.
+pub fn may_work_on_client(user: &CurrentUser, owners: &[UserId]) -> bool {
+    owners.contains(&user.id) || is_privileged(user)
+}
+
 /// Giving a client to an owner other than yourself is an admin's act.
 pub fn may_assign_owner(user: &CurrentUser, owner: Option<UserId>) -> bool {
     owner.is_none_or(|o| o == user.id) || user.has(Role::Admin)
@@ -70,14 +76,17 @@ pub fn is_privileged(viewer: &CurrentUser) -> bool {
     viewer.has(Role::Reviewer) || viewer.has(Role::Admin)
 }
 
-/// Whether `viewer` may read an entry at all.
-pub fn can_read(viewer: &CurrentUser, status: IntelStatus, author: UserId) -> bool {
+/// Whether `viewer` may read an entry at all. `owners` are the owners of the
+/// entry's client and of its parent group: they read a submitted entry as
+/// soon as it arrives (the owner is who needs it first).
+pub fn can_read(viewer: &CurrentUser, status: IntelStatus, author: UserId, owners: &[UserId]) -> bool {
     if author == viewer.id {
         return true;
     }
     match status {
         IntelStatus::Adopted | IntelStatus::Superseded => true,
         IntelStatus::Draft => false,
+        IntelStatus::Submitted => is_privileged(viewer) || owners.contains(&viewer.id),
         _ => is_privileged(viewer),
     }
 }
@@ -112,18 +121,25 @@ mod tests {
         let admin = viewer(4, &[Role::Admin]);
         let me = viewer(1, &[]);
         use IntelStatus::*;
+        let owner = viewer(5, &[Role::AccountManager]);
+        let owners = [UserId(5)];
         for status in [Adopted, Superseded] {
-            assert!(can_read(&employee, status, author));
+            assert!(can_read(&employee, status, author, &owners));
         }
         for status in [Submitted, NeedsRevision, Rejected, Duplicate, Retracted] {
-            assert!(!can_read(&employee, status, author));
-            assert!(can_read(&reviewer, status, author));
-            assert!(can_read(&admin, status, author));
-            assert!(can_read(&me, status, author));
+            assert!(!can_read(&employee, status, author, &owners));
+            assert!(can_read(&reviewer, status, author, &[]));
+            assert!(can_read(&admin, status, author, &[]));
+            assert!(can_read(&me, status, author, &[]));
         }
-        assert!(!can_read(&reviewer, Draft, author));
-        assert!(!can_read(&admin, Draft, author));
-        assert!(can_read(&me, Draft, author));
+        assert!(can_read(&owner, Submitted, author, &owners), "the owner reads what arrives");
+        assert!(!can_read(&owner, Submitted, author, &[UserId(6)]), "not another owner's");
+        for status in [Draft, NeedsRevision, Rejected, Duplicate, Retracted] {
+            assert!(!can_read(&owner, status, author, &owners), "{status}");
+        }
+        assert!(!can_read(&reviewer, Draft, author, &[]));
+        assert!(!can_read(&admin, Draft, author, &[]));
+        assert!(can_read(&me, Draft, author, &[]));
     }
 
     #[test]

@@ -34,6 +34,13 @@ pub struct FieldDef {
     pub sensitive: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
+    /// For a date field: remind the client's owner this many days before the
+    /// date an adopted entry records (e.g. `[60, 30, 7]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_before_days: Option<Vec<u32>>,
+    /// The date comes back every year (a birthday): remind before each anniversary.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remind_yearly: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -99,6 +99,19 @@ fn check_category(input: &CategoryEdit) -> Result<(), CategoryError> {
         if field.kind == FieldType::Enum && !has_options {
             problems.insert(format!("fields[{i}].options"), "枚举字段须提供选项".into());
         }
+        if let Some(days) = &field.remind_before_days {
+            if field.kind != FieldType::Date {
+                problems.insert(format!("fields[{i}].remind_before_days"), "只有日期字段可以设置提醒".into());
+            } else if days.len() > 10 || days.iter().any(|d| *d > 3650) {
+                problems.insert(
+                    format!("fields[{i}].remind_before_days"),
+                    "至多 10 个提前天数，每个 0–3650".into(),
+                );
+            }
+        }
+        if field.remind_yearly && field.kind != FieldType::Date {
+            problems.insert(format!("fields[{i}].remind_yearly"), "只有日期字段可以每年提醒".into());
+        }
     }
     if problems.is_empty() {
         Ok(())

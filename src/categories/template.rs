@@ -158,6 +158,8 @@ mod tests {
             required,
             sensitive,
             options: (kind == FieldType::Enum).then(|| vec!["中国电信".into(), "中国联通".into()]),
+            remind_before_days: None,
+            remind_yearly: false,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Clients and contacts over HTTP: extract, parse, one service call, map.
 
-use actix_web::{get, patch, post, put, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,7 +19,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_clients)
         .service(get_client)
         .service(update_client)
-        .service(hand_over)
         .service(add_contact)
         .service(update_contact);
 }
@@ -151,31 +150,6 @@ async fn update_client(
     let edit =
         ClientEdit::parse(b.name, b.industry, b.region, b.tier, b.status, b.parent_id, b.aliases, b.tags)?;
     let view = state.write(move |conn| service::update(conn, &me, id, edit)).await?;
-    Ok(HttpResponse::Ok().json(view))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Handover {
-    pub owner_id: UserId,
-    #[serde(default)]
-    #[schema(max_length = 1000)]
-    pub note: String,
-}
-
-/// Hand a client over to another account manager (the current owner, reviewers, admins).
-/// The new owner is notified.
-#[utoipa::path(tag = "clients", request_body = Handover,
-    responses((status = 200, body = ClientView), (status = 403), (status = 404), (status = 422)))]
-#[put("/clients/{id}/owner")]
-async fn hand_over(
-    state: State,
-    me: CurrentUser,
-    id: web::Path<ClientId>,
-    body: Json<Handover>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    let Handover { owner_id, note } = body.0;
-    let view = state.write(move |conn| service::hand_over(conn, &me, id, owner_id, &note)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

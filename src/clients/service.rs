@@ -179,7 +179,8 @@ impl ClientEdit {
 }
 
 /// An owner must be an active account manager.
-fn check_owner(conn: &mut DbConn, owner: UserId, field: &str) -> Result<()> {
+/// 422 on `field` unless `owner` is an active account manager.
+pub fn check_owner(conn: &mut DbConn, owner: UserId, field: &str) -> Result<()> {
     match users::find_user(conn, owner)? {
         Some(user) if user.is_active && policy::may_own_clients(&user.roles) => Ok(()),
         Some(_) => Err(ClientError::field(field, "负责人须为在职的客户经理")),
@@ -313,13 +314,15 @@ pub fn update(conn: &mut DbConn, me: &CurrentUser, id: ClientId, edit: ClientEdi
 }
 
 /// Hands a client over to another account manager (the current owner,
-/// reviewers, admins); the new owner is notified and the act audited.
+/// reviewers, admins); the new owner is notified (with `briefing`, what they
+/// need to know first) and the act audited.
 pub fn hand_over(
     conn: &mut DbConn,
     me: &CurrentUser,
     id: ClientId,
     owner_id: UserId,
     note: &str,
+    briefing: &str,
 ) -> Result<ClientView> {
     let note = note.trim();
     if note.chars().count() > MAX_HANDOVER_NOTE_CHARS {
@@ -345,11 +348,14 @@ pub fn hand_over(
             created_at: now,
         };
         store::record_owner_change(conn, &change)?;
-        let body = if note.is_empty() {
+        let mut body = if note.is_empty() {
             "请查看客户档案。".to_owned()
         } else {
             format!("交接说明：{note}")
         };
+        if !briefing.is_empty() {
+            body = format!("{body}\n\n{briefing}");
+        }
         let title = format!("客户“{}”已交接给你", client.name);
         notify::notify(
             conn,

@@ -193,3 +193,34 @@ pub fn contacts_of(conn: &mut DbConn, client: ClientId) -> QueryResult<Vec<Conta
         .select(Contact::as_select())
         .load(c))
 }
+
+/// The people who own each client: its owner and its parent group's owner
+/// (they read its pending entries and are told of them first).
+pub fn owners(conn: &mut DbConn, ids: &[ClientId]) -> QueryResult<HashMap<ClientId, Vec<UserId>>> {
+    let found = find_many(conn, ids)?;
+    let parents: Vec<ClientId> = found.values().filter_map(|c| c.parent_id).collect();
+    let parents = find_many(conn, &parents)?;
+    Ok(found
+        .values()
+        .map(|client| {
+            let parent_owner = client.parent_id.and_then(|p| parents.get(&p)).and_then(|p| p.owner_id);
+            let mut people: Vec<UserId> = client.owner_id.into_iter().chain(parent_owner).collect();
+            people.dedup();
+            (client.id, people)
+        })
+        .collect())
+}
+
+/// The clients `user` owns, directly or as the owner of their group.
+pub fn owned_by(conn: &mut DbConn, user: UserId) -> QueryResult<Vec<ClientId>> {
+    with_conn!(conn, |c| {
+        let groups: Vec<ClientId> =
+            clients::table.filter(clients::owner_id.eq(user)).select(clients::id).load(c)?;
+        let mut ids: Vec<ClientId> =
+            clients::table.filter(clients::parent_id.eq_any(&groups)).select(clients::id).load(c)?;
+        ids.extend(groups);
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    })
+}

@@ -151,6 +151,76 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         imported -> Bool,
         sensitive_keys -> Text,
+        urgent -> Bool,
+    }
+}
+
+diesel::table! {
+    follows (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        target -> Text,
+        value -> Text,
+        delivery -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        author_id -> BigInt,
+        visited_on -> Date,
+        contact_ids -> Text,
+        purpose -> Text,
+        summary -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> BigInt,
+        visit_id -> Nullable<BigInt>,
+        client_id -> BigInt,
+        title -> Text,
+        due_on -> Date,
+        assignee_id -> BigInt,
+        status -> Text,
+        result -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reminders (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        client_id -> Nullable<BigInt>,
+        intel_id -> Nullable<BigInt>,
+        task_id -> Nullable<BigInt>,
+        field_key -> Text,
+        fact_on -> Nullable<Date>,
+        offset_days -> Integer,
+        due_on -> Date,
+        title -> Text,
+        status -> Text,
+        snoozed_until -> Nullable<Date>,
+        event_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (user_id) {
+        user_id -> BigInt,
+        generation -> Integer,
+        rotated_at -> Timestamp,
     }
 }
 
@@ -282,6 +352,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_outbox,
     job_runs,
     stale_notices,
+    follows,
+    visits,
+    tasks,
+    reminders,
+    calendar_feeds,
 );
 
 diesel::table! {

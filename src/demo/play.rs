@@ -122,7 +122,7 @@ impl Seeder<'_> {
             }
             _ => (Decision::Revise, RawScores::default(), pick(rng, &REVISE_COMMENTS).to_owned()),
         };
-        let input = DecisionInput { decision, scores, comment, duplicate_of };
+        let input = DecisionInput { decision, scores, comment, duplicate_of, urgent: false };
         let reviewer = &self.actors[plan.reviewer].user;
         review::decide(self.conn, reviewer, id, input).map_err(failed("deciding an entry"))?;
         self.settle(plan.decided)
@@ -185,6 +185,7 @@ impl Seeder<'_> {
             scores: rubric(&mut self.rng, 4),
             comment: "更新及时，予以采纳".to_owned(),
             duplicate_of: None,
+            urgent: false,
         };
         let reviewer = &self.actors[plan.reviewer].user;
         review::decide(self.conn, reviewer, revision.id, input).map_err(failed("adopting a revision"))?;

@@ -70,9 +70,10 @@ pub fn dossier(conn: &mut DbConn, me: &CurrentUser, id: ClientId) -> Result<Doss
     let (intel, unmasked_intel) = intel_views(conn, me, adopted)?;
     unmasked.extend(unmasked_intel);
     let stale_count = intel.iter().filter(|i| i.stale).count() as i64;
+    let owners = client_store::owners(conn, &[id])?.remove(&id).unwrap_or_default();
     let usages: Vec<_> = usages::for_client(conn, id)?
         .into_iter()
-        .filter(|(_, status, author)| policy::can_read(me, *status, *author))
+        .filter(|(_, status, author)| policy::can_read(me, *status, *author, owners.as_slice()))
         .map(|(usage, _, _)| usage)
         .collect();
     let usages = usages::views(conn, usages)?;

@@ -35,6 +35,8 @@ pub struct Intel {
     pub imported: bool,
     /// The template keys that were sensitive when the values were written (JSON array).
     pub sensitive_keys: String,
+    /// Marked urgent by a reviewer: its notifications skip the digests.
+    pub urgent: bool,
 }
 
 impl Intel {

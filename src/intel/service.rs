@@ -25,7 +25,7 @@ use crate::intel::store::{IntelFilter, ReadScope};
 use crate::intel::view::{intel_views, IntelView};
 use crate::intel::{freshness, store};
 use crate::notify::service as notify;
-use crate::notify::service::NewNotification;
+use crate::notify::service::{MailChoice, NewNotification};
 use crate::points::rules;
 use crate::points::store::{self as points, Award};
 
@@ -111,7 +111,11 @@ pub fn create(
     ensure_client(conn, client_id)?;
     let category = category(conn, category_key)?;
     let status = if draft { IntelStatus::Draft } else { IntelStatus::Submitted };
-    insert_entry(conn, author, client_id, category, content, status, None)
+    let entry = insert_entry(conn, author, client_id, category, content, status, None)?;
+    if !draft {
+        notify_owners(conn, &entry, NotificationKind::IntelSubmittedForMyClient, false)?;
+    }
+    Ok(entry)
 }
 
 /// Validates `content` against the category's template (required fields only
@@ -251,7 +255,11 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
         submitted_at: edit.submit.then_some(now),
         updated_at: Some(now),
     };
-    Ok(store::update_content(conn, id, &content)?)
+    let edited = store::update_content(conn, id, &content)?;
+    if edit.submit {
+        notify_owners(conn, &edited, NotificationKind::IntelSubmittedForMyClient, false)?;
+    }
+    Ok(edited)
 }
 
 /// A revision is about what it revises: its client and category cannot change (422).
@@ -307,6 +315,7 @@ pub fn propose_revision(
         }
         other => other?,
     };
+    notify_owners(conn, &revision, NotificationKind::IntelSubmittedForMyClient, false)?;
     if original.author_id != user.id {
         notify::notify(
             conn,
@@ -415,9 +424,65 @@ pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str
 /// The entry if `user` may read it; hidden entries are 404 so that their
 /// existence does not leak.
 pub fn readable(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<Intel> {
-    store::find(conn, id)?
-        .filter(|entry| policy::can_read(user, entry.status, entry.author_id))
-        .ok_or(IntelError::NotFound)
+    let entry = store::find(conn, id)?.ok_or(IntelError::NotFound)?;
+    Ok(readable_rows(conn, user, vec![entry])?.pop().ok_or(IntelError::NotFound)?)
+}
+
+/// The rows of `rows` that `user` may read, in order.
+pub fn readable_rows(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    rows: Vec<Intel>,
+) -> diesel::QueryResult<Vec<Intel>> {
+    let pending: Vec<ClientId> =
+        rows.iter().filter(|e| e.status == IntelStatus::Submitted).map(|e| e.client_id).collect();
+    let owners = if pending.is_empty() { Default::default() } else { clients::owners(conn, &pending)? };
+    Ok(rows
+        .into_iter()
+        .filter(|e| {
+            let owners = owners.get(&e.client_id).map(Vec::as_slice).unwrap_or_default();
+            policy::can_read(user, e.status, e.author_id, owners)
+        })
+        .collect())
+}
+
+/// What a reader may list (see [`ReadScope`]).
+pub fn read_scope(conn: &mut DbConn, me: &CurrentUser) -> diesel::QueryResult<ReadScope> {
+    let privileged = policy::is_privileged(me);
+    let owned = if privileged { Vec::new() } else { clients::owned_by(conn, me.id)? };
+    Ok(ReadScope { viewer: me.id, privileged, owned })
+}
+
+/// Tells the owners of `entry`'s client (and of its group) about it, all but
+/// its author; `urgent` mail skips their digests.
+pub fn notify_owners(
+    conn: &mut DbConn,
+    entry: &Intel,
+    kind: NotificationKind,
+    urgent: bool,
+) -> diesel::QueryResult<()> {
+    let owners = clients::owners(conn, &[entry.client_id])?.remove(&entry.client_id).unwrap_or_default();
+    let client = clients::find(conn, entry.client_id)?.map(|c| c.name).unwrap_or_default();
+    let category = categories::find(conn, &entry.category)?.map(|c| c.name).unwrap_or_default();
+    let author = crate::users::store::names(conn, &[entry.author_id])?
+        .into_iter()
+        .next()
+        .map(|(_, n)| n)
+        .unwrap_or_default();
+    let urgent_mark = if urgent { "【紧急】" } else { "" };
+    for owner in owners.into_iter().filter(|o| *o != entry.author_id) {
+        let title = match kind {
+            NotificationKind::IntelAdoptedForMyClient => {
+                format!("{urgent_mark}你的客户“{client}”的情报已采纳：{}", entry.title)
+            }
+            _ => format!("{urgent_mark}你的客户“{client}”有新情报：{}", entry.title),
+        };
+        let body = format!("分类：{category}；作者：{author}。");
+        let notification =
+            NewNotification::new(owner, kind, title, body).intel(entry.id).client(entry.client_id);
+        notify::notify_as(conn, notification, MailChoice { delivery: None, urgent })?;
+    }
+    Ok(())
 }
 
 /// The views of `rows` for `me`; sensitive values shown unmasked to someone
@@ -458,7 +523,7 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<IntelView>, i64)> {
-    let scope = ReadScope { viewer: me.id, privileged: policy::is_privileged(me) };
+    let scope = read_scope(conn, me)?;
     let (rows, total) = store::list(conn, scope, filter, offset, limit)?;
     Ok((shown(conn, me, rows)?, total))
 }

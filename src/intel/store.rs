@@ -93,6 +93,14 @@ pub fn set_decided(
     changed(conn, entry)
 }
 
+pub fn set_urgent(conn: &mut DbConn, id: IntelId) -> QueryResult<Intel> {
+    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
+        .set(intel::urgent.eq(true))
+        .returning(Intel::as_returning())
+        .get_result(c));
+    changed(conn, entry)
+}
+
 pub fn set_verified(conn: &mut DbConn, id: IntelId, now: NaiveDateTime) -> QueryResult<Intel> {
     let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
         .set((intel::verified_at.eq(now), intel::updated_at.eq(now)))
@@ -162,12 +170,15 @@ pub struct IntelFilter {
     pub category: Option<String>,
 }
 
-/// What a reader may list: their own entries plus the public statuses, and
-/// for reviewers and admins everything but other people's drafts.
-#[derive(Debug, Clone, Copy)]
+/// What a reader may list: their own entries, the public statuses and the
+/// submitted entries about the clients they own; for reviewers and admins
+/// everything but other people's drafts.
+#[derive(Debug, Clone)]
 pub struct ReadScope {
     pub viewer: UserId,
     pub privileged: bool,
+    /// The clients the reader owns (directly or through their group).
+    pub owned: Vec<ClientId>,
 }
 
 pub fn list(
@@ -185,7 +196,11 @@ pub fn list(
                     intel::status.ne(IntelStatus::Draft.as_str()).or(intel::author_id.eq(scope.viewer)),
                 )
             } else {
-                query.filter(intel::status.eq_any(IntelStatus::PUBLIC).or(intel::author_id.eq(scope.viewer)))
+                query.filter(
+                    intel::status.eq_any(IntelStatus::PUBLIC).or(intel::author_id.eq(scope.viewer)).or(
+                        intel::status.eq(IntelStatus::Submitted).and(intel::client_id.eq_any(&scope.owned)),
+                    ),
+                )
             };
             if let Some(author) = filter.author_id {
                 query = query.filter(intel::author_id.eq(author));

@@ -76,6 +76,8 @@ pub struct IntelView {
     pub supersedes_id: Option<IntelId>,
     pub duplicate_of: Option<IntelId>,
     pub last_review: Option<ReviewSummary>,
+    /// Marked urgent by a reviewer.
+    pub urgent: bool,
 }
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -171,6 +173,7 @@ pub fn intel_views(
             supersedes_id: row.supersedes_id,
             duplicate_of: row.duplicate_of,
             last_review,
+            urgent: row.urgent,
         });
     }
     Ok((views, unmasked))

@@ -64,6 +64,9 @@ pub fn run(conn: &mut DbConn, job: Job, now: DateTime<Utc>, force: bool) -> anyh
         let summary = match job {
             Job::StaleCheck => stale::run(conn, at)?,
             Job::ReviewQueue => review_queue::run(conn)?,
+            Job::Reminders => {
+                crate::agenda::job::run(conn, now.with_timezone(&business_zone()).date_naive(), at)?
+            }
             Job::DailyDigest => digest::daily(conn, at)?,
             Job::WeeklyDigest => digest::weekly(conn, now)?,
         };

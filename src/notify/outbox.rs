@@ -29,9 +29,18 @@ pub fn enqueue_notification(
     user: UserId,
     kind: NotificationKind,
     title: &str,
+    choice: MailChoice,
 ) -> QueryResult<()> {
     let Some(recipient) = users::find_user(conn, user)?.filter(|u| u.is_active) else { return Ok(()) };
-    let status = match preferences::delivery_for(conn, user, kind)? {
+    let chosen = match choice.delivery {
+        Some(delivery) => delivery,
+        None => preferences::delivery_for(conn, user, kind)?,
+    };
+    let delivery = match chosen {
+        Delivery::Daily | Delivery::Weekly if choice.urgent => Delivery::Immediate,
+        other => other,
+    };
+    let status = match delivery {
         Delivery::Off => return Ok(()),
         Delivery::Immediate => MailStatus::Pending,
         Delivery::Daily | Delivery::Weekly => MailStatus::Digest,
@@ -52,6 +61,15 @@ pub fn enqueue_notification(
         },
     )?;
     Ok(())
+}
+
+/// How a notification's mail is delivered: as the recipient chose for its
+/// kind unless the event names a delivery (a follow's own), and at once when
+/// it is urgent (urgent skips the digests; "off" stays off).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailChoice {
+    pub delivery: Option<Delivery>,
+    pub urgent: bool,
 }
 
 pub fn insert(conn: &mut DbConn, mail: &NewMail) -> QueryResult<i64> {

@@ -44,6 +44,10 @@ pub const CATALOGUE: &[KindInfo] = &[
     event(NotificationKind::ClientHandover, "客户交接给我"),
     event(NotificationKind::IntelStale, "我的客户或情报已过时效"),
     event(NotificationKind::ReviewQueue, "待审核情报（审核人员）"),
+    event(NotificationKind::IntelSubmittedForMyClient, "我的客户有新提交的情报"),
+    event(NotificationKind::IntelAdoptedForMyClient, "我的客户的情报被采纳"),
+    event(NotificationKind::ReminderDue, "情报中记录的日期临近（合同到期、生日等）"),
+    event(NotificationKind::TaskDue, "我的待办到期"),
     KindInfo {
         kind: NotificationKind::WeeklyDigest,
         label: "每周回顾",

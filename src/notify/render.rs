@@ -46,8 +46,11 @@ pub struct Rendered {
 
 /// Where a notification leads in the web app.
 pub fn link(base: &str, kind: NotificationKind, intel: Option<IntelId>, client: Option<ClientId>) -> String {
-    if kind == NotificationKind::ReviewQueue {
-        return format!("{base}/review");
+    match kind {
+        NotificationKind::ReviewQueue => return format!("{base}/review"),
+        NotificationKind::TaskDue => return format!("{base}/agenda"),
+        NotificationKind::ReminderDue if intel.is_none() => return format!("{base}/agenda"),
+        _ => {}
     }
     match (intel, client) {
         (Some(intel), _) => format!("{base}/intel/{}", intel.0),

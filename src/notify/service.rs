@@ -14,6 +14,7 @@ use crate::ids::{NotificationId, UserId};
 use crate::notify::mail::Mail;
 pub use crate::notify::model::NewNotification;
 use crate::notify::model::NotificationView;
+pub use crate::notify::outbox::MailChoice;
 use crate::notify::preferences::{self, KindInfo};
 use crate::notify::{outbox, store};
 
@@ -31,8 +32,21 @@ crate::service_error! {
 /// Writes a notification in the caller's transaction, with its mail as the
 /// recipient wants it (at once, in the daily digest, or none).
 pub fn notify(conn: &mut DbConn, notification: NewNotification) -> QueryResult<()> {
+    notify_as(conn, notification, MailChoice::default())
+}
+
+/// Like [`notify`], with the mail delivered as `choice` says (urgent, or a
+/// delivery the event carries).
+pub fn notify_as(conn: &mut DbConn, notification: NewNotification, choice: MailChoice) -> QueryResult<()> {
     let id = store::insert(conn, &notification)?;
-    outbox::enqueue_notification(conn, id, notification.user_id, notification.kind, &notification.title)
+    outbox::enqueue_notification(
+        conn,
+        id,
+        notification.user_id,
+        notification.kind,
+        &notification.title,
+        choice,
+    )
 }
 
 /// A page of `user`'s notifications, newest first, with the total and unread counts.

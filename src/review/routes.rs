@@ -59,6 +59,10 @@ pub struct ReviewRequest {
     pub comment: String,
     /// The adopted entry this one duplicates (decision `duplicate`).
     pub duplicate_of: Option<IntelId>,
+    /// Mark the entry urgent: what it tells the client's owners and the
+    /// followers skips their daily digests.
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,6 +96,7 @@ async fn review(
         },
         comment: input.comment,
         duplicate_of: input.duplicate_of,
+        urgent: input.urgent,
     };
     let reviewed = state.write(move |conn| service::review(conn, &me, id, decision)).await?;
     Ok(HttpResponse::Ok()

@@ -8,6 +8,7 @@ use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self, Denied};
 use crate::categories::store as categories;
+use crate::clients::store as clients;
 use crate::db::write_tx;
 use crate::db::DbConn;
 use crate::enums::AuditAction;
@@ -16,9 +17,10 @@ use crate::enums::IntelStatus;
 use crate::enums::NotificationKind;
 use crate::enums::PointReason;
 use crate::error::Fields;
+use crate::follows::service as follows;
 use crate::ids::IntelId;
 use crate::intel::model::Intel;
-use crate::intel::service::{readable, shown, IntelError};
+use crate::intel::service::{self as intel_service, readable, shown, IntelError};
 use crate::intel::store;
 use crate::intel::view::IntelView;
 use crate::notify::service as notify;
@@ -105,6 +107,8 @@ pub struct DecisionInput {
     pub scores: RawScores,
     pub comment: String,
     pub duplicate_of: Option<IntelId>,
+    /// Mark the entry urgent: what it tells owners and followers skips their digests.
+    pub urgent: bool,
 }
 
 pub struct Decided {
@@ -171,7 +175,10 @@ pub fn decide(
     if reviews::insert(conn, &review)?.is_none() {
         return Err(ReviewError::Conflict("该修订已有审核结论"));
     }
-    let decided = store::set_decided(conn, id, mean, duplicate_of, to == IntelStatus::Adopted, now)?;
+    let mut decided = store::set_decided(conn, id, mean, duplicate_of, to == IntelStatus::Adopted, now)?;
+    if input.urgent && !decided.urgent {
+        decided = store::set_urgent(conn, id)?;
+    }
 
     let (version, rules) = points::current_rules(conn)?;
     let mut points_awarded = 0;
@@ -183,6 +190,15 @@ pub fn decide(
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
     if to == IntelStatus::Adopted {
         notify_revised_author(conn, &decided)?;
+        intel_service::notify_owners(
+            conn,
+            &decided,
+            NotificationKind::IntelAdoptedForMyClient,
+            decided.urgent,
+        )?;
+        let owners =
+            clients::owners(conn, &[decided.client_id])?.remove(&decided.client_id).unwrap_or_default();
+        follows::notify_followers(conn, &decided, decided.urgent, &owners)?;
     }
     audit::record(
         conn,

@@ -58,6 +58,9 @@ pub struct SearchRequest {
     pub to: Option<NaiveDateTime>,
     pub sort: Sort,
     pub offset: usize,
+    /// The clients the reader owns, whose submitted entries they may find
+    /// (filled by the service, not the request).
+    pub owned_clients: Vec<ClientId>,
     pub limit: usize,
     /// Leave this entry out (similar-entry hints).
     pub exclude: Option<IntelId>,
@@ -72,9 +75,10 @@ pub struct SearchResult {
     pub units: Vec<Unit>,
 }
 
-/// What `viewer` may find: the public statuses and their own entries, or
-/// for reviewers and admins everything but other people's drafts.
-fn visibility_query(fields: &IndexFields, viewer: &CurrentUser) -> Box<dyn Query> {
+/// What `viewer` may find: the public statuses, their own entries and the
+/// submitted entries about the clients they own (`owned`), or for reviewers
+/// and admins everything but other people's drafts.
+fn visibility_query(fields: &IndexFields, viewer: &CurrentUser, owned: &[ClientId]) -> Box<dyn Query> {
     let statuses: Vec<u64> = if policy::is_privileged(viewer) {
         IntelStatus::ALL.iter().copied().filter(|s| *s != IntelStatus::Draft).map(status_code).collect()
     } else {
@@ -89,7 +93,18 @@ fn visibility_query(fields: &IndexFields, viewer: &CurrentUser) -> Box<dyn Query
     let statuses: Vec<(Occur, Box<dyn Query>)> =
         statuses.into_iter().map(|s| (Occur::Should, equals(fields.status, s))).collect();
     let statuses = ConstScoreQuery::new(Box::new(BooleanQuery::new(statuses)), 1.0);
-    Box::new(BooleanQuery::new(vec![(Occur::Should, Box::new(statuses)), (Occur::Should, Box::new(own))]))
+    let mut visible: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Should, Box::new(statuses)), (Occur::Should, Box::new(own))];
+    if !owned.is_empty() && !policy::is_privileged(viewer) {
+        let clients: Vec<(Occur, Box<dyn Query>)> =
+            owned.iter().map(|c| (Occur::Should, equals(fields.client_id, c.0 as u64))).collect();
+        let pending = all_of(vec![
+            equals(fields.status, status_code(IntelStatus::Submitted)),
+            Box::new(BooleanQuery::new(clients)),
+        ]);
+        visible.push((Occur::Should, Box::new(ConstScoreQuery::new(pending, 1.0))));
+    }
+    Box::new(BooleanQuery::new(visible))
 }
 
 fn equals(field: Field, value: u64) -> Box<dyn Query> {
@@ -118,7 +133,7 @@ pub fn plan(index: &SearchIndex, viewer: &CurrentUser, request: &SearchRequest) 
     let text = text_query(fields, &index.jieba, &units);
     let has_text = text.is_some();
 
-    let mut base: Vec<Box<dyn Query>> = vec![visibility_query(fields, viewer)];
+    let mut base: Vec<Box<dyn Query>> = vec![visibility_query(fields, viewer, &request.owned_clients)];
     base.push(text.unwrap_or_else(|| Box::new(AllQuery)));
     let never = u64::MAX - 1;
     if let Some(client) = request.client_id {
@@ -362,7 +377,7 @@ pub fn similar(
         })
         .collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, visibility_query(fields, viewer)),
+        (Occur::Must, visibility_query(fields, viewer, &[])),
         (Occur::Must, equals(fields.client_id, client.0 as u64)),
         (Occur::Must, Box::new(BooleanQuery::new(any_word))),
     ];

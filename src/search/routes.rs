@@ -81,6 +81,7 @@ async fn search(
         offset: page.offset() as usize,
         limit: page.per_page() as usize,
         exclude: None,
+        owned_clients: Vec::new(),
     };
     let index = handle.get();
     let response = state.read(move |conn| service::search(conn, &index, &me, request)).await?;

@@ -15,7 +15,7 @@ use crate::auth::policy::{self, Denied};
 use crate::db::{write_tx, DbConn};
 use crate::ids::{ClientId, IntelId};
 use crate::intel::model::Intel;
-use crate::intel::service::{readable, shown, IntelError};
+use crate::intel::service::{self as intel, readable, shown, IntelError};
 use crate::intel::store as intel_store;
 use crate::intel::view::IntelView;
 use crate::search::index::SearchIndex;
@@ -76,8 +76,9 @@ pub fn search(
     conn: &mut DbConn,
     index: &SearchIndex,
     me: &CurrentUser,
-    request: SearchRequest,
+    mut request: SearchRequest,
 ) -> Result<SearchResponse> {
+    request.owned_clients = intel::read_scope(conn, me)?.owned;
     let result = execute(index, me, &request).map_err(|e| SearchError::Index(e.into()))?;
     let total = result.total;
     let facets = Facets { category: result.category_facet.clone(), client_kind: result.kind_facet.clone() };
@@ -135,10 +136,8 @@ pub fn similar(
 /// longer see (the index lags the database by moments) are dropped.
 fn hits(conn: &mut DbConn, me: &CurrentUser, result: SearchResult) -> Result<Vec<SearchHit>> {
     let ids: Vec<IntelId> = result.hits.iter().map(|(id, _)| *id).collect();
-    let rows: Vec<Intel> = intel_store::find_many(conn, &ids)?
-        .into_iter()
-        .filter(|row| policy::can_read(me, row.status, row.author_id))
-        .collect();
+    let found = intel_store::find_many(conn, &ids)?;
+    let rows: Vec<Intel> = intel::readable_rows(conn, me, found)?;
     let needles: Vec<String> = result
         .units
         .iter()

@@ -1,0 +1,175 @@
+//! Following and unfollowing, and telling followers of a newly adopted entry.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::result::QueryResult;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::extract::CurrentUser;
+use crate::clients::store as clients;
+use crate::db::{write_tx, DbConn};
+use crate::enums::{Delivery, FollowTarget, NotificationKind};
+use crate::follows::matching::{normalise, Subject};
+use crate::follows::model::{Follow, NewFollow};
+use crate::follows::store;
+use crate::ids::{ClientId, FollowId, UserId};
+use crate::intel::model::Intel;
+use crate::notify::service::{self as notify, MailChoice, NewNotification};
+
+crate::service_error! {
+    pub enum FollowError {
+        #[error("关注不存在")]
+        NotFound => NotFound,
+        #[error("已经关注了")]
+        AlreadyFollowing => Conflict,
+    }
+}
+
+type Result<T> = std::result::Result<T, FollowError>;
+
+const MAX_VALUE_CHARS: usize = 100;
+/// Mail choices a follow offers.
+const DELIVERIES: [Delivery; 3] = [Delivery::Immediate, Delivery::Daily, Delivery::Off];
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FollowView {
+    pub id: FollowId,
+    pub target: FollowTarget,
+    /// The client id (as text) or the followed text.
+    pub value: String,
+    /// What to show: the client's name, or the text.
+    pub label: String,
+    /// How new entries reach me by mail.
+    pub delivery: Delivery,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Follows `value` of kind `target` for `me` (409 when already followed).
+pub fn follow(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    target: FollowTarget,
+    value: &str,
+    delivery: Option<Delivery>,
+) -> Result<FollowView> {
+    let value = normalise(value);
+    if value.is_empty() || value.chars().count() > MAX_VALUE_CHARS {
+        return Err(FollowError::field("value", format!("须为 1–{MAX_VALUE_CHARS} 个字符")));
+    }
+    let delivery = delivery.unwrap_or(Delivery::Immediate);
+    if !DELIVERIES.contains(&delivery) {
+        return Err(FollowError::field("delivery", "须为 immediate、daily 或 off"));
+    }
+    let value = match target {
+        FollowTarget::Client => {
+            let id = value
+                .parse::<i64>()
+                .map(ClientId)
+                .map_err(|_| FollowError::field("value", "须为客户编号"))?;
+            clients::find(conn, id)?.ok_or_else(|| FollowError::field("value", "客户不存在"))?;
+            id.0.to_string()
+        }
+        _ => value,
+    };
+    write_tx(conn, |conn| {
+        let new = NewFollow { user_id: me.id, target, value, delivery, created_at: Utc::now().naive_utc() };
+        let follow = store::insert(conn, &new)?.ok_or(FollowError::AlreadyFollowing)?;
+        Ok(views(conn, vec![follow])?.remove(0))
+    })
+}
+
+/// What `me` follows, newest first.
+pub fn list(conn: &mut DbConn, me: &CurrentUser) -> Result<Vec<FollowView>> {
+    let follows = store::of_user(conn, me.id)?;
+    Ok(views(conn, follows)?)
+}
+
+/// Stops following (404 for someone else's follow).
+pub fn unfollow(conn: &mut DbConn, me: &CurrentUser, id: FollowId) -> Result<()> {
+    write_tx(conn, |conn| if store::delete(conn, me.id, id)? { Ok(()) } else { Err(FollowError::NotFound) })
+}
+
+fn views(conn: &mut DbConn, follows: Vec<Follow>) -> QueryResult<Vec<FollowView>> {
+    let ids: Vec<ClientId> = follows
+        .iter()
+        .filter(|f| f.target == FollowTarget::Client)
+        .filter_map(|f| f.value.parse().ok().map(ClientId))
+        .collect();
+    let names: HashMap<String, String> =
+        clients::find_many(conn, &ids)?.into_values().map(|c| (c.id.0.to_string(), c.name)).collect();
+    Ok(follows
+        .into_iter()
+        .map(|f| FollowView {
+            label: match f.target {
+                FollowTarget::Client => names.get(&f.value).cloned().unwrap_or_else(|| f.value.clone()),
+                _ => f.value.clone(),
+            },
+            id: f.id,
+            target: f.target,
+            value: f.value,
+            delivery: f.delivery,
+            created_at: f.created_at.and_utc(),
+        })
+        .collect())
+}
+
+/// What `entry` is about, as follows see it.
+fn subject(conn: &mut DbConn, entry: &Intel) -> QueryResult<Subject> {
+    let client = clients::find(conn, entry.client_id)?;
+    let mut ids = vec![entry.client_id];
+    ids.extend(client.as_ref().and_then(|c| c.parent_id));
+    let tags = clients::tags_of(conn, &[entry.client_id])?.remove(&entry.client_id).unwrap_or_default();
+    let competitor = (entry.category == "competitor")
+        .then(|| entry.field_values().get("competitor").and_then(|v| v.as_str()).map(normalise))
+        .flatten();
+    Ok(Subject {
+        clients: ids.iter().map(|id| id.0.to_string()).collect(),
+        tags,
+        industry: client.as_ref().and_then(|c| c.industry.clone()),
+        region: client.as_ref().and_then(|c| c.region.clone()),
+        competitor,
+    })
+}
+
+/// Tells everyone following what a newly adopted `entry` is about, once per
+/// person (with the most immediate mail among their matching follows), but its
+/// author and the people in `skip` (told otherwise, e.g. the client's owners).
+/// Returns how many were told.
+pub fn notify_followers(
+    conn: &mut DbConn,
+    entry: &Intel,
+    urgent: bool,
+    skip: &[UserId],
+) -> QueryResult<usize> {
+    let subject = subject(conn, entry)?;
+    let mut followers: HashMap<UserId, (Delivery, String)> = HashMap::new();
+    for follow in store::matching(conn, &subject.keys())? {
+        if follow.user_id == entry.author_id || skip.contains(&follow.user_id) {
+            continue;
+        }
+        let rank = |d: Delivery| DELIVERIES.iter().position(|x| *x == d).unwrap_or(DELIVERIES.len());
+        let candidate = (follow.delivery, follow.value.clone());
+        followers
+            .entry(follow.user_id)
+            .and_modify(|held| {
+                if rank(candidate.0) < rank(held.0) {
+                    *held = candidate.clone();
+                }
+            })
+            .or_insert(candidate);
+    }
+    let client = clients::find(conn, entry.client_id)?.map(|c| c.name).unwrap_or_default();
+    let urgent_mark = if urgent { "【紧急】" } else { "" };
+    let told = followers.len();
+    for (user, (delivery, _)) in followers {
+        let title = format!("{urgent_mark}你关注的内容有新情报：{}", entry.title);
+        let body = format!("客户：{client}。");
+        let notification = NewNotification::new(user, NotificationKind::IntelFollowed, title, body)
+            .intel(entry.id)
+            .client(entry.client_id);
+        notify::notify_as(conn, notification, MailChoice { delivery: Some(delivery), urgent })?;
+    }
+    Ok(told)
+}
