@@ -215,8 +215,8 @@ impl Settings {
         if self.mail_retry_seconds == 0 || self.mail_max_attempts == 0 {
             bail!("mail_retry_seconds and mail_max_attempts must be at least 1");
         }
-        if self.login_window_seconds == 0 || self.login_backoff_seconds == 0 {
-            bail!("login_window_seconds and login_backoff_seconds must be at least 1");
+        if !(1..=7 * 24 * 3600).contains(&self.login_window_seconds) || self.login_backoff_seconds == 0 {
+            bail!("login_window_seconds must be between 1 and 604800, login_backoff_seconds at least 1");
         }
         Ok(())
     }
@@ -346,5 +346,13 @@ mod tests {
         assert!(Overrides::from_env(&env(&[("ZHIKU_WORKERS", "many")])).is_err());
         let short = Overrides { jwt_secret: Some("short".into()), ..Default::default() };
         assert!(Settings::from_overrides(short).is_err());
+        for (window, backoff) in [(0, 1), (u64::MAX, 1), (900, 0)] {
+            let o = Overrides {
+                login_window_seconds: Some(window),
+                login_backoff_seconds: Some(backoff),
+                ..Default::default()
+            };
+            assert!(Settings::from_overrides(o).is_err(), "{window} {backoff}");
+        }
     }
 }

@@ -51,25 +51,32 @@ pub fn client_info(req: &HttpRequest, settings: &Settings) -> ClientInfo {
 }
 
 /// Whether the request's `Origin`, if a browser sent one, is our own: the
-/// origin of the public URL or of the request's `Host`. Requests without an
-/// `Origin` (other clients) pass; `Origin: null` does not.
-pub fn same_origin(req: &HttpRequest, public_url: &str) -> bool {
+/// origin of the public URL, or the host the request was sent to (`Host`,
+/// or `X-Forwarded-Host` from a trusted proxy). Requests without an `Origin`
+/// (other clients) pass; `Origin: null` does not.
+pub fn same_origin(req: &HttpRequest, settings: &Settings) -> bool {
     let Some(origin) = req.headers().get(header::ORIGIN) else {
         return true;
     };
     let Ok(origin) = origin.to_str() else {
         return false;
     };
-    if origin.eq_ignore_ascii_case(origin_of(public_url)) {
+    if origin.eq_ignore_ascii_case(origin_of(&settings.public_url)) {
         return true;
     }
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or(req.uri().authority().map(|a| a.as_str()));
-    let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
-    matches!((authority, host), (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host))
+    let Some(authority) = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) else {
+        return false;
+    };
+    let header_value = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let host = header_value(header::HOST).or(req.uri().authority().map(|a| a.as_str()));
+    let peer_is_proxy = req
+        .peer_addr()
+        .is_some_and(|peer| settings.trusted_proxies.iter().any(|net| net.contains(peer.ip())));
+    let forwarded_host = header_value(header::HeaderName::from_static("x-forwarded-host"))
+        .filter(|_| peer_is_proxy)
+        .and_then(|hosts| hosts.split(',').next_back())
+        .map(str::trim);
+    [host, forwarded_host].into_iter().flatten().any(|host| authority.eq_ignore_ascii_case(host))
 }
 
 /// `scheme://host[:port]` of a URL.
@@ -131,12 +138,28 @@ mod tests {
 
     #[test]
     fn origins_must_be_our_own_when_present() {
+        let settings = Settings::from_overrides(crate::config::Overrides {
+            public_url: Some("https://zhiku.example.cn/app".into()),
+            trusted_proxies: Some("10.0.0.2".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let from = |peer: &str, origin: &str, forwarded_host: &str| {
+            let req = TestRequest::default()
+                .peer_addr(peer.parse().unwrap())
+                .insert_header((header::HOST, "127.0.0.1:8080"))
+                .insert_header((header::ORIGIN, origin))
+                .insert_header(("x-forwarded-host", forwarded_host));
+            same_origin(&req.to_http_request(), &settings)
+        };
+        assert!(from("10.0.0.2:1", "https://zhiku.corp", "zhiku.corp"), "the trusted proxy names the host");
+        assert!(!from("10.0.0.3:1", "https://zhiku.corp", "zhiku.corp"), "others cannot");
         let with = |origin: Option<&str>, host: &str| {
             let mut req = TestRequest::default().insert_header((header::HOST, host));
             if let Some(origin) = origin {
                 req = req.insert_header((header::ORIGIN, origin));
             }
-            same_origin(&req.to_http_request(), "https://zhiku.example.cn/app")
+            same_origin(&req.to_http_request(), &settings)
         };
         assert!(with(None, "127.0.0.1:8080"));
         assert!(with(Some("https://zhiku.example.cn"), "127.0.0.1:8080"));

@@ -178,7 +178,7 @@ async fn change_password(
 /// Requests a browser may send with our cookie (or to plant one) must come
 /// from our own pages.
 fn require_same_origin(req: &HttpRequest, state: &AppState) -> ApiResult<()> {
-    if same_origin(req, &state.settings.public_url) {
+    if same_origin(req, &state.settings) {
         Ok(())
     } else {
         Err(ApiError::Forbidden("请求来源不被允许".into()))
