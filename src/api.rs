@@ -54,6 +54,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON body that must also be declared as JSON (`Content-Type:
+/// application/json`, or another `application/…+json`), else 400. For
+/// endpoints reachable without a bearer token: a cross-site HTML form can
+/// post `text/plain` or form-encoded bodies, but not JSON.
+pub struct StrictJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if !declares_json(req) {
+            return Box::pin(async {
+                Err(ApiError::BadRequest("请求须以 JSON 发送（Content-Type: application/json）".into()))
+            });
+        }
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { body.await.map(|Json(value)| StrictJson(value)) })
+    }
+}
+
+fn declares_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(actix_web::http::header::CONTENT_TYPE) else {
+        return false;
+    };
+    let essence = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
 /// Parses a JSON document into `T` following the error contract. An empty
 /// body counts as `null`, so `Json<Option<T>>` makes a body optional.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -192,6 +222,32 @@ mod tests {
         let (_, fields) =
             kind_and_fields(parse_json(br#"{"login": "a", "password": "b", "nested": {"count": -1}}"#));
         assert!(fields.unwrap().contains_key("nested.count"));
+    }
+
+    #[actix_web::test]
+    async fn strict_json_needs_a_json_content_type() {
+        use actix_web::test::TestRequest;
+        let body = r#"{"login": "a", "password": "b"}"#;
+        for (content_type, accepted) in [
+            (Some("application/json"), true),
+            (Some("Application/JSON; charset=utf-8"), true),
+            (Some("application/merge-patch+json"), true),
+            (Some("text/plain"), false),
+            (Some("application/x-www-form-urlencoded"), false),
+            (Some("multipart/form-data; boundary=x"), false),
+            (None, false),
+        ] {
+            let mut req = TestRequest::post().set_payload(body);
+            if let Some(content_type) = content_type {
+                req = req.insert_header(("content-type", content_type));
+            }
+            let (req, mut payload) = req.to_http_parts();
+            let result = StrictJson::<Login>::from_request(&req, &mut payload).await;
+            match result {
+                Ok(StrictJson(login)) => assert!(accepted && login.login == "a", "{content_type:?}"),
+                Err(error) => assert!(!accepted && error.kind() == "bad_request", "{content_type:?}"),
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! The result is passed down explicitly; nothing reads the environment later.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -28,9 +29,15 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub access_token_minutes: i64,
     pub refresh_token_days: i64,
+    /// Failed sign-ins per account, and per client address, before delays start.
     pub login_failures_per_account: u32,
     pub login_failures_per_ip: u32,
+    /// How long failures are remembered after the last one, and the longest delay.
     pub login_window_seconds: u64,
+    /// The first delay once the free attempts are used up; each further failure doubles it.
+    pub login_backoff_seconds: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client address.
+    pub trusted_proxies: Vec<IpNet>,
     /// The indexer commits pending changes at least this often (milliseconds).
     pub index_commit_ms: u64,
     /// How often the scheduler looks for due jobs (seconds); 0 turns it off.
@@ -61,6 +68,9 @@ pub struct Overrides {
     pub login_failures_per_account: Option<u32>,
     pub login_failures_per_ip: Option<u32>,
     pub login_window_seconds: Option<u64>,
+    pub login_backoff_seconds: Option<u64>,
+    /// Comma-separated addresses or CIDR networks, e.g. `10.0.0.5, 192.168.0.0/16`.
+    pub trusted_proxies: Option<String>,
     pub index_commit_ms: Option<u64>,
     pub scheduler_seconds: Option<u64>,
     pub mail_retry_seconds: Option<u64>,
@@ -95,6 +105,8 @@ impl Overrides {
             login_failures_per_account: get(env, "ZHIKU_LOGIN_FAILURES_PER_ACCOUNT")?,
             login_failures_per_ip: get(env, "ZHIKU_LOGIN_FAILURES_PER_IP")?,
             login_window_seconds: get(env, "ZHIKU_LOGIN_WINDOW_SECONDS")?,
+            login_backoff_seconds: get(env, "ZHIKU_LOGIN_BACKOFF_SECONDS")?,
+            trusted_proxies: get(env, "ZHIKU_TRUSTED_PROXIES")?,
             index_commit_ms: get(env, "ZHIKU_INDEX_COMMIT_MS")?,
             scheduler_seconds: get(env, "ZHIKU_SCHEDULER_SECONDS")?,
             mail_retry_seconds: get(env, "ZHIKU_MAIL_RETRY_SECONDS")?,
@@ -129,6 +141,8 @@ impl Overrides {
             login_failures_per_account,
             login_failures_per_ip,
             login_window_seconds,
+            login_backoff_seconds,
+            trusted_proxies,
             index_commit_ms,
             scheduler_seconds,
             mail_retry_seconds,
@@ -174,6 +188,9 @@ impl Settings {
             login_failures_per_account: o.login_failures_per_account.unwrap_or(5),
             login_failures_per_ip: o.login_failures_per_ip.unwrap_or(50),
             login_window_seconds: o.login_window_seconds.unwrap_or(15 * 60),
+            login_backoff_seconds: o.login_backoff_seconds.unwrap_or(1),
+            trusted_proxies: IpNet::parse_list(o.trusted_proxies.as_deref().unwrap_or(""))
+                .context("ZHIKU_TRUSTED_PROXIES")?,
             index_commit_ms: o.index_commit_ms.unwrap_or(200),
             scheduler_seconds: o.scheduler_seconds.unwrap_or(60),
             mail_retry_seconds: o.mail_retry_seconds.unwrap_or(30),
@@ -198,12 +215,75 @@ impl Settings {
         if self.mail_retry_seconds == 0 || self.mail_max_attempts == 0 {
             bail!("mail_retry_seconds and mail_max_attempts must be at least 1");
         }
+        if !(1..=7 * 24 * 3600).contains(&self.login_window_seconds) || self.login_backoff_seconds == 0 {
+            bail!("login_window_seconds must be between 1 and 604800, login_backoff_seconds at least 1");
+        }
         Ok(())
     }
 
     /// Cookies carry `Secure` when the public URL is served over TLS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// An address or a CIDR network (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpNet {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let text = text.trim();
+        let (address, prefix) = match text.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text, None),
+        };
+        let address: IpAddr = address.parse().with_context(|| format!("{text:?} is not an IP address"))?;
+        let address = canonical(address);
+        let max = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => match p.parse::<u8>() {
+                Ok(p) if p <= max => p,
+                _ => bail!("{text:?} has an invalid prefix length"),
+            },
+        };
+        Ok(IpNet { network: mask(address, prefix), prefix })
+    }
+
+    /// Parses a comma-separated list; blanks are skipped.
+    pub fn parse_list(text: &str) -> anyhow::Result<Vec<Self>> {
+        text.split(',').filter(|part| !part.trim().is_empty()).map(IpNet::parse).collect()
+    }
+
+    pub fn contains(&self, address: IpAddr) -> bool {
+        let address = canonical(address);
+        address.is_ipv4() == self.network.is_ipv4() && mask(address, self.prefix) == self.network
+    }
+}
+
+/// An IPv4 address written as IPv6 (`::ffff:10.0.0.1`) is the IPv4 address.
+pub fn canonical(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// The first `prefix` bits of `address`.
+pub fn mask(address: IpAddr, prefix: u8) -> IpAddr {
+    match canonical(address) {
+        IpAddr::V4(v4) => {
+            let keep = u32::MAX.checked_shl(32 - u32::from(prefix.min(32))).unwrap_or(0);
+            IpAddr::V4((u32::from(v4) & keep).into())
+        }
+        IpAddr::V6(v6) => {
+            let keep = u128::MAX.checked_shl(128 - u32::from(prefix.min(128))).unwrap_or(0);
+            IpAddr::V6((u128::from(v6) & keep).into())
+        }
     }
 }
 
@@ -240,9 +320,39 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let from_env =
+            Overrides::from_env(&env(&[("ZHIKU_TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16,fd00::/8")]))
+                .unwrap();
+        let s = Settings::from_overrides(from_env).unwrap();
+        let trusted = |ip: &str| s.trusted_proxies.iter().any(|net| net.contains(ip.parse().unwrap()));
+        assert!(trusted("10.0.0.5") && trusted("::ffff:10.0.0.5"));
+        assert!(!trusted("10.0.0.6"));
+        assert!(trusted("192.168.44.1") && !trusted("192.169.0.1"));
+        assert!(trusted("fd12::1") && !trusted("fe80::1"));
+        assert!(Settings::from_overrides(Overrides::default()).unwrap().trusted_proxies.is_empty());
+        for bad in ["10.0.0.0/33", "proxy.local", "::/129"] {
+            let o = Overrides { trusted_proxies: Some(bad.into()), ..Default::default() };
+            assert!(Settings::from_overrides(o).is_err(), "{bad}");
+        }
+        assert_eq!(
+            IpNet::parse("0.0.0.0/0").map(|n| n.contains("203.0.113.9".parse().unwrap())).ok(),
+            Some(true)
+        );
+    }
+
+    #[test]
     fn bad_values_are_refused() {
         assert!(Overrides::from_env(&env(&[("ZHIKU_WORKERS", "many")])).is_err());
         let short = Overrides { jwt_secret: Some("short".into()), ..Default::default() };
         assert!(Settings::from_overrides(short).is_err());
+        for (window, backoff) in [(0, 1), (u64::MAX, 1), (900, 0)] {
+            let o = Overrides {
+                login_window_seconds: Some(window),
+                login_backoff_seconds: Some(backoff),
+                ..Default::default()
+            };
+            assert!(Settings::from_overrides(o).is_err(), "{window} {backoff}");
+        }
     }
 }

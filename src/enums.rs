@@ -320,6 +320,22 @@ text_enums! {
         #[strum(serialize = "user.password_change")]
         #[serde(rename = "user.password_change")]
         UserPasswordChange,
+        /// An admin cleared the failures of a sign-in throttle.
+        #[strum(serialize = "auth.throttle_clear")]
+        #[serde(rename = "auth.throttle_clear")]
+        AuthThrottleClear,
+    }
+
+    /// What a sign-in throttle counts failures of.
+    pub enum ThrottleKind {
+        /// Sign-ins to one user account (by employee number or e-mail alike).
+        Account,
+        /// Sign-ins with a login that names no user.
+        Login,
+        /// Sign-ins from one client address (IPv6: its /64 network).
+        Address,
+        /// Checks of the current password when changing it.
+        PasswordChange,
     }
 }
 

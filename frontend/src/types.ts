@@ -86,6 +86,8 @@ export type MailStatus = Schema['MailStatus']
 export type Mail = Schema['MailView']
 export type JobName = Schema['Job']
 export type JobView = Schema['JobView']
+export type Throttle = Schema['ThrottleView']
+export type ThrottleKind = Schema['ThrottleKind']
 export type JobRun = Schema['JobRun']
 /** What a run did, e.g. `{"notified": 3}`. */
 export type JobSummary = JobRun['summary']

@@ -1,8 +1,9 @@
 //! Who is asking and what they may do: argon2id passwords, short-lived JWT
 //! access tokens, rotating refresh tokens and their sessions, login
-//! throttling, the request's user, and the one policy module with every role
+//! throttling, the client's address and origin, the request's user, and the one policy module with every role
 //! and visibility rule.
 
+pub mod client;
 pub mod extract;
 pub mod limiter;
 pub mod password;
@@ -27,11 +28,12 @@ impl Auth {
         Auth {
             tokens: tokens::TokenKeys::new(jwt_secret, settings.access_token_minutes * 60),
             passwords: Arc::new(password::Passwords::new()),
-            login_limiter: limiter::LoginLimiter::new(
-                Duration::from_secs(settings.login_window_seconds),
-                settings.login_failures_per_account,
-                settings.login_failures_per_ip,
-            ),
+            login_limiter: limiter::LoginLimiter::new(limiter::Limits {
+                per_account: settings.login_failures_per_account,
+                per_address: settings.login_failures_per_ip,
+                window: Duration::from_secs(settings.login_window_seconds),
+                backoff: Duration::from_secs(settings.login_backoff_seconds),
+            }),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Sessions and their refresh-token families.
 
+use std::net::IpAddr;
+
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
@@ -42,7 +44,8 @@ struct NewRefreshToken<'a> {
 
 /// Where a sign-in came from, kept for the user's session list and the audit.
 pub struct ClientInfo {
-    pub ip: Option<String>,
+    /// The client's address (behind a trusted proxy, the one it forwarded).
+    pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
 }
 
@@ -55,11 +58,12 @@ pub fn open_session(
     client: &ClientInfo,
 ) -> QueryResult<SessionId> {
     let now = Utc::now().naive_utc();
+    let ip = client.ip.map(|ip| ip.to_string());
     let new = NewSession {
         user_id: user,
         created_at: now,
         expires_at: now + lifetime,
-        ip: client.ip.as_deref(),
+        ip: ip.as_deref(),
         user_agent: client.user_agent.as_deref().map(|ua| truncate(ua, 256)),
     };
     let session = with_conn!(conn, |c| diesel::insert_into(sessions::table)

@@ -6,12 +6,13 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::Json;
+use crate::api::{Json, Page, PageParams, StrictJson};
+use crate::auth::client::{client_info, same_origin};
 use crate::auth::extract::CurrentUser;
-use crate::auth::store::ClientInfo;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::sessions::service::{self, Tokens};
+use crate::sessions::view::ThrottleView;
 use crate::state::{AppState, State};
 use crate::users::view::UserView;
 
@@ -19,7 +20,13 @@ pub const REFRESH_COOKIE: &str = "zhiku_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(get_me).service(change_password);
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(get_me)
+        .service(change_password)
+        .service(list_throttles)
+        .service(clear_throttle);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -43,20 +50,25 @@ pub struct TokenResponse {
 
 /// Sign in with employee number or e-mail and password.
 ///
-/// Also sets the refresh token as an HttpOnly, SameSite=Strict cookie.
-/// Failed attempts are throttled per client IP and per login (429).
+/// Also sets the refresh token as an HttpOnly, SameSite=Strict cookie. The
+/// body must be sent as `application/json` (400 otherwise), and a browser's
+/// `Origin` must be this server's (403 otherwise). Failed attempts are
+/// throttled per account, per client address and per pair (429 with
+/// `Retry-After`); see docs/SECURITY.md.
 #[utoipa::path(tag = "auth", request_body = LoginRequest, security(()),
-    responses((status = 200, body = TokenResponse), (status = 401, description = "invalid_credentials"),
-              (status = 429, description = "rate_limited")))]
+    responses((status = 200, body = TokenResponse), (status = 400, description = "bad_request: not JSON"),
+              (status = 401, description = "invalid_credentials"), (status = 403, description = "forbidden: foreign Origin"),
+              (status = 429, description = "rate_limited, with Retry-After")))]
 #[post("/auth/login")]
 async fn login(
     state: State,
     auth: web::Data<Auth>,
     req: HttpRequest,
-    body: Json<LoginRequest>,
+    body: StrictJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
+    require_same_origin(&req, &state)?;
     let LoginRequest { login, password } = body.0;
-    let client = client_info(&req);
+    let client = client_info(&req, &state.settings);
     let lifetime = Duration::days(state.settings.refresh_token_days);
     let tokens =
         state.read(move |conn| service::login(conn, &auth, &login, &password, client, lifetime)).await?;
@@ -98,9 +110,10 @@ pub struct RefreshRequest {
 /// Exchange a refresh token (body or cookie) for new tokens.
 ///
 /// The presented token is spent; presenting a spent token again revokes the
-/// whole session.
+/// whole session. With the cookie, a browser's `Origin` must be this
+/// server's (403 otherwise).
 #[utoipa::path(tag = "auth", request_body(content = Option<RefreshRequest>), security(()),
-    responses((status = 200, body = TokenResponse), (status = 401)))]
+    responses((status = 200, body = TokenResponse), (status = 401), (status = 403, description = "forbidden: foreign Origin")))]
 #[post("/auth/refresh")]
 async fn refresh(
     state: State,
@@ -108,12 +121,17 @@ async fn refresh(
     req: HttpRequest,
     body: Json<Option<RefreshRequest>>,
 ) -> ApiResult<HttpResponse> {
-    let presented = body
-        .0
-        .and_then(|b| b.refresh_token)
-        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
-        .filter(|t| !t.is_empty())
-        .ok_or_else(ApiError::unauthorized)?;
+    let in_body = body.0.and_then(|b| b.refresh_token).filter(|t| !t.is_empty());
+    let presented = match in_body {
+        Some(token) => token,
+        None => {
+            require_same_origin(&req, &state)?;
+            req.cookie(REFRESH_COOKIE)
+                .map(|c| c.value().to_owned())
+                .filter(|t| !t.is_empty())
+                .ok_or_else(ApiError::unauthorized)?
+        }
+    };
     let tokens = state.read(move |conn| service::refresh(conn, &auth, &presented)).await?;
     Ok(token_response(&state, tokens))
 }
@@ -157,13 +175,52 @@ async fn change_password(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn client_info(req: &HttpRequest) -> ClientInfo {
-    ClientInfo {
-        ip: req.peer_addr().map(|addr| addr.ip().to_string()),
-        user_agent: req
-            .headers()
-            .get(actix_web::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+/// Requests a browser may send with our cookie (or to plant one) must come
+/// from our own pages.
+fn require_same_origin(req: &HttpRequest, state: &AppState) -> ApiResult<()> {
+    if same_origin(req, &state.settings) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("请求来源不被允许".into()))
     }
+}
+
+/// Accounts, logins and addresses with recent sign-in failures, throttled ones first (admin).
+#[utoipa::path(tag = "admin", params(PageParams),
+    responses((status = 200, body = Page<ThrottleView>), (status = 403)))]
+#[get("/auth/throttles")]
+async fn list_throttles(
+    state: State,
+    auth: web::Data<Auth>,
+    me: CurrentUser,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = page.into_inner();
+    let list =
+        state.read(move |conn| service::throttles(conn, &auth, &me, page.offset(), page.per_page())).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ClearThrottle {
+    /// A key from the list, e.g. `account:42` or `address:10.1.2.3`.
+    #[schema(example = "account:42")]
+    pub key: String,
+}
+
+/// Forget a throttle's failures so the account, login or address may sign
+/// in again at once (admin; audited as `auth.throttle_clear`).
+#[utoipa::path(tag = "admin", request_body = ClearThrottle,
+    responses((status = 204), (status = 403), (status = 404, description = "nothing counted for this key"),
+              (status = 422, description = "not a throttle key")))]
+#[post("/auth/throttles/clear")]
+async fn clear_throttle(
+    state: State,
+    auth: web::Data<Auth>,
+    me: CurrentUser,
+    body: Json<ClearThrottle>,
+) -> ApiResult<HttpResponse> {
+    let key = body.0.key;
+    state.read(move |conn| service::clear_throttle(conn, &auth, &me, &key)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,14 +1,21 @@
-//! Signing in, refreshing, signing out and changing one's password. Password
-//! hashing is CPU work: these functions run on the blocking pool (the routes
-//! call them through `AppState::read`) and open their own write transaction
-//! only after the password check, so writers never wait on argon2.
+//! Signing in, refreshing, signing out and changing one's password, and the
+//! admin's view of sign-in throttles. Password hashing is CPU work: these
+//! functions run on the blocking pool (the routes call them through
+//! `AppState::read`) and open their own write transaction only after the
+//! password check, so writers never wait on argon2. Every password check
+//! holds an attempt of the limiter, taken before the check.
+
+use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::Duration;
 use serde_json::json;
 
+use crate::api::Page;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
+use crate::auth::limiter::{Account, Key, RetryAfter};
 use crate::auth::password::{Password, Verified};
+use crate::auth::policy::{self, Denied};
 use crate::auth::store::{self, ClientInfo, Rotation};
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::auth::Auth;
@@ -16,6 +23,7 @@ use crate::db::{write_tx, DbConn};
 use crate::enums::AuditAction;
 use crate::error::{ApiError, Fields};
 use crate::ids::SessionId;
+use crate::sessions::view::{throttle_views, ThrottleView};
 use crate::users::store as users;
 use crate::users::view::{user_view, UserView};
 
@@ -31,6 +39,10 @@ pub enum SessionError {
     SignedOut,
     #[error("输入有误，请检查标出的字段")]
     Invalid(Fields),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("没有这条登录限制（可能已过期）")]
+    ThrottleNotFound,
     #[error("cannot sign an access token: {0}")]
     Token(anyhow::Error),
     #[error(transparent)]
@@ -43,6 +55,12 @@ impl SessionError {
     }
 }
 
+impl From<RetryAfter> for SessionError {
+    fn from(RetryAfter(retry_after_secs): RetryAfter) -> Self {
+        SessionError::RateLimited { retry_after_secs }
+    }
+}
+
 impl From<SessionError> for ApiError {
     fn from(error: SessionError) -> Self {
         match error {
@@ -51,6 +69,8 @@ impl From<SessionError> for ApiError {
             SessionError::RefreshInvalid => ApiError::Unauthorized(error.to_string()),
             SessionError::SignedOut => ApiError::unauthorized(),
             SessionError::Invalid(fields) => ApiError::fields(fields),
+            SessionError::Denied(_) => ApiError::forbidden(),
+            SessionError::ThrottleNotFound => ApiError::NotFound(error.to_string()),
             SessionError::Token(cause) => ApiError::internal(cause),
             SessionError::Db(error) => error.into(),
         }
@@ -73,8 +93,9 @@ fn tokens(auth: &Auth, user: UserView, session: SessionId, refresh_token: String
     Ok(Tokens { access_token, expires_in: auth.tokens.access_ttl_seconds, refresh_token, user })
 }
 
-/// Signs in with employee number or e-mail; failures are throttled per
-/// login and per client address.
+/// Signs in with employee number or e-mail. The attempt is throttled per
+/// account (whichever login names it), per client address and per pair, and
+/// reserved before the password is checked.
 pub fn login(
     conn: &mut DbConn,
     auth: &Auth,
@@ -83,21 +104,20 @@ pub fn login(
     client: ClientInfo,
     lifetime: Duration,
 ) -> Result<Tokens> {
-    let ip = client.ip.clone().unwrap_or_default();
-    auth.login_limiter
-        .check(login, &ip)
-        .map_err(|retry_after_secs| SessionError::RateLimited { retry_after_secs })?;
     let user = users::find_by_login(conn, login)?;
+    let account = user.as_ref().map_or_else(|| Account::unknown(login), |user| Account::User(user.id));
+    let address = client.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let attempt = auth.login_limiter.begin_login(account, address)?;
     let verified = auth.passwords.verify(password, user.as_ref().map(|u| u.password_hash.as_str()));
     let (user, rehash) = match (user, verified) {
         (Some(user), Verified::Yes) if user.is_active => (user, None),
         (Some(user), Verified::YesRehashed(hash)) if user.is_active => (user, Some(hash)),
         _ => {
-            auth.login_limiter.record_failure(login, &ip);
+            attempt.failed();
             return Err(SessionError::InvalidCredentials);
         }
     };
-    auth.login_limiter.record_success(login);
+    attempt.succeeded();
     let refresh_token = new_refresh_token();
     let token_hash = hash_refresh_token(&refresh_token);
     let (session, view) = write_tx(conn, |conn| {
@@ -145,7 +165,7 @@ pub fn me(conn: &mut DbConn, me: &CurrentUser) -> Result<UserView> {
 }
 
 /// Changes `me`'s password after checking the current one (throttled like
-/// logins); every other session of the user is revoked.
+/// an account, under a key of its own); every other session of the user is revoked.
 pub fn change_password(
     conn: &mut DbConn,
     auth: &Auth,
@@ -157,15 +177,13 @@ pub fn change_password(
     if new.expose() == current {
         return Err(SessionError::field("new_password", "新密码不能与当前密码相同"));
     }
-    let account_key = format!("user:{}", me.id);
-    auth.login_limiter
-        .check(&account_key, &account_key)
-        .map_err(|retry_after_secs| SessionError::RateLimited { retry_after_secs })?;
+    let attempt = auth.login_limiter.begin_password_change(me.id)?;
     let user = users::find_user(conn, me.id)?.ok_or(SessionError::SignedOut)?;
     if auth.passwords.verify(current, Some(&user.password_hash)) == Verified::No {
-        auth.login_limiter.record_failure(&account_key, &account_key);
+        attempt.failed();
         return Err(SessionError::field("current_password", "当前密码不正确"));
     }
+    attempt.succeeded();
     let new_hash = auth.passwords.hash(&new);
     write_tx(conn, |conn| {
         users::set_password_hash(conn, me.id, &new_hash)?;
@@ -173,4 +191,45 @@ pub fn change_password(
         audit::record(conn, Some(me.id), AuditAction::UserPasswordChange, "user", Some(me.id.0), json!({}))
     })?;
     Ok(())
+}
+
+/// Accounts, logins, addresses and password changes with recent failures,
+/// throttled ones first (admin).
+pub fn throttles(
+    conn: &mut DbConn,
+    auth: &Auth,
+    me: &CurrentUser,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<ThrottleView>> {
+    policy::require_admin(me)?;
+    let all = auth.login_limiter.throttles();
+    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+    let page =
+        all.into_iter().skip(usize::try_from(offset).unwrap_or(0)).take(usize::try_from(limit).unwrap_or(0));
+    Ok(Page { items: throttle_views(conn, page.collect())?, total })
+}
+
+/// Forgets the failures of one throttle key (admin, audited): the account,
+/// login or address may try again at once.
+pub fn clear_throttle(conn: &mut DbConn, auth: &Auth, me: &CurrentUser, key: &str) -> Result<()> {
+    policy::require_admin(me)?;
+    let key: Key = key.parse().map_err(|problem| SessionError::field("key", problem))?;
+    write_tx(conn, |conn| {
+        let detail = json!({"key": key.to_string()});
+        audit::record(
+            conn,
+            Some(me.id),
+            AuditAction::AuthThrottleClear,
+            "throttle",
+            key.user().map(|u| u.0),
+            detail,
+        )?;
+        // Cleared last, so a failed audit leaves the throttle as it was.
+        if auth.login_limiter.clear(&key) {
+            Ok(())
+        } else {
+            Err(SessionError::ThrottleNotFound)
+        }
+    })
 }

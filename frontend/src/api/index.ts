@@ -36,6 +36,7 @@ import type {
   Ledger,
   LedgerEntry,
   Mail,
+  Throttle,
   NewClient,
   NewIntel,
   NewUser,
@@ -160,6 +161,13 @@ export const mailApi = {
   outbox: (query: QueryOf<'list_outbox'> = {}, signal?: AbortSignal) => http.get<Page<Mail>>('/mail/outbox', query, signal),
   /** 409 unless the mail has failed. */
   retry: (id: Id) => http.post<Mail>(`/mail/outbox/${id}/retry`),
+}
+
+/** Admins only: sign-in throttles (docs/SECURITY.md). */
+export const throttlesApi = {
+  list: (query: QueryOf<'list_throttles'> = {}, signal?: AbortSignal) => http.get<Page<Throttle>>('/auth/throttles', query, signal),
+  /** 404 when nothing is counted for the key any more; audited. */
+  clear: (key: string) => http.post<void>('/auth/throttles/clear', { key }),
 }
 
 /** Admins only. */

@@ -32,8 +32,11 @@ export interface paths {
         put?: never;
         /**
          * Sign in with employee number or e-mail and password.
-         * @description Also sets the refresh token as an HttpOnly, SameSite=Strict cookie.
-         *     Failed attempts are throttled per client IP and per login (429).
+         * @description Also sets the refresh token as an HttpOnly, SameSite=Strict cookie. The
+         *     body must be sent as `application/json` (400 otherwise), and a browser's
+         *     `Origin` must be this server's (403 otherwise). Failed attempts are
+         *     throttled per account, per client address and per pair (429 with
+         *     `Retry-After`); see docs/SECURITY.md.
          */
         post: operations["login"];
         delete?: never;
@@ -71,9 +74,47 @@ export interface paths {
         /**
          * Exchange a refresh token (body or cookie) for new tokens.
          * @description The presented token is spent; presenting a spent token again revokes the
-         *     whole session.
+         *     whole session. With the cookie, a browser's `Origin` must be this
+         *     server's (403 otherwise).
          */
         post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/throttles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts, logins and addresses with recent sign-in failures, throttled ones first (admin). */
+        get: operations["list_throttles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/throttles/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forget a throttle's failures so the account, login or address may sign
+         *     in again at once (admin; audited as `auth.throttle_clear`).
+         */
+        post: operations["clear_throttle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1083,6 +1124,13 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        ClearThrottle: {
+            /**
+             * @description A key from the list, e.g. `account:42` or `address:10.1.2.3`.
+             * @example account:42
+             */
+            key: string;
+        };
         /** Format: int64 */
         ClientId: number;
         /** @enum {string} */
@@ -1723,6 +1771,38 @@ export interface components {
             total: number;
         };
         /** @description A page of a list: `{"items": [...], "total": N}`. */
+        Page_ThrottleView: {
+            items: {
+                /**
+                 * Format: int32
+                 * @description Failures not yet forgotten.
+                 */
+                failures: number;
+                /**
+                 * @description What is counted, and what `POST /auth/throttles/clear` takes:
+                 *     `account:<user id>`, `login:<login naming nobody>`, `address:<ip>`
+                 *     (IPv6: `address:<network>/64`) or `password:<user id>`.
+                 * @example account:42
+                 */
+                key: string;
+                kind: components["schemas"]["ThrottleKind"];
+                /** Format: date-time */
+                last_failure_at?: string | null;
+                /**
+                 * Format: int64
+                 * @description Seconds until the next attempt is let through; 0 when one may try now.
+                 */
+                retry_after_secs: number;
+                /** @description The free attempts are used up: every further attempt waits its delay. */
+                throttled: boolean;
+                user?: null | components["schemas"]["UserRef"];
+                /** @description The login of a `login` key, the address of an `address` key. */
+                value?: string | null;
+            }[];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list: `{"items": [...], "total": N}`. */
         Page_UserView: {
             items: {
                 department?: null | components["schemas"]["DepartmentRef"];
@@ -2003,6 +2083,39 @@ export interface components {
             /** Format: double */
             stale_share?: number | null;
         };
+        /**
+         * @description What a sign-in throttle counts failures of.
+         * @enum {string}
+         */
+        ThrottleKind: "account" | "login" | "address" | "password_change";
+        /** @description A throttle key with recent sign-in failures. */
+        ThrottleView: {
+            /**
+             * Format: int32
+             * @description Failures not yet forgotten.
+             */
+            failures: number;
+            /**
+             * @description What is counted, and what `POST /auth/throttles/clear` takes:
+             *     `account:<user id>`, `login:<login naming nobody>`, `address:<ip>`
+             *     (IPv6: `address:<network>/64`) or `password:<user id>`.
+             * @example account:42
+             */
+            key: string;
+            kind: components["schemas"]["ThrottleKind"];
+            /** Format: date-time */
+            last_failure_at?: string | null;
+            /**
+             * Format: int64
+             * @description Seconds until the next attempt is let through; 0 when one may try now.
+             */
+            retry_after_secs: number;
+            /** @description The free attempts are used up: every further attempt waits its delay. */
+            throttled: boolean;
+            user?: null | components["schemas"]["UserRef"];
+            /** @description The login of a `login` key, the address of an `address` key. */
+            value?: string | null;
+        };
         Timeliness: {
             /**
              * Format: double
@@ -2240,6 +2353,13 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description bad_request: not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description invalid_credentials */
             401: {
                 headers: {
@@ -2247,7 +2367,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description rate_limited */
+            /** @description forbidden: foreign Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2301,6 +2428,82 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: foreign Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_throttles: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ThrottleView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    clear_throttle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClearThrottle"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description nothing counted for this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not a throttle key */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
