@@ -17,7 +17,7 @@ openapi: frontend-deps
 	ZHIKU_UPDATE_OPENAPI=1 INSTA_UPDATE=always $(CARGO) test --locked --test api openapi
 	cd frontend && $(NPM) run types
 
-.PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e chromium check-postgres smtp-server lint fmt bench
+.PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e test-api-fuzz chromium check-postgres smtp-server lint fmt bench
 
 ## Build everything (web app embedded) and serve on SQLite in $(DATA_DIR) with the demo world.
 run: build
@@ -35,8 +35,9 @@ frontend: frontend-deps
 	cd frontend && $(NPM) run build
 
 ## Every test: Rust unit and HTTP integration tests on SQLite and PostgreSQL,
-## frontend lint and unit tests, browser end-to-end tests in Chromium.
-test: check-postgres test-rust test-frontend test-e2e
+## frontend lint and unit tests, browser end-to-end tests in Chromium, then
+## schemathesis against the OpenAPI document as an employee and as an admin.
+test: check-postgres test-rust test-frontend test-e2e test-api-fuzz
 
 check-postgres:
 	@command -v pg_isready >/dev/null && pg_isready -q -d "$(PG_URL)" \
@@ -56,6 +57,12 @@ test-frontend: frontend-deps
 test-e2e: frontend chromium
 	$(CARGO) build --locked
 	tests/e2e.sh
+
+## Bad input at scale: schemathesis (pip) fuzzes every operation of /api/openapi.json
+## on the debug server, ~2 minutes (tests/schemathesis.sh).
+test-api-fuzz:
+	$(CARGO) build --locked
+	tests/schemathesis.sh
 
 ## Debian's Chromium drives the browser tests; never a browser downloaded by a tool.
 chromium:

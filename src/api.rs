@@ -85,24 +85,37 @@ fn declares_json(req: &HttpRequest) -> bool {
 }
 
 /// Parses a JSON document into `T` following the error contract. An empty
-/// body counts as `null`, so `Json<Option<T>>` makes a body optional.
+/// body counts as `null`, so `Json<Option<T>>` makes a body optional. JSON
+/// has one kind of number: `3.0` is the integer 3 wherever one is expected.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return serde_json::from_slice(b"null").map_err(|_| ApiError::BadRequest("请求体为空".into()));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| ApiError::BadRequest("请求体不是有效的 JSON".into()))?;
+    whole_numbers_as_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.into_inner();
-        // A data error inside a document that is not JSON at all is still malformed JSON.
-        let well_formed = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
-        match inner.classify() {
-            serde_json::error::Category::Data if well_formed => data_error(&path, &inner),
-            _ => ApiError::BadRequest("请求体不是有效的 JSON".into()),
+        data_error(&path, &error.into_inner())
+    })
+}
+
+/// Rewrites every whole float that fits an `i64` (`2074.0`, `-5e3`) as that integer.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18) {
+                // Lossless: whole and well inside the i64 range.
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = f as i64;
+                *value = Value::from(whole);
+            }
         }
-    })?;
-    deserializer.end().map_err(|_| ApiError::BadRequest("请求体不是有效的 JSON".into()))?;
-    Ok(value)
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// Names the field a data error is about; serde reports a missing field on
@@ -126,7 +139,11 @@ fn data_error(path: &str, error: &serde_json::Error) -> ApiError {
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
+    /// 1-based; 0 counts as 1.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4_294_967_295.0)]
     pub page: Option<u32>,
+    /// 20 unless given; values above 100 count as 100, 0 as 1.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4_294_967_295.0)]
     pub per_page: Option<u32>,
 }
 
@@ -248,6 +265,16 @@ mod tests {
                 Err(error) => assert!(!accepted && error.kind() == "bad_request", "{content_type:?}"),
             }
         }
+    }
+
+    #[test]
+    fn whole_floats_are_integers() {
+        let inner: Inner = parse_json(br#"{"count": 7.0}"#).unwrap();
+        assert_eq!(inner.count, 7);
+        let (kind, fields) =
+            kind_and_fields(parse_json(br#"{"login": "a", "password": "b", "nested": {"count": 7.5}}"#));
+        assert_eq!(kind, "validation_failed");
+        assert!(fields.unwrap().contains_key("nested.count"));
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn build_app(
         InitError = (),
     >,
 > {
-    let (app, openapi) = App::new()
+    let (app, mut openapi) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(handles.state)
@@ -179,6 +179,7 @@ fn build_app(
         )
         .service(docs::healthz)
         .split_for_parts();
+    docs::complete(&mut openapi);
     app.app_data(web::Data::new(openapi))
         .service(docs::openapi_json)
         .service(docs::docs_page)

@@ -3,10 +3,12 @@
 //! Release builds embed `frontend/dist`; debug builds read it from disk.
 
 use actix_web::http::{header, Method};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use rust_embed::RustEmbed;
+use utoipa::openapi::OpenApi;
 
 use crate::api;
+use crate::error::ApiError;
 
 #[derive(RustEmbed)]
 #[folder = "frontend/dist"]
@@ -19,6 +21,9 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf
 /// The fallback for every path no route matched.
 pub async fn fallback(req: HttpRequest) -> HttpResponse {
     let path = req.path();
+    if let Some(allow) = other_methods(&req) {
+        return ApiError::MethodNotAllowed { allow }.error_response();
+    }
     if path == "/api" || path.starts_with("/api/") || !matches!(*req.method(), Method::GET | Method::HEAD) {
         return api::not_found(req).await;
     }
@@ -45,4 +50,28 @@ pub async fn fallback(req: HttpRequest) -> HttpResponse {
             .body(index.data.into_owned()),
         None => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT),
     }
+}
+
+/// The methods the document lists for the request's path, when it lists the
+/// path (a `{name}` template matches any one segment) but not the method.
+fn other_methods(req: &HttpRequest) -> Option<String> {
+    let openapi = req.app_data::<web::Data<OpenApi>>()?;
+    let segments: Vec<&str> = req.path().split('/').collect();
+    let item = openapi.paths.paths.iter().find_map(|(template, item)| {
+        let parts: Vec<&str> = template.split('/').collect();
+        let matches = parts.len() == segments.len()
+            && parts.iter().zip(&segments).all(|(part, segment)| {
+                (part.starts_with('{') && part.ends_with('}') && !segment.is_empty()) || part == segment
+            });
+        matches.then_some(item)
+    })?;
+    let methods = [
+        (Method::GET, &item.get),
+        (Method::PUT, &item.put),
+        (Method::POST, &item.post),
+        (Method::DELETE, &item.delete),
+        (Method::PATCH, &item.patch),
+    ];
+    let allowed: Vec<&str> = methods.iter().filter(|(_, op)| op.is_some()).map(|(m, _)| m.as_str()).collect();
+    (!allowed.contains(&req.method().as_str())).then(|| allowed.join(", "))
 }

@@ -24,7 +24,8 @@ pub struct LedgerQuery {
 }
 
 /// A points ledger, newest first, with the balance.
-#[utoipa::path(tag = "points", params(LedgerQuery, PageParams), responses((status = 200, body = Ledger), (status = 403)))]
+#[utoipa::path(tag = "points", params(LedgerQuery, PageParams), responses((status = 200, body = Ledger), (status = 403),
+    (status = 404, description = "no such user")))]
 #[get("/points/ledger")]
 async fn ledger(
     state: State,
@@ -60,6 +61,8 @@ async fn put_rules(state: State, me: CurrentUser, body: Json<Rules>) -> ApiResul
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Adjustment {
     pub user_id: UserId,
+    /// Non-zero.
+    #[schema(minimum = -10000, maximum = 10000)]
     pub delta: i32,
     pub note: String,
 }

@@ -120,7 +120,7 @@ pub struct Adjustment {
 /// Writes a manual correction (admin), audited.
 pub fn adjust(conn: &mut DbConn, me: &CurrentUser, input: Adjustment) -> Result<LedgerItem> {
     policy::require_admin(me)?;
-    if input.delta == 0 || input.delta.abs() > 10_000 {
+    if input.delta == 0 || input.delta.unsigned_abs() > 10_000 {
         return Err(PointsError::field("delta", "调整值须为非零且绝对值不超过 10000"));
     }
     let note = input.note.trim();

@@ -73,6 +73,7 @@ pub struct LeaderboardQuery {
     pub date: Option<NaiveDate>,
     pub department_id: Option<DepartmentId>,
     /// At most this many rows (default 20, at most 200).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
     /// Leave out admins and reviewers.
     pub exclude_staff: Option<bool>,

@@ -33,10 +33,21 @@ pub struct SearchQuery {
     pub department_id: Option<DepartmentId>,
     pub tag: Option<String>,
     /// From this date (YYYY-MM-DD or RFC 3339), by the entry's latest event.
+    #[param(schema_with = date_or_time)]
     pub from: Option<String>,
     /// Before this date (a plain date includes the whole day).
+    #[param(schema_with = date_or_time)]
     pub to: Option<String>,
     pub sort: Option<Sort>,
+}
+
+/// A plain date or an RFC 3339 time, as `parse_date` reads them.
+fn date_or_time() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    let string = |format| {
+        ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(format)))
+    };
+    OneOfBuilder::new().item(string(KnownFormat::Date)).item(string(KnownFormat::DateTime)).build().into()
 }
 
 fn parse_date(raw: &str, end: bool) -> Result<NaiveDateTime, ApiError> {

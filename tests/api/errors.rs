@@ -1,7 +1,7 @@
 //! Errors any endpoint may answer: malformed and oversize bodies, unknown
 //! paths, hostile query strings.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -73,5 +73,35 @@ on_both_backends! {
         assert_eq!(json["total"], 0);
         let (_, json) = app.get("/api/v1/users?q=%25", &app.admin_token).await;
         assert_eq!(json["total"], 0, "% must match literally");
+    }
+
+    async fn a_whole_float_is_the_integer_it_spells(app: TestApp) {
+        // JSON has one kind of number: schema-driven clients send `4.0` for an integer.
+        let (status, json) =
+            raw_post(&app, "/api/v1/departments", &app.admin_token.clone(), br#"{"name": "x", "kind": 4.0}"#.to_vec()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{json}");
+        let (_, me) = app.get("/api/v1/me", &app.admin_token).await;
+        let body = json!({"user_id": me["id"].as_i64().unwrap() as f64, "delta": 5.0, "note": "整数写成小数"});
+        let (status, row) = app.post("/api/v1/points/adjustments", &app.admin_token, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{row}");
+        assert_eq!(row["delta"], 5);
+        let body = json!({"user_id": me["id"], "delta": 5.5, "note": "真小数"});
+        let (status, error) = app.post("/api/v1/points/adjustments", &app.admin_token, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["fields"]["delta"].is_string(), "{error}");
+    }
+
+    async fn other_methods_on_known_paths_are_405_with_allow(app: TestApp) {
+        for (method, path, allow) in [
+            (Method::DELETE, "/api/v1/me", "GET"),
+            (Method::TRACE, "/healthz", "GET"),
+            (Method::PUT, "/api/v1/clients/42", "GET, PATCH"),
+        ] {
+            let response = app.client.request(method.clone(), app.url(path)).bearer_auth(&app.admin_token).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+            let json: Value = response.json().await.unwrap();
+            assert_eq!(json["error"], "method_not_allowed", "{json}");
+        }
     }
 }

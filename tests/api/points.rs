@@ -53,6 +53,15 @@ on_both_backends! {
         assert_eq!(app.get("/api/v1/points/ledger?user_id=999999", &app.admin_token).await.0, StatusCode::NOT_FOUND);
     }
 
+    async fn the_most_negative_delta_is_refused_not_a_server_error(app: TestApp) {
+        let w = World::new(&app).await;
+        let body = json!({"user_id": id(&w.employee.user), "delta": i32::MIN, "note": "溢出"});
+        let (status, error) = app.post("/api/v1/points/adjustments", &app.admin_token, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["fields"]["delta"].is_string(), "{error}");
+        assert_eq!(balance(&app, &w.employee).await, 0);
+    }
+
     async fn admins_adjust_points_with_a_reason(app: TestApp) {
         let w = World::new(&app).await;
         let user_id = id(&w.employee.user);
