@@ -32,8 +32,11 @@ export interface paths {
         put?: never;
         /**
          * Sign in with employee number or e-mail and password.
-         * @description Also sets the refresh token as an HttpOnly, SameSite=Strict cookie.
-         *     Failed attempts are throttled per client IP and per login (429).
+         * @description Also sets the refresh token as an HttpOnly, SameSite=Strict cookie. The
+         *     body must be sent as `application/json` (400 otherwise), and a browser's
+         *     `Origin` must be this server's (403 otherwise). Failed attempts are
+         *     throttled per account, per client address and per pair (429 with
+         *     `Retry-After`); see docs/SECURITY.md.
          */
         post: operations["login"];
         delete?: never;
@@ -71,9 +74,64 @@ export interface paths {
         /**
          * Exchange a refresh token (body or cookie) for new tokens.
          * @description The presented token is spent; presenting a spent token again revokes the
-         *     whole session.
+         *     whole session. With the cookie, a browser's `Origin` must be this
+         *     server's (403 otherwise).
          */
         post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/throttles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts, logins and addresses with recent sign-in failures, throttled ones first (admin). */
+        get: operations["list_throttles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/throttles/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forget a throttle's failures so the account, login or address may sign
+         *     in again at once (admin; audited as `auth.throttle_clear`).
+         */
+        post: operations["clear_throttle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A calendar feed (iCalendar), for the holder of its URL; no sign-in. */
+        get: operations["calendar_feed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -184,6 +242,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What handing the client to `to` would move, and the briefing they would
+         *     receive (the current owner, reviewers, admins).
+         */
+        get: operations["preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/owner": {
         parameters: {
             query?: never;
@@ -193,10 +271,28 @@ export interface paths {
         };
         get?: never;
         /**
-         * Hand a client over to another account manager (the current owner, reviewers, admins).
-         *     The new owner is notified.
+         * Hand a client over to another account manager (the current owner,
+         *     reviewers, admins). Open tasks, reminders and the old owner's follow move
+         *     along; the new owner is notified with a briefing.
          */
         put: operations["hand_over"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client's visits, latest first (its owners, reviewers, admins). */
+        get: operations["client_visits"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -246,11 +342,52 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A department's ratings: the same figures over all its members' entries. */
+        /**
+         * A department's ratings: the same figures over all its members' entries.
+         * @description For the department's head, reviewers and admins (403 otherwise).
+         */
         get: operations["department_ratings"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/follows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What I follow, newest first. */
+        get: operations["list_follows"];
+        put?: never;
+        /**
+         * Follow a client (a group includes its individuals), a tag, a competitor,
+         *     an industry or a region. Following the same thing twice is 409.
+         */
+        post: operations["create_follow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/follows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop following. */
+        delete: operations["delete_follow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -506,6 +643,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The URL of my private calendar feed (Outlook, a phone's calendar). */
+        get: operations["get_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/calendar/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace my calendar feed's URL; the old one stops working. */
+        post: operations["rotate_calendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -664,6 +835,74 @@ export interface paths {
          */
         put: operations["put_rules"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My reminders: dates from adopted entries and due tasks, soonest first. */
+        get: operations["list_reminders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark my reminder done. */
+        post: operations["reminder_done"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand my reminder to a colleague. */
+        post: operations["reassign_reminder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders/{id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put my reminder off until a later day. */
+        post: operations["snooze_reminder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -900,6 +1139,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My tasks (我的待办), soonest due first. */
+        get: operations["list_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a task with its result (its assignee, the client's owners, reviewers, admins). */
+        post: operations["complete_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/usages/{id}": {
         parameters: {
             query?: never;
@@ -960,10 +1233,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A person's ratings on quality, quantity, usage and timeliness for a calendar period. */
+        /**
+         * A person's ratings on quality, quantity, usage and timeliness for a calendar period.
+         * @description One's own; a department head's for members of their department; anyone's
+         *     for reviewers and admins (403 otherwise).
+         */
         get: operations["user_ratings"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a visit or call (拜访记录) on a client you own (or reviewers,
+         *     admins); its next steps become tasks.
+         */
+        post: operations["create_visit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1058,6 +1355,13 @@ export interface components {
             /** @description `YYYY-MM` for months, the Monday `YYYY-MM-DD` for weeks (UTC+8). */
             bucket: string;
         };
+        CalendarUrl: {
+            /**
+             * @description A private iCalendar feed of my open reminders and tasks: no sign-in
+             *     needed, so keep it to yourself; rotate it when it leaked.
+             */
+            url: string;
+        };
         /** @description A category as the API shows it, with its parsed template. */
         Category: {
             /** Format: int32 */
@@ -1078,6 +1382,17 @@ export interface components {
         ChangePassword: {
             current_password: string;
             new_password: string;
+        };
+        ClearThrottle: {
+            /**
+             * @description A key from the list, e.g. `account:42` or `address:10.1.2.3`.
+             * @example account:42
+             */
+            key: string;
+        };
+        ClientBrief: {
+            id: components["schemas"]["ClientId"];
+            name: string;
         };
         /** Format: int64 */
         ClientId: number;
@@ -1138,6 +1453,11 @@ export interface components {
             entries: number;
             months: components["schemas"]["MonthCount"][];
             offers: components["schemas"]["Offer"][];
+        };
+        ContactBrief: {
+            id: components["schemas"]["ContactId"];
+            name: string;
+            title: string;
         };
         /** Format: int64 */
         ContactId: number;
@@ -1309,6 +1629,13 @@ export interface components {
             label: string;
             label_en?: string | null;
             options?: string[] | null;
+            /**
+             * @description For a date field: remind the client's owner this many days before the
+             *     date an adopted entry records (e.g. `[60, 30, 7]`).
+             */
+            remind_before_days?: number[] | null;
+            /** @description The date comes back every year (a birthday): remind before each anniversary. */
+            remind_yearly?: boolean;
             required?: boolean;
             /** @description Masked (`***`) for everyone but the author, the client's owner, reviewers and admins. */
             sensitive?: boolean;
@@ -1316,6 +1643,25 @@ export interface components {
         };
         /** @enum {string} */
         FieldType: "text" | "number" | "date" | "enum" | "phone" | "email";
+        /** Format: int64 */
+        FollowId: number;
+        /**
+         * @description What someone follows.
+         * @enum {string}
+         */
+        FollowTarget: "client" | "tag" | "competitor" | "industry" | "region";
+        FollowView: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description How new entries reach me by mail. */
+            delivery: components["schemas"]["Delivery"];
+            id: components["schemas"]["FollowId"];
+            /** @description What to show: the client's name, or the text. */
+            label: string;
+            target: components["schemas"]["FollowTarget"];
+            /** @description The client id (as text) or the followed text. */
+            value: string;
+        };
         Freshness: components["schemas"]["Staleness"] & {
             by_category: components["schemas"]["CategoryStaleness"][];
             by_owner: components["schemas"]["OwnerStaleness"][];
@@ -1325,6 +1671,22 @@ export interface components {
         Handover: {
             note?: string;
             owner_id: components["schemas"]["UserId"];
+        };
+        /** @description What a handover moves to the new owner. */
+        HandoverPreview: {
+            /** @description What the new owner will be told. */
+            briefing: string;
+            client: components["schemas"]["ClientView"];
+            contacts: components["schemas"]["Moving_ContactItem"];
+            /** @description Who follows the client (the old owner's follow moves to the new owner). */
+            follows: components["schemas"]["Moving_UserRef"];
+            /** @description The old owner's open tasks on the client. */
+            open_tasks: components["schemas"]["Moving_TaskView"];
+            /** @description Entries waiting for review; the new owner reads them from now on. */
+            pending_entries: components["schemas"]["Moving_IntelView"];
+            /** @description Open reminders about the client. */
+            reminders: components["schemas"]["Moving_ReminderView"];
+            to: components["schemas"]["UserRef"];
         };
         /** Format: int64 */
         IntelId: number;
@@ -1372,6 +1734,8 @@ export interface components {
             submitted_at?: string | null;
             supersedes_id?: null | components["schemas"]["IntelId"];
             title: string;
+            /** @description Marked urgent by a reviewer. */
+            urgent: boolean;
             /** Format: int64 */
             usage_count: number;
             /** Format: date-time */
@@ -1383,7 +1747,7 @@ export interface components {
          * @description A scheduled job; each runs once per period however many processes run.
          * @enum {string}
          */
-        Job: "stale_check" | "review_queue" | "daily_digest" | "weekly_digest";
+        Job: "stale_check" | "review_queue" | "reminders" | "daily_digest" | "weekly_digest";
         JobRun: {
             /** @description Whether an admin forced it although the period had run. */
             forced: boolean;
@@ -1491,13 +1855,152 @@ export interface components {
             entries: number;
             month: string;
         };
+        /** @description Items of one kind that move, and how many. */
+        Moving_ContactItem: {
+            count: number;
+            items: {
+                id: components["schemas"]["ContactId"];
+                is_decision_maker: boolean;
+                name: string;
+                title: string;
+            }[];
+        };
+        /** @description Items of one kind that move, and how many. */
+        Moving_IntelView: {
+            count: number;
+            items: {
+                /** Format: date-time */
+                adopted_at?: string | null;
+                author: components["schemas"]["UserRef"];
+                body: string;
+                /** @description Category key, e.g. `business`. */
+                category: string;
+                category_name: string;
+                client: components["schemas"]["ClientRef"];
+                /**
+                 * Format: double
+                 * @description Share of template fields filled (required ones weigh double), 0–1.
+                 */
+                completeness: number;
+                /** Format: date-time */
+                created_at: string;
+                duplicate_of?: null | components["schemas"]["IntelId"];
+                /** @description Template values; sensitive ones are `***` for readers who may not see them. */
+                fields: Record<string, unknown>;
+                id: components["schemas"]["IntelId"];
+                last_review?: null | components["schemas"]["ReviewSummary"];
+                /** @description Whether some values were masked for this reader. */
+                masked: boolean;
+                /** Format: date-time */
+                observed_at: string;
+                /**
+                 * Format: double
+                 * @description Mean rubric score of the decided revision.
+                 */
+                quality?: number | null;
+                /** Format: int32 */
+                revision: number;
+                source: components["schemas"]["Source"];
+                stale: boolean;
+                status: components["schemas"]["IntelStatus"];
+                /** Format: date-time */
+                submitted_at?: string | null;
+                supersedes_id?: null | components["schemas"]["IntelId"];
+                title: string;
+                /** @description Marked urgent by a reviewer. */
+                urgent: boolean;
+                /** Format: int64 */
+                usage_count: number;
+                /** Format: date-time */
+                verified_at?: string | null;
+            }[];
+        };
+        /** @description Items of one kind that move, and how many. */
+        Moving_ReminderView: {
+            count: number;
+            items: {
+                client?: null | components["schemas"]["ClientBrief"];
+                /**
+                 * Format: date
+                 * @description The day it is for (the date falls due, or the task is due).
+                 */
+                due_on: string;
+                /**
+                 * Format: date
+                 * @description The date the entry records (for a fact), and how many days before it this reminds.
+                 */
+                fact_on?: string | null;
+                id: components["schemas"]["ReminderId"];
+                intel_id?: null | components["schemas"]["IntelId"];
+                kind: components["schemas"]["ReminderKind"];
+                /** Format: int32 */
+                offset_days: number;
+                /** Format: date */
+                snoozed_until?: string | null;
+                /** @description `snoozed` until `snoozed_until`, then `open` again. */
+                status: components["schemas"]["ReminderStatus"];
+                task_id?: null | components["schemas"]["TaskId"];
+                title: string;
+            }[];
+        };
+        /** @description Items of one kind that move, and how many. */
+        Moving_TaskView: {
+            count: number;
+            items: {
+                assignee: components["schemas"]["UserRef"];
+                client: components["schemas"]["ClientBrief"];
+                /** Format: date-time */
+                done_at?: string | null;
+                /** Format: date */
+                due_on: string;
+                id: components["schemas"]["TaskId"];
+                result: string;
+                status: components["schemas"]["TaskStatus"];
+                title: string;
+                visit_id?: null | components["schemas"]["VisitId"];
+            }[];
+        };
+        /** @description Items of one kind that move, and how many. */
+        Moving_UserRef: {
+            count: number;
+            items: {
+                id: components["schemas"]["UserId"];
+                real_name: string;
+            }[];
+        };
+        NewFollowRequest: {
+            delivery?: null | components["schemas"]["Delivery"];
+            target: components["schemas"]["FollowTarget"];
+            /**
+             * @description A client id (for `client`), or the text: a tag, a competitor as entries
+             *     name it (中国电信), an industry or a region.
+             */
+            value: unknown;
+        };
+        NewVisitRequest: {
+            client_id: components["schemas"]["ClientId"];
+            contact_ids?: components["schemas"]["ContactId"][];
+            /** @description Next steps, each a task with a due date and an assignee. */
+            next_steps?: components["schemas"]["NextStepInput"][];
+            /** @description Why: 例行拜访, 方案交流 … */
+            purpose: string;
+            summary?: string;
+            /** Format: date */
+            visited_on: string;
+        };
+        NextStepInput: {
+            assignee_id?: null | components["schemas"]["UserId"];
+            /** Format: date */
+            due_on: string;
+            title: string;
+        };
         /** Format: int64 */
         NotificationId: number;
         /**
          * @description What a user is told about, in the app and by mail; the two digests are mail only.
          * @enum {string}
          */
-        NotificationKind: "intel_adopted" | "intel_rejected" | "intel_returned" | "intel_duplicate" | "intel_retracted" | "intel_used" | "usage_outcome" | "client_handover" | "intel_revision_proposed" | "intel_revision_adopted" | "intel_stale" | "review_queue" | "daily_digest" | "weekly_digest";
+        NotificationKind: "intel_adopted" | "intel_rejected" | "intel_returned" | "intel_duplicate" | "intel_retracted" | "intel_used" | "usage_outcome" | "client_handover" | "intel_revision_proposed" | "intel_revision_adopted" | "intel_stale" | "review_queue" | "daily_digest" | "weekly_digest" | "intel_submitted_for_my_client" | "intel_adopted_for_my_client" | "intel_followed" | "reminder_due" | "task_due";
         NotificationPage: {
             items: components["schemas"]["NotificationView"][];
             /** Format: int64 */
@@ -1686,6 +2189,8 @@ export interface components {
                 submitted_at?: string | null;
                 supersedes_id?: null | components["schemas"]["IntelId"];
                 title: string;
+                /** @description Marked urgent by a reviewer. */
+                urgent: boolean;
                 /** Format: int64 */
                 usage_count: number;
                 /** Format: date-time */
@@ -1730,18 +2235,99 @@ export interface components {
             total: number;
         };
         /** @description A page of a list: `{"items": [...], "total": N}`. */
+        Page_ReminderView: {
+            items: {
+                client?: null | components["schemas"]["ClientBrief"];
+                /**
+                 * Format: date
+                 * @description The day it is for (the date falls due, or the task is due).
+                 */
+                due_on: string;
+                /**
+                 * Format: date
+                 * @description The date the entry records (for a fact), and how many days before it this reminds.
+                 */
+                fact_on?: string | null;
+                id: components["schemas"]["ReminderId"];
+                intel_id?: null | components["schemas"]["IntelId"];
+                kind: components["schemas"]["ReminderKind"];
+                /** Format: int32 */
+                offset_days: number;
+                /** Format: date */
+                snoozed_until?: string | null;
+                /** @description `snoozed` until `snoozed_until`, then `open` again. */
+                status: components["schemas"]["ReminderStatus"];
+                task_id?: null | components["schemas"]["TaskId"];
+                title: string;
+            }[];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list: `{"items": [...], "total": N}`. */
+        Page_TaskView: {
+            items: {
+                assignee: components["schemas"]["UserRef"];
+                client: components["schemas"]["ClientBrief"];
+                /** Format: date-time */
+                done_at?: string | null;
+                /** Format: date */
+                due_on: string;
+                id: components["schemas"]["TaskId"];
+                result: string;
+                status: components["schemas"]["TaskStatus"];
+                title: string;
+                visit_id?: null | components["schemas"]["VisitId"];
+            }[];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list: `{"items": [...], "total": N}`. */
+        Page_ThrottleView: {
+            items: {
+                /**
+                 * Format: int32
+                 * @description Failures not yet forgotten.
+                 */
+                failures: number;
+                /**
+                 * @description What is counted, and what `POST /auth/throttles/clear` takes:
+                 *     `account:<user id>`, `login:<login naming nobody>`, `address:<ip>`
+                 *     (IPv6: `address:<network>/64`) or `password:<user id>`.
+                 * @example account:42
+                 */
+                key: string;
+                kind: components["schemas"]["ThrottleKind"];
+                /** Format: date-time */
+                last_failure_at?: string | null;
+                /**
+                 * Format: int64
+                 * @description Seconds until the next attempt is let through; 0 when one may try now.
+                 */
+                retry_after_secs: number;
+                /** @description The free attempts are used up: every further attempt waits its delay. */
+                throttled: boolean;
+                user?: null | components["schemas"]["UserRef"];
+                /** @description The login of a `login` key, the address of an `address` key. */
+                value?: string | null;
+            }[];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list: `{"items": [...], "total": N}`. */
         Page_UserView: {
             items: {
                 department?: null | components["schemas"]["DepartmentRef"];
-                email: string;
+                /** @description Shown to the user themselves and to admins; absent in the directory otherwise. */
+                email?: string | null;
                 employee_no: string;
                 id: components["schemas"]["UserId"];
                 is_active: boolean;
                 /**
                  * Format: int64
-                 * @description Current points balance (the sum of the user's ledger).
+                 * @description Current points balance (the sum of the user's ledger): shown to the
+                 *     user themselves and to admins; absent in the directory otherwise.
                  */
-                points: number;
+                points?: number | null;
                 real_name: string;
                 /**
                  * @example [
@@ -1750,6 +2336,25 @@ export interface components {
                  *     ]
                  */
                 roles: components["schemas"]["Role"][];
+            }[];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list: `{"items": [...], "total": N}`. */
+        Page_VisitView: {
+            items: {
+                author: components["schemas"]["UserRef"];
+                client: components["schemas"]["ClientBrief"];
+                contacts: components["schemas"]["ContactBrief"][];
+                /** Format: date-time */
+                created_at: string;
+                id: components["schemas"]["VisitId"];
+                purpose: string;
+                summary: string;
+                /** @description The next steps agreed, as tasks. */
+                tasks: components["schemas"]["TaskView"][];
+                /** Format: date */
+                visited_on: string;
             }[];
             /** Format: int64 */
             total: number;
@@ -1800,6 +2405,9 @@ export interface components {
             timeliness: components["schemas"]["Timeliness"];
             usage: components["schemas"]["UsageRating"];
         };
+        ReassignRequest: {
+            user_id: components["schemas"]["UserId"];
+        };
         Recalculation: {
             /**
              * Format: int64
@@ -1822,6 +2430,39 @@ export interface components {
         RefreshRequest: {
             refresh_token?: string | null;
         };
+        /** Format: int64 */
+        ReminderId: number;
+        /**
+         * @description Where a reminder comes from.
+         * @enum {string}
+         */
+        ReminderKind: "fact" | "task";
+        /** @enum {string} */
+        ReminderStatus: "open" | "done" | "snoozed";
+        ReminderView: {
+            client?: null | components["schemas"]["ClientBrief"];
+            /**
+             * Format: date
+             * @description The day it is for (the date falls due, or the task is due).
+             */
+            due_on: string;
+            /**
+             * Format: date
+             * @description The date the entry records (for a fact), and how many days before it this reminds.
+             */
+            fact_on?: string | null;
+            id: components["schemas"]["ReminderId"];
+            intel_id?: null | components["schemas"]["IntelId"];
+            kind: components["schemas"]["ReminderKind"];
+            /** Format: int32 */
+            offset_days: number;
+            /** Format: date */
+            snoozed_until?: string | null;
+            /** @description `snoozed` until `snoozed_until`, then `open` again. */
+            status: components["schemas"]["ReminderStatus"];
+            task_id?: null | components["schemas"]["TaskId"];
+            title: string;
+        };
         RetractIntel: {
             comment: string;
         };
@@ -1832,6 +2473,11 @@ export interface components {
             duplicate_of?: null | components["schemas"]["IntelId"];
             /** @description Each 1–5; all five are required to adopt. */
             scores?: components["schemas"]["Scores"];
+            /**
+             * @description Mark the entry urgent: what it tells the client's owners and the
+             *     followers skips their daily digests.
+             */
+            urgent?: boolean;
         };
         ReviewResponse: {
             intel: components["schemas"]["IntelView"];
@@ -1880,6 +2526,11 @@ export interface components {
         ReviewerReport: {
             flags: components["schemas"]["CollusionFlag"][];
             reviewers: components["schemas"]["ReviewerMetrics"][];
+            /**
+             * @description Who records uses of whose entries: flagged pairs first, then by uses,
+             *     at most [`MAX_USAGE_PAIRS`].
+             */
+            usage_pairs: components["schemas"]["UsagePair"][];
         };
         ReviseIntel: {
             body?: string;
@@ -1889,7 +2540,7 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        Role: "employee" | "account_manager" | "reviewer" | "marketer" | "admin";
+        Role: "employee" | "account_manager" | "reviewer" | "marketer" | "department_head" | "admin";
         RuleSet: {
             rules: components["schemas"]["Rules"];
             /** Format: int32 */
@@ -1900,53 +2551,69 @@ export interface components {
             /**
              * Format: double
              * @description Adoption pays round(base × mean score / adopt_divisor).
+             * @default 3
              */
             adopt_divisor: number;
             /**
              * Format: int32
              * @description Extra points when the source is `private`.
+             * @default 3
              */
             private_bonus: number;
             /**
              * Format: int32
              * @description Deducted on top of reversing everything a retracted entry earned.
+             * @default 5
              */
             retract_penalty: number;
             /**
              * Format: int32
-             * @description The reviewer's reward per decided revision.
+             * @description The reviewer's reward for deciding an entry, once however often it is returned.
+             * @default 1
              */
             review: number;
             /**
              * Format: double
              * @description An adopted revision of an adopted entry pays this share of a first adoption.
+             * @default 0.5
              */
             revision_share: number;
             /**
              * Format: int32
              * @description Paid to the author per distinct other user who records a usage.
+             * @default 2
              */
             usage: number;
             /**
              * Format: int32
              * @description At most this many usage points (usage and won) per author per day.
+             * @default 50
              */
             usage_daily_cap: number;
             /**
              * Format: int32
              * @description At most this many usage points per entry.
+             * @default 20
              */
             usage_per_entry_cap: number;
             /**
              * Format: int32
              * @description Paid for verifying a stale entry, once per freshness window.
+             * @default 1
              */
             verify: number;
             /**
              * Format: int32
-             * @description Paid once per usage whose outcome becomes `won`.
+             * @description Paid when a use's outcome becomes `won`, once per recording user and entry.
+             * @default 10
              */
             won: number;
+            /**
+             * Format: int32
+             * @description At most this many `won` points per entry.
+             * @default 30
+             */
+            won_per_entry_cap: number;
         };
         Scores: {
             /** Format: int64 */
@@ -1972,6 +2639,13 @@ export interface components {
             items: components["schemas"]["SearchHit"][];
             total: number;
         };
+        SnoozeRequest: {
+            /**
+             * Format: date
+             * @description A day after today; the reminder is open again from then.
+             */
+            until: string;
+        };
         /** @enum {string} */
         Sort: "relevance" | "newest" | "quality";
         /**
@@ -1986,6 +2660,63 @@ export interface components {
             stale: number;
             /** Format: double */
             stale_share?: number | null;
+        };
+        /** Format: int64 */
+        TaskId: number;
+        TaskResult: {
+            /** @description What came of it. */
+            result?: string;
+        };
+        /**
+         * @description Whether a task is still to do.
+         * @enum {string}
+         */
+        TaskStatus: "open" | "done";
+        TaskView: {
+            assignee: components["schemas"]["UserRef"];
+            client: components["schemas"]["ClientBrief"];
+            /** Format: date-time */
+            done_at?: string | null;
+            /** Format: date */
+            due_on: string;
+            id: components["schemas"]["TaskId"];
+            result: string;
+            status: components["schemas"]["TaskStatus"];
+            title: string;
+            visit_id?: null | components["schemas"]["VisitId"];
+        };
+        /**
+         * @description What a sign-in throttle counts failures of.
+         * @enum {string}
+         */
+        ThrottleKind: "account" | "login" | "address" | "password_change";
+        /** @description A throttle key with recent sign-in failures. */
+        ThrottleView: {
+            /**
+             * Format: int32
+             * @description Failures not yet forgotten.
+             */
+            failures: number;
+            /**
+             * @description What is counted, and what `POST /auth/throttles/clear` takes:
+             *     `account:<user id>`, `login:<login naming nobody>`, `address:<ip>`
+             *     (IPv6: `address:<network>/64`) or `password:<user id>`.
+             * @example account:42
+             */
+            key: string;
+            kind: components["schemas"]["ThrottleKind"];
+            /** Format: date-time */
+            last_failure_at?: string | null;
+            /**
+             * Format: int64
+             * @description Seconds until the next attempt is let through; 0 when one may try now.
+             */
+            retry_after_secs: number;
+            /** @description The free attempts are used up: every further attempt waits its delay. */
+            throttled: boolean;
+            user?: null | components["schemas"]["UserRef"];
+            /** @description The login of a `login` key, the address of an `address` key. */
+            value?: string | null;
         };
         Timeliness: {
             /**
@@ -2063,6 +2794,37 @@ export interface components {
          * @enum {string}
          */
         UsageOutcome: "pending" | "won" | "lost";
+        /** @description Two people and the uses each recorded of the other's entries. */
+        UsagePair: {
+            /**
+             * @description Both directions have at least [`RECIPROCAL_MIN_USES`] uses and
+             *     reciprocity is at least [`RECIPROCAL_MIN_RATIO`].
+             */
+            flagged: boolean;
+            other_id: components["schemas"]["UserId"];
+            other_name: string;
+            /**
+             * Format: double
+             * @description The smaller direction over the larger: 1 when both record as many uses of each other.
+             */
+            reciprocity: number;
+            user_id: components["schemas"]["UserId"];
+            user_name: string;
+            /**
+             * Format: int64
+             * @description Uses `other` recorded of `user`'s entries.
+             */
+            uses_by_other: number;
+            /**
+             * Format: int64
+             * @description Uses `user` recorded of `other`'s entries (and how many were `won`).
+             */
+            uses_by_user: number;
+            /** Format: int64 */
+            won_by_other: number;
+            /** Format: int64 */
+            won_by_user: number;
+        };
         /**
          * @description Why an entry was used.
          * @enum {string}
@@ -2108,15 +2870,17 @@ export interface components {
         };
         UserView: {
             department?: null | components["schemas"]["DepartmentRef"];
-            email: string;
+            /** @description Shown to the user themselves and to admins; absent in the directory otherwise. */
+            email?: string | null;
             employee_no: string;
             id: components["schemas"]["UserId"];
             is_active: boolean;
             /**
              * Format: int64
-             * @description Current points balance (the sum of the user's ledger).
+             * @description Current points balance (the sum of the user's ledger): shown to the
+             *     user themselves and to admins; absent in the directory otherwise.
              */
-            points: number;
+            points?: number | null;
             real_name: string;
             /**
              * @example [
@@ -2125,6 +2889,22 @@ export interface components {
              *     ]
              */
             roles: components["schemas"]["Role"][];
+        };
+        /** Format: int64 */
+        VisitId: number;
+        VisitView: {
+            author: components["schemas"]["UserRef"];
+            client: components["schemas"]["ClientBrief"];
+            contacts: components["schemas"]["ContactBrief"][];
+            /** Format: date-time */
+            created_at: string;
+            id: components["schemas"]["VisitId"];
+            purpose: string;
+            summary: string;
+            /** @description The next steps agreed, as tasks. */
+            tasks: components["schemas"]["TaskView"][];
+            /** Format: date */
+            visited_on: string;
         };
     };
     responses: never;
@@ -2231,7 +3011,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description bad_request: malformed JSON, query string or path */
+            /** @description bad_request: not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2242,6 +3022,15 @@ export interface operations {
             };
             /** @description invalid_credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: foreign Origin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2267,7 +3056,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description rate_limited */
+            /** @description rate_limited, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,6 +3184,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description forbidden: foreign Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description payload_too_large */
             413: {
                 headers: {
@@ -2406,6 +3204,222 @@ export interface operations {
             };
             /** @description validation_failed: `fields` names each problem */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_throttles: {
+        parameters: {
+            query?: {
+                /** @description 1-based; 0 counts as 1. */
+                page?: number;
+                /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ThrottleView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    clear_throttle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClearThrottle"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description nothing counted for this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a throttle key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    calendar_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3106,6 +4120,90 @@ export interface operations {
             };
         };
     };
+    preview: {
+        parameters: {
+            query: {
+                /** @description The account manager who would take the client over. */
+                to: components["schemas"]["UserId"];
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverPreview"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     hand_over: {
         parameters: {
             query?: never;
@@ -3173,6 +4271,84 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    client_visits: {
+        parameters: {
+            query?: {
+                /** @description 1-based; 0 counts as 1. */
+                page?: number;
+                /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
+                per_page?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VisitView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3476,6 +4652,234 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Ratings"];
                 };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_follows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowView"][];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFollowRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description bad_request: malformed JSON, query string or path */
             400: {
@@ -4946,6 +6350,134 @@ export interface operations {
             };
         };
     };
+    get_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarUrl"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarUrl"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_preferences: {
         parameters: {
             query?: never;
@@ -5725,6 +7257,341 @@ export interface operations {
             };
             /** @description forbidden: signed in but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_reminders: {
+        parameters: {
+            query?: {
+                /** @description `open` (default), `snoozed` or `done`. */
+                status?: components["schemas"]["ReminderStatus"];
+                /** @description 1-based; 0 counts as 1. */
+                page?: number;
+                /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReminderView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reminder_done: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reassign_reminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    snooze_reminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnoozeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6738,6 +8605,180 @@ export interface operations {
             };
         };
     };
+    list_tasks: {
+        parameters: {
+            query?: {
+                /** @description `open` or `done`; all when absent. */
+                status?: components["schemas"]["TaskStatus"];
+                /** @description 1-based; 0 counts as 1. */
+                page?: number;
+                /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TaskView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    complete_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskResult"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     update_usage: {
         parameters: {
             query?: never;
@@ -7218,7 +9259,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description forbidden: signed in but not allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7228,6 +9268,98 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewVisitRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitView"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
