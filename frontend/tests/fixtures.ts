@@ -67,6 +67,7 @@ export function intel(overrides: Partial<Intel> = {}): Intel {
     adopted_at: '2026-11-21T08:00:00Z',
     verified_at: null,
     stale: false,
+    urgent: false,
     usage_count: 0,
     supersedes_id: null,
     duplicate_of: null,
