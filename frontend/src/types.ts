@@ -124,6 +124,19 @@ export type ReviewerReport = Schema['ReviewerReport']
 
 export type ExportFormat = Schema['ExportFormat']
 
+export type FollowTarget = Schema['FollowTarget']
+export type Follow = Schema['FollowView']
+export type NewFollow = Schema['NewFollowRequest']
+export type Visit = Schema['VisitView']
+export type NewVisit = Schema['NewVisitRequest']
+export type NextStep = Schema['NextStepInput']
+export type Task = Schema['TaskView']
+export type TaskStatus = Schema['TaskStatus']
+export type Reminder = Schema['ReminderView']
+export type ReminderStatus = Schema['ReminderStatus']
+export type CalendarFeed = Schema['CalendarUrl']
+export type HandoverPreview = Schema['HandoverPreview']
+
 export type AuditEvent = Schema['AuditEvent']
 export type AuditQuery = QueryOf<'list_audit'>
 
@@ -142,6 +155,14 @@ export const PERIODS: Period[] = ['week', 'month', 'quarter', 'year', 'all']
 export const DELIVERIES: Delivery[] = ['immediate', 'daily', 'weekly', 'off']
 export const MAIL_STATUSES: MailStatus[] = ['failed', 'pending', 'sending', 'sent', 'digest', 'digested', 'suppressed']
 export const JOB_NAMES: JobName[] = ['stale_check', 'review_queue', 'daily_digest', 'weekly_digest']
+export const FOLLOW_TARGETS: FollowTarget[] = ['client', 'tag', 'competitor', 'industry', 'region']
+/** What the follow form offers (a client is followed from its dossier). */
+export const FOLLOW_FORM_TARGETS: FollowTarget[] = ['tag', 'competitor', 'industry', 'region']
+/** Competitors as entries name them; any other text is allowed too. */
+export const COMPETITORS = ['中国电信', '中国联通', '中国广电'] as const
+/** How a follow mails new entries (no weekly: follows are about news). */
+export const FOLLOW_DELIVERIES: Delivery[] = ['immediate', 'daily', 'off']
+export const REMINDER_STATUSES: ReminderStatus[] = ['open', 'snoozed', 'done']
 export const STATS_INTERVALS: StatsInterval[] = ['week', 'month']
 export const RULE_KEYS: RuleKey[] = [
   'adopt_divisor',
@@ -186,3 +207,8 @@ export type NotificationKind =
   | 'intel_revision_adopted'
   | 'intel_stale'
   | 'review_queue'
+  | 'intel_submitted_for_my_client'
+  | 'intel_adopted_for_my_client'
+  | 'intel_followed'
+  | 'reminder_due'
+  | 'task_due'

@@ -6,6 +6,14 @@ import { http, type Query } from './client'
 import { downloadExport } from '@/utils/download'
 import type {
   AdjustmentInput,
+  CalendarFeed,
+  Follow,
+  HandoverPreview,
+  NewFollow,
+  NewVisit,
+  Reminder,
+  Task,
+  Visit,
   AssessmentQuery,
   AssessmentReport,
   AuditEvent,
@@ -103,7 +111,11 @@ export const clientsApi = {
   get: (id: Id) => http.get<Client>(`/clients/${id}`),
   create: (input: NewClient) => http.post<Client>('/clients', input),
   dossier: (id: Id) => http.get<Dossier>(`/clients/${id}/dossier`),
+  /** What handing over to `to` would move, and the briefing the new owner gets. */
+  handoverPreview: (id: Id, to: Id) => http.get<HandoverPreview>(`/clients/${id}/handover`, { to }),
   handover: (id: Id, owner_id: Id, note: string) => http.put<Client>(`/clients/${id}/owner`, { owner_id, note }),
+  /** The client's owners, reviewers and admins (403 otherwise). */
+  visits: (id: Id, query: PageQuery = {}, signal?: AbortSignal) => http.get<Page<Visit>>(`/clients/${id}/visits`, query, signal),
   addContact: (clientId: Id, input: ContactInput) => http.post<Contact>(`/clients/${clientId}/contacts`, input),
   updateContact: (contactId: Id, changes: ContactInput) => http.patch<Contact>(`/contacts/${contactId}`, changes),
 }
@@ -204,6 +216,28 @@ export const statsApi = {
     downloadExport('/stats/assessments/export', { period, date, department_id }, format, `绩效考核-${period}`),
   /** Reviewers and admins only (403 otherwise). */
   reviewers: (period: Period, date?: string | null) => http.get<ReviewerReport>('/stats/reviewers', { period, date }),
+}
+
+export const followsApi = {
+  list: () => http.get<Follow[]>('/follows'),
+  /** 409 when already followed. */
+  create: (input: NewFollow) => http.post<Follow>('/follows', input),
+  remove: (id: Id) => http.delete<void>(`/follows/${id}`),
+}
+
+/** Visits, the tasks they set, reminders and the calendar feed: 我的待办. */
+export const agendaApi = {
+  recordVisit: (input: NewVisit) => http.post<Visit>('/visits', input),
+  tasks: (query: QueryOf<'list_tasks'> = {}, signal?: AbortSignal) => http.get<Page<Task>>('/tasks', query, signal),
+  completeTask: (id: Id, result: string) => http.post<Task>(`/tasks/${id}/done`, { result }),
+  reminders: (query: QueryOf<'list_reminders'> = {}, signal?: AbortSignal) => http.get<Page<Reminder>>('/reminders', query, signal),
+  reminderDone: (id: Id) => http.post<Reminder>(`/reminders/${id}/done`),
+  /** `until`: a day after today (YYYY-MM-DD). */
+  snooze: (id: Id, until: string) => http.post<Reminder>(`/reminders/${id}/snooze`, { until }),
+  reassign: (id: Id, user_id: Id) => http.post<Reminder>(`/reminders/${id}/reassign`, { user_id }),
+  calendar: () => http.get<CalendarFeed>('/me/calendar'),
+  /** A new private URL; the old one stops working. */
+  rotateCalendar: () => http.post<CalendarFeed>('/me/calendar/rotate'),
 }
 
 export const auditApi = {
