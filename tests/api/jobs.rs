@@ -30,7 +30,7 @@ on_both_backends! {
         let (status, jobs) = app.get("/api/v1/jobs", &app.admin_token).await;
         assert_eq!(status, StatusCode::OK, "{jobs}");
         let names: Vec<&str> = jobs.as_array().unwrap().iter().map(|j| j["job"].as_str().unwrap()).collect();
-        assert_eq!(names, ["stale_check", "review_queue", "daily_digest", "weekly_digest"]);
+        assert_eq!(names, ["stale_check", "review_queue", "reminders", "daily_digest", "weekly_digest"]);
         assert!(jobs.as_array().unwrap().iter().all(|j| j["done"] == false && j["last_run"].is_null()), "{jobs}");
         assert_eq!(app.get("/api/v1/jobs", &w.author.access_token).await.0, StatusCode::FORBIDDEN);
 

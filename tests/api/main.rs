@@ -12,6 +12,7 @@ mod smtp;
 mod test_db;
 mod world;
 
+mod agenda;
 mod audit;
 mod auth;
 mod categories;
@@ -19,6 +20,7 @@ mod clients;
 mod contacts;
 mod departments;
 mod docs;
+mod follows;
 mod intel;
 mod jobs;
 mod mail;
