@@ -67,10 +67,13 @@ on_both_backends! {
         });
         let entry_id = id(&w.submit(&app, profile).await);
         let path = format!("/api/v1/intel/{entry_id}");
-        // Pending: author and reviewers only.
+        // Pending: the author, reviewers and the client's owner (who needs it first).
         assert_eq!(app.get(&path, &w.employee.access_token).await.0, StatusCode::NOT_FOUND);
-        assert_eq!(app.get(&path, &w.manager.access_token).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&path, &w.marketer.access_token).await.0, StatusCode::NOT_FOUND);
         assert_eq!(app.get(&path, &w.reviewer.access_token).await.0, StatusCode::OK);
+        let (status, owners) = app.get(&path, &w.manager.access_token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(owners["fields"]["preferences"], "高尔夫、普洱茶", "the owner sees sensitive values as usual");
         let (_, listed) = app.get("/api/v1/intel?status=submitted", &w.employee.access_token).await;
         assert_eq!(listed["total"], 0);
         w.adopt(&app, entry_id, 4).await;

@@ -27,6 +27,7 @@ async fn all_jobs_done(app: &TestApp, what: &str) -> Value {
 on_both_backends! {
     async fn admins_run_a_job_once_per_period_unless_forced(app: TestApp) {
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         let (status, jobs) = app.get("/api/v1/jobs", &app.admin_token).await;
         assert_eq!(status, StatusCode::OK, "{jobs}");
         let names: Vec<&str> = jobs.as_array().unwrap().iter().map(|j| j["job"].as_str().unwrap()).collect();
@@ -62,6 +63,7 @@ on_both_backends! {
         let (sink, port) = SmtpSink::start().await;
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         let stale = w.adopted_entry(&app, "三个月前的月消费").await;
         let this_week = w.adopted_entry(&app, "上周采纳的商机").await;
         sink.expect(&app, 2).await;
@@ -126,6 +128,7 @@ on_both_backends! {
         let settings = Overrides { scheduler_seconds: Some(1), ..Overrides::default() };
         let app = TestApp::spawn_with(backend, settings).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         w.submit(&app, w.business_entry("等待调度提醒")).await;
         all_jobs_done(&app, "every job ran for today at start-up").await;
         let reminders = |kinds: Vec<String>| kinds.iter().filter(|k| *k == "review_queue").count();

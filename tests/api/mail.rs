@@ -37,6 +37,7 @@ on_both_backends! {
         let (sink, port) = SmtpSink::start().await;
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
 
         // Adopted: the author hears it, with the points and the reviewer's words.
         let adopted = id(&w.submit(&app, w.business_entry("<b>专线</b> & 扩容需求")).await);
@@ -111,6 +112,7 @@ on_both_backends! {
         let port = free_port();
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         w.adopted_entry(&app, "服务器宕机期间的采纳").await;
 
         // Nobody listens on the port: attempts grow, each with its error.
@@ -137,6 +139,7 @@ on_both_backends! {
         let settings = Overrides { mail_max_attempts: Some(2), ..mail_settings(port) };
         let app = TestApp::spawn_with(backend, settings).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         w.adopted_entry(&app, "重试两次后放弃").await;
 
         let failed = failed_mail(&app, 1).await;
@@ -171,6 +174,7 @@ on_both_backends! {
         let (sink, port) = SmtpSink::start().await;
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         w.adopted_entry(&app, "租约测试").await;
         sink.expect(&app, 1).await;
 
@@ -202,6 +206,7 @@ on_both_backends! {
         let wrong = Overrides { smtp_url: Some(format!("smtp://zhiku:wrong@127.0.0.1:{port}")), ..mail_settings(port) };
         let app = TestApp::spawn_with(backend, wrong).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         w.adopted_entry(&app, "密码错误时的邮件").await;
         let failed = failed_mail(&app, 1).await;
         assert_eq!(failed["items"][0]["attempts"], 1, "{failed}");
@@ -211,6 +216,7 @@ on_both_backends! {
         let right = Overrides { smtp_url: Some(format!("smtp://zhiku:p%40ss%3Aword@127.0.0.1:{port}")), ..mail_settings(port) };
         let app = TestApp::spawn_with(backend, right).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         w.adopted_entry(&app, "密码正确时的邮件").await;
         let messages = sink.expect(&app, 1).await;
         assert_eq!(messages[0]["authenticated_as"], "zhiku");
@@ -221,6 +227,7 @@ on_both_backends! {
         let (sink, port) = SmtpSink::start().await;
         let app = TestApp::spawn_with(backend, mail_settings(port)).await;
         let w = World::new(&app).await;
+        crate::smtp::owners_mail_off(&app, &w).await;
         let token = w.author.access_token.as_str();
         let path = "/api/v1/me/notification-preferences";
 
@@ -278,6 +285,7 @@ async fn two_servers_on_one_postgres_send_each_mail_once() {
     let first = TestApp::spawn_with(Backend::Postgres, mail_settings(port)).await;
     let second = TestApp::spawn_on(first.settings().clone()).await;
     let w = World::new(&first).await;
+    crate::smtp::owners_mail_off(&first, &w).await;
 
     let mut entries = Vec::new();
     for n in 0..10 {

@@ -136,3 +136,12 @@ pub async fn kinds_of(app: &TestApp, token: &str) -> Vec<String> {
     let (_, notes) = app.get("/api/v1/notifications?per_page=100", token).await;
     notes["items"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap().to_owned()).collect()
 }
+
+/// Turns off the mail the client's owner gets about entries on their client,
+/// for tests about other mail (the owner's mail is tested in `follows`).
+pub async fn owners_mail_off(app: &TestApp, w: &crate::world::World) {
+    let off =
+        serde_json::json!({"intel_submitted_for_my_client": "off", "intel_adopted_for_my_client": "off"});
+    let (status, body) = app.put("/api/v1/me/notification-preferences", &w.manager.access_token, off).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
