@@ -18,6 +18,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'dashboard', component: () => import('@/views/DashboardView.vue'), meta: { title: 'nav.dashboard' } },
   { path: '/submit', name: 'submit', component: () => import('@/views/SubmitView.vue'), meta: { title: 'nav.submit' } },
   { path: '/my', name: 'my', component: () => import('@/views/MyIntelView.vue'), meta: { title: 'nav.my' } },
+  { path: '/agenda', name: 'agenda', component: () => import('@/views/AgendaView.vue'), meta: { title: 'nav.agenda' } },
+  { path: '/follows', name: 'follows', component: () => import('@/views/FollowsView.vue'), meta: { title: 'nav.follows' } },
   {
     path: '/review',
     name: 'review',

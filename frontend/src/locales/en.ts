@@ -98,7 +98,6 @@ const en: typeof zhCN = {
     },
     note: {
       intel_submitted_for_my_client: 'Someone submitted an entry about a client you own (readable before review)',
-      intel_followed: 'An entry was adopted on something you follow (each follow has its own mail setting)',
       reminder_due: 'A date an entry records is near (contract end, birthday…)',
       task_due: 'A next step agreed at a visit is due',
       intel_revision_proposed: 'When someone else proposes a revision of your entry',
@@ -881,7 +880,8 @@ const en: typeof zhCN = {
       industry: 'e.g. 制造业',
       region: 'e.g. 芜湖',
     },
-    otherCompetitor: 'Other (type its name)',
+    otherCompetitor: 'Other',
+    otherPlaceholder: 'Name of the competitor',
     clientHint: 'Follow this client: tell me when an entry about it is adopted',
   },
   visits: {

@@ -96,7 +96,6 @@ export default {
     },
     note: {
       intel_submitted_for_my_client: '有人提交了关于你负责客户的情报（审核前即可查看）',
-      intel_followed: '你关注的客户、标签、竞争对手、行业或地区有情报被采纳（每项关注可单独设置邮件）',
       reminder_due: '情报中记录的日期临近（合同到期、生日等）',
       task_due: '拜访定下的下一步到期',
       intel_revision_proposed: '他人对你的情报提交修订时',
@@ -879,7 +878,8 @@ export default {
       industry: '例如 制造业',
       region: '例如 芜湖',
     },
-    otherCompetitor: '其他（直接输入名称）',
+    otherCompetitor: '其他',
+    otherPlaceholder: '输入竞争对手名称',
     clientHint: '关注本客户：有新情报被采纳时通知我',
   },
   visits: {

@@ -2,6 +2,7 @@ import type { Component } from 'vue'
 import {
   AlarmClock,
   Bell,
+  Calendar,
   CircleCheck,
   CircleClose,
   CopyDocument,
@@ -10,6 +11,10 @@ import {
   Pointer,
   RefreshLeft,
   Remove,
+  Star,
+  Tickets,
+  Timer,
+  Upload,
   Stamp,
   Switch,
   Trophy,
@@ -27,11 +32,12 @@ export function notificationText(item: Notification): string {
 }
 
 /**
- * Where a notification leads: the review queue for a reviewer's reminder,
- * else its entry, else its client.
+ * Where a notification leads: the review queue for a reviewer's reminder, the
+ * agenda for a due task, else its entry, else its client.
  */
 export function notificationLink(item: Pick<Notification, 'kind' | 'intel_id' | 'client_id'>): string | null {
   if (item.kind === 'review_queue') return '/review'
+  if (item.kind === 'task_due') return '/agenda'
   if (item.intel_id) return `/intel/${item.intel_id}`
   if (item.client_id) return `/clients/${item.client_id}`
   return null
@@ -44,7 +50,10 @@ interface KindMeta {
   tone: Tone
 }
 
-/** Every kind the server writes (src/notify/store.rs), in the order of its mail preferences. */
+/**
+ * Every kind the server writes (src/notify/store.rs), in the order of its mail
+ * preferences; `intel_followed` has none (each follow sets its own mail).
+ */
 export const NOTIFICATION_KINDS: NotificationKind[] = [
   'intel_adopted',
   'intel_rejected',
@@ -58,6 +67,11 @@ export const NOTIFICATION_KINDS: NotificationKind[] = [
   'client_handover',
   'intel_stale',
   'review_queue',
+  'intel_submitted_for_my_client',
+  'intel_adopted_for_my_client',
+  'intel_followed',
+  'reminder_due',
+  'task_due',
 ]
 
 const KIND_META: Record<NotificationKind, KindMeta> = {
@@ -73,6 +87,11 @@ const KIND_META: Record<NotificationKind, KindMeta> = {
   client_handover: { icon: Switch, tone: 'primary' },
   intel_stale: { icon: AlarmClock, tone: 'warning' },
   review_queue: { icon: Stamp, tone: 'warning' },
+  intel_submitted_for_my_client: { icon: Upload, tone: 'primary' },
+  intel_adopted_for_my_client: { icon: Tickets, tone: 'success' },
+  intel_followed: { icon: Star, tone: 'primary' },
+  reminder_due: { icon: Calendar, tone: 'warning' },
+  task_due: { icon: Timer, tone: 'warning' },
 }
 
 const FALLBACK: KindMeta = { icon: Bell, tone: 'info' }
