@@ -5,18 +5,7 @@
 # test-artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=$(mktemp -d)
-log="$data/server.log"
-./target/debug/zhiku serve --demo --bind 127.0.0.1:0 --data-dir "$data" >"$log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 600); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)
-  [ -n "$url" ] && break
-  kill -0 $server 2>/dev/null || { cat "$log"; echo "server exited"; exit 1; }
-  sleep 0.1
-done
-[ -n "${url:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
+. tests/demo-server.sh
 echo "e2e against $url"
 cd frontend
 ZHIKU_E2E_URL="$url" npm run e2e

@@ -21,18 +21,7 @@ if [ "$(schemathesis --version 2>/dev/null)" != "schemathesis, version $SCHEMATH
   python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-data=$(mktemp -d)
-log="$data/server.log"
-./target/debug/zhiku serve --demo --bind 127.0.0.1:0 --data-dir "$data" >"$log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 600); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)
-  [ -n "$url" ] && break
-  kill -0 $server 2>/dev/null || { cat "$log"; echo "server exited"; exit 1; }
-  sleep 0.1
-done
-[ -n "${url:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
+. tests/demo-server.sh
 case "$url" in http://127.0.0.1:*) ;; *) echo "refusing to fuzz $url: loopback only"; exit 1 ;; esac
 
 # The demo accounts share one password (src/demo/mod.rs).
