@@ -372,7 +372,7 @@ export const scenarios = [
   },
 
   {
-    name: 'E002 switches 情报被采纳 mail off in 通知设置; ADMIN sees the four scheduled jobs',
+    name: 'E002 switches 情报被采纳 mail off in 通知设置; ADMIN sees the five scheduled jobs',
     async run({ session, log }) {
       const { page } = await signIn(session, 'E002', '/')
       await page.locator('[data-test="user-menu"]').click()
@@ -413,11 +413,11 @@ export const scenarios = [
       const response = await listed
       check(response.status() === 200, `GET /jobs answered ${response.status()}`)
       const jobs = admin.locator('[data-test="job-row"]')
-      await until(async () => (await jobs.count()) === 4, { what: 'four job rows' })
+      await until(async () => (await jobs.count()) === 5, { what: 'five job rows' })
       const names = await jobs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')))
-      const expected = ['stale_check', 'review_queue', 'daily_digest', 'weekly_digest']
+      const expected = ['stale_check', 'review_queue', 'reminders', 'daily_digest', 'weekly_digest']
       check(JSON.stringify(names) === JSON.stringify(expected), `the jobs are ${JSON.stringify(names)}`)
-      check((await admin.locator('[data-test="job-run"]').count()) === 4, 'not every job has a 立即运行 button')
+      check((await admin.locator('[data-test="job-run"]').count()) === 5, 'not every job has a 立即运行 button')
       const labels = (await admin.locator('[data-test="job-name"]').allTextContents()).map((n) => n.trim())
 
       const outbox = apiResponse(admin, 'GET', '/api/v1/mail/outbox')
@@ -427,6 +427,35 @@ export const scenarios = [
       check(new URL(mail.url()).searchParams.get('status') === 'failed', 'the outbox is not filtered by failed first')
       await admin.locator('[data-test="mail-table"]').waitFor()
       log(`ADMIN sees the jobs ${labels.join('、')} and the failed-mail outbox (${(await mail.json()).total})`)
+    },
+  },
+
+  {
+    name: 'AM01 opens 我的待办 and 我的关注 and follows 中国联通',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'AM01', '/agenda')
+      const feed = page.locator('input[data-test="calendar-url"]')
+      await feed.waitFor()
+      check(/^https?:\/\/.+/.test(await feed.inputValue()), 'the calendar feed has no URL')
+      await page.locator('[data-test="agenda-tasks"]').waitFor()
+      await page.locator('[data-test="agenda-reminders"]').waitFor()
+      const tasks = await page.locator('[data-test="task"]').count()
+      const reminders = await page.locator('[data-test="reminder"]').count()
+
+      await page.locator('[data-test="nav-follows"]').click()
+      await page.waitForURL('**/follows')
+      await page.locator('[data-test="follow-list"]').waitFor()
+      await page.locator('[data-test="follow-competitor"]').click()
+      await pickOption(page, '.el-select-dropdown__item', '中国联通')
+      const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/follows')
+      await page.locator('[data-test="follow-add"]').click()
+      const response = await created
+      // A server reused from an earlier run follows it already (409).
+      check([201, 409].includes(response.status()), `POST /follows answered ${response.status()}`)
+      const row = page.locator('[data-test="follow"]', { hasText: '中国联通' })
+      await row.first().waitFor()
+      check((await row.first().textContent()).includes('竞争对手'), 'the follow is not shown as a competitor')
+      log(`AM01: ${tasks} open tasks, ${reminders} open reminders, a calendar feed, follows 中国联通 (${response.status()})`)
     },
   },
 ]

@@ -154,7 +154,7 @@ export const USAGE_OUTCOMES: UsageOutcome[] = ['pending', 'won', 'lost']
 export const PERIODS: Period[] = ['week', 'month', 'quarter', 'year', 'all']
 export const DELIVERIES: Delivery[] = ['immediate', 'daily', 'weekly', 'off']
 export const MAIL_STATUSES: MailStatus[] = ['failed', 'pending', 'sending', 'sent', 'digest', 'digested', 'suppressed']
-export const JOB_NAMES: JobName[] = ['stale_check', 'review_queue', 'daily_digest', 'weekly_digest']
+export const JOB_NAMES: JobName[] = ['stale_check', 'review_queue', 'reminders', 'daily_digest', 'weekly_digest']
 export const FOLLOW_TARGETS: FollowTarget[] = ['client', 'tag', 'competitor', 'industry', 'region']
 /** What the follow form offers (a client is followed from its dossier). */
 export const FOLLOW_FORM_TARGETS: FollowTarget[] = ['tag', 'competitor', 'industry', 'region']

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import AgendaView from '@/views/AgendaView.vue'
 import { setLocale } from '@/i18n'
-import { dayAfter, handoverSections, intelFromVisit, isOverdue, maySnoozeTo, parseOffsets, reminderContext } from '@/utils/agenda'
+import { dayAfter, handoverSections, intelFromVisit, isOverdue, maySnoozeTo, parseOffsets, reminderContext, reminderTitle } from '@/utils/agenda'
+import { jobRows, summaryText } from '@/utils/jobs'
 import { json, mountView, on, query, routedFetch, type Call } from './fixtures'
 import { handoverPreview, reminder, task, visit } from './loop-fixtures'
 
@@ -161,5 +162,26 @@ describe('my agenda', () => {
     await flushPromises()
     await vi.waitFor(() => expect(wrapper.find<HTMLInputElement>('input[data-test="calendar-url"]').element.value).toBe('https://zhiku.example/cal/new.ics'))
     wrapper.unmount()
+  })
+})
+
+describe('reminder titles', () => {
+  it('drop the client name the server puts first, since the client is shown beside it', () => {
+    const client = { id: 12, name: '无为皖电线缆集团有限公司' }
+    expect(reminderTitle({ title: '无为皖电线缆集团有限公司：约冯主任勘查', client })).toBe('约冯主任勘查')
+    expect(reminderTitle({ title: '无为皖电线缆集团有限公司: 合同到期', client })).toBe('合同到期')
+    expect(reminderTitle({ title: '无为皖电线缆集团有限公司', client })).toBe('无为皖电线缆集团有限公司')
+    expect(reminderTitle({ title: '无为皖电线缆集团有限公司二期', client })).toBe('无为皖电线缆集团有限公司二期')
+    expect(reminderTitle({ title: '合同到期', client: null })).toBe('合同到期')
+  })
+})
+
+describe('the reminders job', () => {
+  it('sorts between the review queue and the digests, with a label and its summary worded', () => {
+    const view = (job: string) => ({ job: job as never, current_period: '2026-12-04', done: false, last_run: null })
+    const rows = jobRows([view('weekly_digest'), view('reminders'), view('stale_check')])
+    expect(rows.map((r) => r.job)).toEqual(['stale_check', 'reminders', 'weekly_digest'])
+    expect(rows[1].label).toBe('日期与任务提醒')
+    expect(summaryText({ fact_reminders: 2, task_reminders: 1, closed: 0 })).toBe('日期提醒 2，任务提醒 1，已关闭 0')
   })
 })

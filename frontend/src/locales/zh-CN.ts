@@ -642,12 +642,14 @@ export default {
     job: {
       stale_check: '时效检查',
       review_queue: '待审核提醒',
+      reminders: '日期与任务提醒',
       daily_digest: '每日汇总邮件',
       weekly_digest: '每周回顾邮件',
     },
     jobHint: {
       stale_check: '提醒客户负责人和作者核实已过时效的情报（每天）',
       review_queue: '告诉每位审核人员有多少情报待审核（每天）',
+      reminders: '为临近的模板日期和到期任务生成提醒并通知负责人（每天）',
       daily_digest: '把选择“每日汇总”的通知合成一封邮件（每天）',
       weekly_digest: '上周的积分、排名和负责客户的新情报（每周）',
     },
@@ -696,6 +698,9 @@ export default {
       reviewers: '提醒审核人员',
       digests: '汇总邮件',
       week: '周',
+      fact_reminders: '日期提醒',
+      task_reminders: '任务提醒',
+      closed: '已关闭',
     },
     jobSummarySeparator: '，',
     users: '用户',
@@ -859,7 +864,7 @@ export default {
     deliveryChoice: {
       immediate: '立即发送',
       daily: '每日汇总',
-      off: '不发邮件',
+      off: '不发送',
     },
     since: '关注于',
     none: '还没有关注任何内容',

@@ -57,6 +57,14 @@ export function reminderContext(reminder: Pick<Reminder, 'kind' | 'fact_on' | 'o
     : t('agenda.factOn', { date: reminder.fact_on.slice(0, 10) })
 }
 
+/** A reminder's title without the client's name the server puts first (the client is shown beside it). */
+export function reminderTitle(reminder: Pick<Reminder, 'title' | 'client'>): string {
+  const name = reminder.client?.name
+  if (!name || !reminder.title.startsWith(name)) return reminder.title
+  const rest = reminder.title.slice(name.length).replace(/^\s*[：:]\s*/, '')
+  return rest && rest !== reminder.title.slice(name.length) ? rest : reminder.title
+}
+
 /** The submit page's query for an entry written from a visit: its client and its day. */
 export function intelFromVisit(visit: Pick<Visit, 'client' | 'visited_on'>): { client_id: string; observed_at: string } {
   return { client_id: String(visit.client.id), observed_at: visit.visited_on.slice(0, 10) }
@@ -91,7 +99,7 @@ export function handoverSections(preview: HandoverPreview): HandoverSection[] {
     {
       key: 'reminders',
       count: preview.reminders.count,
-      lines: preview.reminders.items.map((r) => `${r.title} · ${t('agenda.dueOn', { date: day(r.due_on) })}`),
+      lines: preview.reminders.items.map((r) => `${reminderTitle(r)} · ${t('agenda.dueOn', { date: day(r.due_on) })}`),
     },
     {
       key: 'pending_entries',
