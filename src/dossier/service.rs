@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::agenda::service::today;
 use crate::api::UserRef;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
@@ -12,6 +13,7 @@ use crate::clients::service::{self as clients, ClientError};
 use crate::clients::store::{self as client_store, ClientFilter};
 use crate::clients::view::{client_view, client_views, contact_views, ClientView, ContactView};
 use crate::db::{write_tx, DbConn};
+use crate::dossier::summary::{summaries, ClientSummary};
 use crate::ids::{ClientId, UserId};
 use crate::intel::store as intel_store;
 use crate::intel::view::{intel_views, IntelView};
@@ -37,7 +39,9 @@ pub struct Dossier {
     pub members: Vec<ClientView>,
     pub owner_history: Vec<OwnerHistoryItem>,
     pub contacts: Vec<ContactView>,
-    /// Adopted entries, newest first.
+    /// What needs the account manager's attention (the summary line of 我的客户).
+    pub summary: ClientSummary,
+    /// Adopted entries, newest first (of one category when the timeline is filtered).
     pub intel: Vec<IntelView>,
     /// How many of them are stale.
     pub stale_count: i64,
@@ -46,7 +50,12 @@ pub struct Dossier {
 
 /// The dossier of client `id` as `me` may see it; sensitive values shown to
 /// `me` are audited.
-pub fn dossier(conn: &mut DbConn, me: &CurrentUser, id: ClientId) -> Result<Dossier, ClientError> {
+pub fn dossier(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    id: ClientId,
+    category: Option<&str>,
+) -> Result<Dossier, ClientError> {
     let client = clients::find(conn, id)?;
     let owner = client.owner_id;
     let history = client_store::owner_history(conn, id)?;
@@ -66,7 +75,12 @@ pub fn dossier(conn: &mut DbConn, me: &CurrentUser, id: ClientId) -> Result<Doss
         })
         .collect();
     let (contacts, mut unmasked) = contact_views(me, owner, client_store::contacts_of(conn, id)?);
-    let adopted = intel_store::adopted_of_client(conn, id)?;
+    let mut adopted = intel_store::adopted_of_client(conn, id)?;
+    let now = Utc::now().naive_utc();
+    let summary = summaries(conn, &[id], today(), now)?.remove(&id).unwrap_or_default();
+    if let Some(category) = category {
+        adopted.retain(|e| e.category == category);
+    }
     let (intel, unmasked_intel) = intel_views(conn, me, adopted)?;
     unmasked.extend(unmasked_intel);
     let stale_count = intel.iter().filter(|i| i.stale).count() as i64;
@@ -88,8 +102,72 @@ pub fn dossier(conn: &mut DbConn, me: &CurrentUser, id: ClientId) -> Result<Doss
         members,
         owner_history,
         contacts,
+        summary,
         intel,
         stale_count,
         usages,
     })
+}
+
+/// One of my clients with its summary line.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyClient {
+    pub client: ClientView,
+    pub summary: ClientSummary,
+}
+
+/// How 我的客户 is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MyClientsSort {
+    /// What needs attention first (see `summary::attention`).
+    #[default]
+    Attention,
+    /// The nearest contract end first.
+    ContractEnd,
+    Name,
+}
+
+/// Clients I own at most, in 我的客户.
+const MAX_OWNED: i64 = 2000;
+
+/// 我的客户: the clients `me` owns with their summary lines, sorted.
+pub fn my_clients(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    sort: MyClientsSort,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<MyClient>, i64), ClientError> {
+    let filter = ClientFilter { owner_id: Some(me.id), ..Default::default() };
+    let (owned, total) = client_store::search(conn, &filter, 0, MAX_OWNED)?;
+    let ids: Vec<ClientId> = owned.iter().map(|c| c.id).collect();
+    let today = today();
+    let mut summaries = summaries(conn, &ids, today, Utc::now().naive_utc())?;
+    let mut rows: Vec<(crate::clients::model::Client, ClientSummary)> = owned
+        .into_iter()
+        .map(|c| {
+            let s = summaries.remove(&c.id).unwrap_or_default();
+            (c, s)
+        })
+        .collect();
+    match sort {
+        MyClientsSort::Attention => {
+            rows.sort_by(|a, b| b.1.attention.cmp(&a.1.attention).then_with(|| a.0.name.cmp(&b.0.name)))
+        }
+        MyClientsSort::ContractEnd => rows.sort_by(|a, b| {
+            let key = |s: &ClientSummary| {
+                s.contract_end.filter(|d| *d >= today).map_or((1, None), |d| (0, Some(d)))
+            };
+            key(&a.1).cmp(&key(&b.1)).then_with(|| a.0.name.cmp(&b.0.name))
+        }),
+        MyClientsSort::Name => rows.sort_by(|a, b| a.0.pinyin.cmp(&b.0.pinyin)),
+    }
+    let page: Vec<_> = rows.into_iter().skip(offset.max(0) as usize).take(limit.max(0) as usize).collect();
+    let (clients, summaries): (Vec<_>, Vec<_>) = page.into_iter().unzip();
+    let views = client_views(conn, clients)?;
+    Ok((
+        views.into_iter().zip(summaries).map(|(client, summary)| MyClient { client, summary }).collect(),
+        total,
+    ))
 }

@@ -194,4 +194,44 @@ on_both_backends! {
         let (_, pending) = app.get(&format!("/api/v1/intel?client_id={}&status=submitted", w.client_id), &w.author.access_token).await;
         assert_eq!(pending["total"], 1);
     }
+
+    async fn my_clients_put_what_needs_attention_first(app: TestApp) {
+        let w = World::new(&app).await;
+        let (status, quiet) = app.post("/api/v1/clients", &app.admin_token,
+            json!({"kind": "group", "name": "安静的集团", "owner_id": id(&w.manager.user)})).await;
+        assert_eq!(status, StatusCode::CREATED, "{quiet}");
+        let (_, end) = contract_ending_in(&app, &w, 20).await;
+        w.submit(&app, w.business_entry("待审的")).await;
+        let competitor = w.submit(&app, json!({"client_id": w.client_id, "category": "competitor", "title": "联通送流量",
+            "body": "联通拜访了财务部。", "fields": {"competitor": "中国联通", "offer": "流量包五折"}, "source": "public",
+            "observed_at": "2026-11-28"})).await;
+        w.adopt(&app, id(&competitor), 4).await;
+        let opportunity = w.submit(&app, json!({"client_id": w.client_id, "category": "opportunity", "title": "视频会议需求",
+            "body": "分公司要开视频会。", "fields": {"need": "视频会议", "stage": "方案"}, "source": "private",
+            "observed_at": "2026-11-28"})).await;
+        w.adopt(&app, id(&opportunity), 4).await;
+
+        let (status, mine) = app.get("/api/v1/me/clients", &w.manager.access_token).await;
+        assert_eq!(status, StatusCode::OK, "{mine}");
+        assert_eq!(mine["total"], 2);
+        let names: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|i| i["client"]["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["芜湖长江实业集团有限公司", "安静的集团"], "what needs attention first");
+        let summary = &mine["items"][0]["summary"];
+        assert_eq!(summary["contract_end"], end.to_string());
+        assert_eq!((summary["pending_entries"].as_i64(), summary["competitor_activity"].as_i64(), summary["stale_facts"].as_i64()), (Some(1), Some(1), Some(0)));
+        assert_eq!(summary["opportunities"], json!([{"intel_id": id(&opportunity), "title": "视频会议需求", "stage": "方案"}]));
+        // 3 pending + 3 competitor + 8 contract within 30 days + 1 opportunity.
+        assert_eq!(summary["attention"], 15);
+        assert_eq!(mine["items"][1]["summary"]["attention"], 0);
+        let (_, by_name) = app.get("/api/v1/me/clients?sort=name&per_page=1", &w.manager.access_token).await;
+        assert_eq!((by_name["items"].as_array().unwrap().len(), by_name["items"][0]["client"]["name"].as_str()), (1, Some("安静的集团")));
+        assert_eq!(app.get("/api/v1/me/clients?sort=worst", &w.manager.access_token).await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(app.get("/api/v1/me/clients", &w.employee.access_token).await.1["total"], 0);
+
+        // The dossier carries the same summary, and its timeline filters by category.
+        let (_, dossier) = app.get(&format!("/api/v1/clients/{}/dossier?category=competitor", w.client_id), &w.manager.access_token).await;
+        assert_eq!(dossier["summary"], *summary);
+        let titles: Vec<&str> = dossier["intel"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, ["联通送流量"]);
+    }
 }
