@@ -104,6 +104,7 @@ impl Application {
         crate::enums::Delivery, crate::enums::MailStatus, crate::enums::Job, crate::time::Period,
         crate::search::Sort, crate::stats::facts::Interval, crate::stats::export::ExportFormat,
         crate::enums::FollowTarget, crate::enums::TaskStatus, crate::enums::ReminderKind, crate::enums::ReminderStatus,
+        crate::dossier::service::MyClientsSort,
     )),
     security(("bearer" = [])),
     tags(

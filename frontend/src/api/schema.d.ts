@@ -232,7 +232,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The client dossier for a handover: adopted entries, contacts, owner history, usages. */
+        /**
+         * The client dossier for a handover: a summary of what needs attention,
+         *     adopted entries (optionally of one category), contacts, owner history, usages.
+         */
         get: operations["dossier"];
         put?: never;
         post?: never;
@@ -671,6 +674,27 @@ export interface paths {
         put?: never;
         /** Replace my calendar feed's URL; the old one stops working. */
         post: operations["rotate_calendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的客户: the clients I own, each with its summary line (contract end,
+         *     open opportunities, competitor activity in 30 days, stale facts, pending
+         *     entries, open tasks), what needs attention first.
+         */
+        get: operations["my_clients"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1405,6 +1429,39 @@ export interface components {
         };
         /** @enum {string} */
         ClientStatus: "active" | "at_risk" | "lost" | "prospect";
+        ClientSummary: {
+            /**
+             * Format: int64
+             * @description How much it needs attention now (higher first; see [`attention`]).
+             */
+            attention: number;
+            /**
+             * Format: int64
+             * @description Competitor entries adopted in the last 30 days.
+             */
+            competitor_activity: number;
+            /**
+             * Format: date
+             * @description The next contract end an adopted business entry records (or the latest past one).
+             */
+            contract_end?: string | null;
+            /** Format: int64 */
+            open_tasks: number;
+            /** @description Adopted opportunities not yet signed, newest first. */
+            opportunities: components["schemas"]["Opportunity"][];
+            /**
+             * Format: int64
+             * @description Open tasks past their due date.
+             */
+            overdue_tasks: number;
+            /**
+             * Format: int64
+             * @description Entries waiting for review.
+             */
+            pending_entries: number;
+            /** Format: int64 */
+            stale_facts: number;
+        };
         ClientView: {
             aliases: string[];
             id: components["schemas"]["ClientId"];
@@ -1587,7 +1644,7 @@ export interface components {
         Dossier: {
             client: components["schemas"]["ClientView"];
             contacts: components["schemas"]["ContactView"][];
-            /** @description Adopted entries, newest first. */
+            /** @description Adopted entries, newest first (of one category when the timeline is filtered). */
             intel: components["schemas"]["IntelView"][];
             /** @description Individuals belonging to this group. */
             members: components["schemas"]["ClientView"][];
@@ -1597,6 +1654,8 @@ export interface components {
              * @description How many of them are stale.
              */
             stale_count: number;
+            /** @description What needs the account manager's attention (the summary line of 我的客户). */
+            summary: components["schemas"]["ClientSummary"];
             usages: components["schemas"]["UsageView"][];
         };
         DraftText: {
@@ -1968,6 +2027,16 @@ export interface components {
                 real_name: string;
             }[];
         };
+        /** @description One of my clients with its summary line. */
+        MyClient: {
+            client: components["schemas"]["ClientView"];
+            summary: components["schemas"]["ClientSummary"];
+        };
+        /**
+         * @description How 我的客户 is ordered.
+         * @enum {string}
+         */
+        MyClientsSort: "attention" | "contract_end" | "name";
         NewFollowRequest: {
             delivery?: null | components["schemas"]["Delivery"];
             target: components["schemas"]["FollowTarget"];
@@ -2047,6 +2116,12 @@ export interface components {
             intel_id: components["schemas"]["IntelId"];
             stale: boolean;
             tier?: string | null;
+            title: string;
+        };
+        Opportunity: {
+            intel_id: components["schemas"]["IntelId"];
+            /** @description 线索, 需求确认, 方案, 商务谈判 … (the template's `stage`). */
+            stage?: string | null;
             title: string;
         };
         Overview: {
@@ -2230,6 +2305,15 @@ export interface components {
                 filters: Record<string, unknown>;
                 query: string;
                 user?: null | components["schemas"]["UserRef"];
+            }[];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list: `{"items": [...], "total": N}`. */
+        Page_MyClient: {
+            items: {
+                client: components["schemas"]["ClientView"];
+                summary: components["schemas"]["ClientSummary"];
             }[];
             /** Format: int64 */
             total: number;
@@ -4048,7 +4132,10 @@ export interface operations {
     };
     dossier: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show the timeline of one category only (e.g. `competitor`). */
+                category?: string;
+            };
             header?: never;
             path: {
                 id: number;
@@ -6429,6 +6516,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarUrl"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_clients: {
+        parameters: {
+            query?: {
+                /** @description `attention` (default), `contract_end` or `name`. */
+                sort?: components["schemas"]["MyClientsSort"];
+                /** @description 1-based; 0 counts as 1. */
+                page?: number;
+                /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MyClient"];
                 };
             };
             /** @description bad_request: malformed JSON, query string or path */
