@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import AgendaView from '@/views/AgendaView.vue'
 import { setLocale } from '@/i18n'
-import { dayAfter, handoverSections, intelFromVisit, isOverdue, maySnoozeTo, parseOffsets, reminderContext, reminderTitle } from '@/utils/agenda'
+import { dayAfter, formatDay, handoverSections, intelFromVisit, isOverdue, maySnoozeTo, parseOffsets, reminderContext, reminderTitle } from '@/utils/agenda'
 import { jobRows, summaryText } from '@/utils/jobs'
 import { json, mountView, on, query, routedFetch, type Call } from './fixtures'
 import { handoverPreview, reminder, task, visit } from './loop-fixtures'
@@ -40,11 +40,12 @@ describe('agenda rules', () => {
   })
 
   it('word a fact reminder by its date and offset, in both languages', () => {
-    expect(reminderContext(reminder())).toBe('2099-03-03（提前 30 天）')
-    expect(reminderContext(reminder({ offset_days: 0 }))).toBe('2099-03-03 当天')
+    expect(reminderContext(reminder())).toBe('2099/03/03（提前 30 天）')
+    expect(reminderContext(reminder({ offset_days: 0 }))).toBe('2099/03/03 当天')
     expect(reminderContext(reminder({ kind: 'task', fact_on: null }))).toBe('')
     setLocale('en')
-    expect(reminderContext(reminder())).toBe('2099-03-03 (30 days before)')
+    expect(reminderContext(reminder())).toBe('03/03/2099 (30 days before)')
+    expect(formatDay('2026-12-04')).toBe('04/12/2026')
   })
 
   it('prefill an entry from a visit with its client and day', () => {
@@ -61,7 +62,7 @@ describe('agenda rules', () => {
       ['follows', 2],
     ])
     expect(sections[0].lines).toEqual(['李总 · 财务副总 · 决策人'])
-    expect(sections[1].lines).toEqual(['发送专线报价 · 2099-12-10 到期'])
+    expect(sections[1].lines).toEqual(['发送专线报价 · 2099/12/10 到期'])
     expect(sections[3].lines).toEqual(['新办公楼装修 · 张三'])
     expect(sections[4].lines).toEqual(['王经理', '孙营销'])
   })
@@ -113,7 +114,7 @@ describe('my agenda', () => {
     const { wrapper, calls, router } = await openAgenda()
     const row = wrapper.find('[data-test="reminder"]')
     expect(row.text()).toContain('合同到期')
-    expect(row.text()).toContain('2099-03-03（提前 30 天）')
+    expect(row.text()).toContain('2099/03/03（提前 30 天）')
     expect(row.find('a[href="/intel/41"]').exists()).toBe(true)
 
     await row.find('[data-test="reminder-done"]').trigger('click')
@@ -139,7 +140,7 @@ describe('my agenda', () => {
     snoozedTab.click()
     await flushPromises()
     await vi.waitFor(() => expect(router.currentRoute.value.query.status).toBe('snoozed'))
-    await vi.waitFor(() => expect(wrapper.find('[data-test="reminder"]').text()).toContain('推迟至 2099-01-20'))
+    await vi.waitFor(() => expect(wrapper.find('[data-test="reminder"]').text()).toContain('推迟至 2099/01/20'))
     wrapper.unmount()
   })
 

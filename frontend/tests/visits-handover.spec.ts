@@ -42,7 +42,7 @@ describe('dossier visits', () => {
   it('lists the owner’s visits with contacts met, next steps and a link to write an entry from one', async () => {
     const { wrapper } = await openDossier()
     const card = wrapper.find('[data-test="visit"]')
-    expect(card.text()).toContain('2026-11-18')
+    expect(card.text()).toContain('2026/11/18')
     expect(card.text()).toContain('方案交流')
     expect(card.text()).toContain('见到：李总')
     expect(card.text()).toContain('发送专线报价')

@@ -904,7 +904,7 @@ const en: typeof zhCN = {
     addStep: 'Add a next step',
     stepTitle: 'What',
     stepDue: 'Due',
-    stepAssignee: 'Who (you unless set)',
+    stepAssignee: 'Who (you)',
     stepIncomplete: 'Give every next step a title and a due date',
     purposeRequired: 'Give the purpose of the visit',
     dateRequired: 'Pick the date of the visit',

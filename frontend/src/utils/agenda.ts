@@ -43,6 +43,17 @@ export function maySnoozeTo(day: Date, today: Date = new Date()): boolean {
   return isoDay(day) > isoDay(today)
 }
 
+/**
+ * A calendar day (YYYY-MM-DD, as the server sends due dates) shown like every
+ * other date of the app, read as a local day so no time zone moves it.
+ */
+export function formatDay(day: string): string {
+  const [y, m, d] = day.slice(0, 10).split('-').map(Number)
+  if (!y || !m || !d) return day
+  const locale = i18n.global.locale.value === 'en' ? 'en-GB' : 'zh-CN'
+  return new Date(y, m - 1, d).toLocaleDateString(locale, { year: 'numeric', month: '2-digit', day: '2-digit' })
+}
+
 /** Whether a day (YYYY-MM-DD) is before today: an overdue task or reminder. */
 export function isOverdue(dueOn: string, today: Date = new Date()): boolean {
   return dueOn.slice(0, 10) < isoDay(today)
@@ -53,8 +64,8 @@ export function reminderContext(reminder: Pick<Reminder, 'kind' | 'fact_on' | 'o
   if (reminder.kind !== 'fact' || !reminder.fact_on) return ''
   const t = i18n.global.t
   return reminder.offset_days > 0
-    ? t('agenda.factBefore', { date: reminder.fact_on.slice(0, 10), days: reminder.offset_days })
-    : t('agenda.factOn', { date: reminder.fact_on.slice(0, 10) })
+    ? t('agenda.factBefore', { date: formatDay(reminder.fact_on), days: reminder.offset_days })
+    : t('agenda.factOn', { date: formatDay(reminder.fact_on) })
 }
 
 /** A reminder's title without the client's name the server puts first (the client is shown beside it). */
@@ -82,7 +93,6 @@ export interface HandoverSection {
 /** The preview's five lists in the order the dialog shows them, each item as one line. */
 export function handoverSections(preview: HandoverPreview): HandoverSection[] {
   const t = i18n.global.t
-  const day = (value: string) => value.slice(0, 10)
   return [
     {
       key: 'contacts',
@@ -94,12 +104,12 @@ export function handoverSections(preview: HandoverPreview): HandoverSection[] {
     {
       key: 'open_tasks',
       count: preview.open_tasks.count,
-      lines: preview.open_tasks.items.map((task) => `${task.title} · ${t('agenda.dueOn', { date: day(task.due_on) })}`),
+      lines: preview.open_tasks.items.map((task) => `${task.title} · ${t('agenda.dueOn', { date: formatDay(task.due_on) })}`),
     },
     {
       key: 'reminders',
       count: preview.reminders.count,
-      lines: preview.reminders.items.map((r) => `${reminderTitle(r)} · ${t('agenda.dueOn', { date: day(r.due_on) })}`),
+      lines: preview.reminders.items.map((r) => `${reminderTitle(r)} · ${t('agenda.dueOn', { date: formatDay(r.due_on) })}`),
     },
     {
       key: 'pending_entries',
