@@ -132,6 +132,16 @@ export function dossier(overrides: Partial<Dossier> = {}): Dossier {
     intel: [],
     stale_count: 0,
     usages: [],
+    summary: {
+      attention: 0,
+      competitor_activity: 0,
+      contract_end: null,
+      open_tasks: 0,
+      opportunities: [],
+      overdue_tasks: 0,
+      pending_entries: 0,
+      stale_facts: 0,
+    },
     ...overrides,
   }
 }
