@@ -60,6 +60,7 @@ impl Application {
         let listener =
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let settings = settings.with_bound_port(port);
         let workers = settings.workers;
         let mailer = crate::notify::transport::Mailer::from_settings(&settings)?;
         let sender = crate::notify::sender::SenderConfig::from_settings(&settings);

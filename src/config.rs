@@ -222,6 +222,16 @@ impl Settings {
     }
 
     /// Cookies carry `Secure` when the public URL is served over TLS.
+    /// The settings once the listener is bound: a public URL left to its
+    /// default names the port actually taken when the bind asked for any (`:0`),
+    /// so links in mail and calendar feeds work.
+    pub fn with_bound_port(mut self, port: u16) -> Self {
+        if let Some(base) = self.public_url.strip_suffix(":0") {
+            self.public_url = format!("{base}:{port}");
+        }
+        self
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
@@ -301,6 +311,9 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.database_url, DatabaseUrl::Sqlite("./data/zhiku.db".into()));
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        let any_port = Settings { public_url: "http://127.0.0.1:0".into(), ..s.clone() };
+        assert_eq!(any_port.with_bound_port(41234).public_url, "http://127.0.0.1:41234");
+        assert_eq!(s.clone().with_bound_port(41234).public_url, "http://127.0.0.1:8080", "a real port stays");
     }
 
     #[test]

@@ -68,6 +68,7 @@ on_both_backends! {
         let (status, calendar) = app.get("/api/v1/me/calendar", &w.manager.access_token).await;
         assert_eq!(status, StatusCode::OK, "{calendar}");
         let url = calendar["url"].as_str().unwrap().to_owned();
+        assert!(url.starts_with(&format!("{}/api/v1/calendar/", app.address)), "a URL one can subscribe to: {url}");
         let (status, ics) = feed(&app, &url).await;
         assert_eq!(status, StatusCode::OK, "{ics}");
         let parsed: icalendar::Calendar = ics.parse().expect("an iCalendar feed");
