@@ -235,14 +235,17 @@ pub fn close_reminders_of_withdrawn_facts(conn: &mut DbConn, now: NaiveDateTime)
     .execute(c))
 }
 
-/// One page of adopted entries in `categories` after `after`, in id order:
-/// (id, client, category, title, template values).
+/// An adopted entry as the reminder job reads it: id, client, category,
+/// title and template values.
+pub type DatedFact = (IntelId, ClientId, String, String, String);
+
+/// One page of adopted entries in `categories` after `after`, in id order.
 pub fn adopted_facts_after(
     conn: &mut DbConn,
     categories: &[String],
     after: IntelId,
     limit: i64,
-) -> QueryResult<Vec<(IntelId, ClientId, String, String, String)>> {
+) -> QueryResult<Vec<DatedFact>> {
     with_conn!(conn, |c| intel::table
         .filter(intel::status.eq(IntelStatus::Adopted))
         .filter(intel::category.eq_any(categories))

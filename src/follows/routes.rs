@@ -1,6 +1,6 @@
 //! `/follows`: what I follow.
 
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -13,7 +13,7 @@ use crate::ids::FollowId;
 use crate::state::State;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_follow).service(list_follows).service(delete_follow);
+    cfg.service(create_follow).service(list_follows).service(update_follow).service(delete_follow);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,6 +54,28 @@ async fn create_follow(
 async fn list_follows(state: State, me: CurrentUser) -> ApiResult<HttpResponse> {
     let views = state.read(move |conn| service::list(conn, &me)).await?;
     Ok(HttpResponse::Ok().json(views))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowChange {
+    /// `immediate`, `daily` or `off`.
+    pub delivery: Delivery,
+}
+
+/// Change how a follow of mine reaches me by mail.
+#[utoipa::path(tag = "follows", request_body = FollowChange,
+    responses((status = 200, body = FollowView), (status = 404), (status = 422)))]
+#[patch("/follows/{id}")]
+async fn update_follow(
+    state: State,
+    me: CurrentUser,
+    id: web::Path<FollowId>,
+    body: Json<FollowChange>,
+) -> ApiResult<HttpResponse> {
+    let (id, delivery) = (id.into_inner(), body.0.delivery);
+    let view = state.write(move |conn| service::set_delivery(conn, &me, id, delivery)).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Stop following.

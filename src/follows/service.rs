@@ -59,9 +59,7 @@ pub fn follow(
         return Err(FollowError::field("value", format!("须为 1–{MAX_VALUE_CHARS} 个字符")));
     }
     let delivery = delivery.unwrap_or(Delivery::Immediate);
-    if !DELIVERIES.contains(&delivery) {
-        return Err(FollowError::field("delivery", "须为 immediate、daily 或 off"));
-    }
+    check_delivery(delivery)?;
     let value = match target {
         FollowTarget::Client => {
             let id = value
@@ -89,6 +87,28 @@ pub fn list(conn: &mut DbConn, me: &CurrentUser) -> Result<Vec<FollowView>> {
 /// Stops following (404 for someone else's follow).
 pub fn unfollow(conn: &mut DbConn, me: &CurrentUser, id: FollowId) -> Result<()> {
     write_tx(conn, |conn| if store::delete(conn, me.id, id)? { Ok(()) } else { Err(FollowError::NotFound) })
+}
+
+/// Changes how a follow of mine mails (404 for someone else's).
+pub fn set_delivery(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    id: FollowId,
+    delivery: Delivery,
+) -> Result<FollowView> {
+    check_delivery(delivery)?;
+    write_tx(conn, |conn| {
+        let follow = store::set_delivery(conn, me.id, id, delivery)?.ok_or(FollowError::NotFound)?;
+        Ok(views(conn, vec![follow])?.remove(0))
+    })
+}
+
+fn check_delivery(delivery: Delivery) -> Result<()> {
+    if DELIVERIES.contains(&delivery) {
+        Ok(())
+    } else {
+        Err(FollowError::field("delivery", "须为 immediate、daily 或 off"))
+    }
 }
 
 fn views(conn: &mut DbConn, follows: Vec<Follow>) -> QueryResult<Vec<FollowView>> {

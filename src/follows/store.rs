@@ -36,6 +36,22 @@ pub fn delete(conn: &mut DbConn, user: UserId, id: FollowId) -> QueryResult<bool
     Ok(deleted == 1)
 }
 
+/// Changes how `user`'s follow `id` mails; the follow, if it is theirs.
+pub fn set_delivery(
+    conn: &mut DbConn,
+    user: UserId,
+    id: FollowId,
+    delivery: crate::enums::Delivery,
+) -> QueryResult<Option<Follow>> {
+    with_conn!(conn, |c| diesel::update(
+        follows::table.filter(follows::id.eq(id)).filter(follows::user_id.eq(user))
+    )
+    .set(follows::delivery.eq(delivery))
+    .returning(Follow::as_returning())
+    .get_result(c)
+    .optional())
+}
+
 /// Every follow with one of the (target, value) pairs.
 pub fn matching(conn: &mut DbConn, keys: &[(FollowTarget, String)]) -> QueryResult<Vec<Follow>> {
     let mut found = Vec::new();

@@ -425,7 +425,7 @@ pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str
 /// existence does not leak.
 pub fn readable(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<Intel> {
     let entry = store::find(conn, id)?.ok_or(IntelError::NotFound)?;
-    Ok(readable_rows(conn, user, vec![entry])?.pop().ok_or(IntelError::NotFound)?)
+    readable_rows(conn, user, vec![entry])?.pop().ok_or(IntelError::NotFound)
 }
 
 /// The rows of `rows` that `user` may read, in order.

@@ -76,6 +76,10 @@ on_both_backends! {
         assert_eq!(mine.as_array().unwrap().len(), 1);
         assert_eq!((mine[0]["target"].as_str(), mine[0]["value"].as_str(), mine[0]["label"].as_str()), (Some("competitor"), Some("中国电信"), Some("中国电信")));
         let path = format!("/api/v1/follows/{}", id(&mine[0]));
+        let (status, daily) = app.patch(&path, &w.marketer.access_token, json!({"delivery": "daily"})).await;
+        assert_eq!((status, daily["delivery"].as_str()), (StatusCode::OK, Some("daily")), "{daily}");
+        assert_eq!(app.patch(&path, &w.marketer.access_token, json!({"delivery": "weekly"})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.patch(&path, &w.employee.access_token, json!({"delivery": "off"})).await.0, StatusCode::NOT_FOUND);
         assert_eq!(app.call(Method::DELETE, &path, Some(&w.employee.access_token), None).await.0, StatusCode::NOT_FOUND);
         assert_eq!(app.call(Method::DELETE, &path, Some(&w.marketer.access_token), None).await.0, StatusCode::NO_CONTENT);
         assert_eq!(app.get("/api/v1/follows", &w.marketer.access_token).await.1, json!([]));
