@@ -1,22 +1,49 @@
 //! Competitor intelligence: adopted competitor entries by competitor, offer and month.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use diesel::prelude::*;
 use diesel::result::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::categories::{store as categories, template};
+use crate::db::schema::intel;
 use crate::db::DbConn;
 use crate::enums::IntelStatus;
+use crate::ids::IntelId;
 use crate::stats::facts::{self, bucket_of, within, EntryFact, EntryFilter, Facts, Interval};
 use crate::time::Window;
+use crate::with_conn;
 
 /// Adopted (or since revised) competitor entries.
 const SHOWN: EntryFilter =
     EntryFilter { statuses: &[IntelStatus::Adopted, IntelStatus::Superseded], category: Some("competitor") };
 
+/// The report over adopted competitor entries, with every value that is
+/// sensitive (as written or now, see `template::is_sensitive`) masked first:
+/// marketing reads the report.
 pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<Vec<CompetitorView>> {
-    let facts = Facts { entries: facts::entries(conn, SHOWN)?, ..Facts::default() };
+    let mut entries = facts::entries(conn, SHOWN)?;
+    let template = categories::find(conn, "competitor")?.map(|c| c.fields).unwrap_or_default();
+    let recorded: HashMap<IntelId, String> = with_conn!(conn, |c| intel::table
+        .filter(intel::category.eq("competitor"))
+        .filter(intel::status.eq_any(SHOWN.statuses))
+        .select((intel::id, intel::sensitive_keys))
+        .load::<(IntelId, String)>(c))?
+    .into_iter()
+    .collect();
+    for entry in &mut entries {
+        let keys: Vec<String> =
+            recorded.get(&entry.id).and_then(|k| serde_json::from_str(k).ok()).unwrap_or_default();
+        let mut values: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&entry.fields).unwrap_or_default();
+        if template::has_sensitive_values(&template, &keys, &values) {
+            values.retain(|key, _| !template::is_sensitive(&template, &keys, key));
+            entry.fields = serde_json::Value::Object(values).to_string();
+        }
+    }
+    let facts = Facts { entries, ..Facts::default() };
     Ok(competitors(&facts, window))
 }
 

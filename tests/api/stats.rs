@@ -72,6 +72,14 @@ on_both_backends! {
         assert_eq!(c[0]["entries"], 2);
         assert_eq!(c[0]["offers"][0]["offer"], "宽带免费送");
         assert_eq!((c[0]["offers"][0]["min_tariff"].as_f64(), c[0]["offers"][0]["max_tariff"].as_f64()), (Some(79.0), Some(99.0)));
+        // Once the admin marks the tariff sensitive, the report marketing reads stops showing it.
+        let (_, categories) = app.get("/api/v1/categories", &app.admin_token).await;
+        let template = categories.as_array().unwrap().iter().find(|c| c["key"] == "competitor").unwrap();
+        let fields: Vec<Value> = template["fields"].as_array().unwrap().iter()
+            .map(|f| { let mut f = f.clone(); if f["key"] == "tariff" { f["sensitive"] = json!(true); } f }).collect();
+        assert_eq!(app.put("/api/v1/categories/competitor", &app.admin_token, json!({"fields": fields})).await.0, StatusCode::OK);
+        let (_, masked) = app.get("/api/v1/stats/competitors?period=year", &w.marketer.access_token).await;
+        assert_eq!((masked[0]["offers"][0]["offer"].as_str(), masked[0]["offers"][0]["min_tariff"].as_f64()), (Some("宽带免费送"), None), "{masked}");
 
         // 40 days later for one of them (the competitor window is 30 days).
         app.age("intel", Rows::Id(e3), &["adopted_at"], Duration::days(40)).await;
