@@ -458,4 +458,30 @@ export const scenarios = [
       log(`AM01: ${tasks} open tasks, ${reminders} open reminders, a calendar feed, follows 中国联通 (${response.status()})`)
     },
   },
-]
+
+  {
+    name: 'AM01 opens 我的客户 and a dossier filtered to competitor entries',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'AM01', '/')
+      await page.locator('[data-test="nav-myClients"]').click()
+      await page.waitForURL('**/my-clients')
+      const rows = page.locator('[data-test="my-client"]')
+      await rows.first().waitFor()
+      const count = await rows.count()
+      const sorted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me/clients' && new URL(r.url()).searchParams.get('sort') === 'name')
+      await page.locator('[data-test="sort-name"]').click()
+      check((await sorted).status() === 200, 'GET /me/clients?sort=name failed')
+      await page.waitForURL(/sort=name/)
+      await page.locator('[data-test="my-client-link"]').first().click()
+      await page.waitForURL(/\/clients\/\d+/)
+      await page.locator('[data-test="dossier-summary"]').waitFor()
+      const filtered = page.waitForResponse((r) => r.url().includes('/dossier') && new URL(r.url()).searchParams.get('category') === 'competitor')
+      await page.locator('[data-test="timeline-category"]').click()
+      await pickOption(page, '.el-select-dropdown__item', '竞争对手')
+      check((await filtered).status() === 200, 'GET /dossier?category=competitor failed')
+      await page.waitForURL(/category=competitor/)
+      const events = await page.locator('[data-test="timeline-event"][data-kind="owner"]').count()
+      check(events === 0, 'a filtered timeline still shows owner changes')
+      log(`AM01: ${count} clients in 我的客户, a dossier filtered to competitor entries`)
+    },
+  },]

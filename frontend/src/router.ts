@@ -19,6 +19,12 @@ export const routes: RouteRecordRaw[] = [
   { path: '/submit', name: 'submit', component: () => import('@/views/SubmitView.vue'), meta: { title: 'nav.submit' } },
   { path: '/my', name: 'my', component: () => import('@/views/MyIntelView.vue'), meta: { title: 'nav.my' } },
   { path: '/agenda', name: 'agenda', component: () => import('@/views/AgendaView.vue'), meta: { title: 'nav.agenda' } },
+  {
+    path: '/my-clients',
+    name: 'my-clients',
+    component: () => import('@/views/MyClientsView.vue'),
+    meta: { title: 'nav.myClients', roles: ['account_manager'] },
+  },
   { path: '/follows', name: 'follows', component: () => import('@/views/FollowsView.vue'), meta: { title: 'nav.follows' } },
   {
     path: '/review',

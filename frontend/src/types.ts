@@ -42,6 +42,10 @@ export type Contact = Schema['ContactView']
 export type ContactInput = Schema['ContactInput']
 export type OwnerChange = Schema['OwnerHistoryItem']
 export type Dossier = Schema['Dossier']
+export type ClientSummary = Schema['ClientSummary']
+export type Opportunity = Schema['Opportunity']
+export type MyClient = Schema['MyClient']
+export type MyClientsSort = Schema['MyClientsSort']
 
 export type IntelStatus = Schema['IntelStatus']
 export type Source = Schema['Source']
@@ -162,6 +166,8 @@ export const FOLLOW_FORM_TARGETS: FollowTarget[] = ['tag', 'competitor', 'indust
 export const COMPETITORS = ['中国电信', '中国联通', '中国广电'] as const
 /** How a follow mails new entries (no weekly: follows are about news). */
 export const FOLLOW_DELIVERIES: Delivery[] = ['immediate', 'daily', 'off']
+/** How 我的客户 may be ordered; the first is the server's default. */
+export const MY_CLIENTS_SORTS: MyClientsSort[] = ['attention', 'contract_end', 'name']
 export const REMINDER_STATUSES: ReminderStatus[] = ['open', 'snoozed', 'done']
 export const STATS_INTERVALS: StatsInterval[] = ['week', 'month']
 export const RULE_KEYS: RuleKey[] = [

@@ -222,6 +222,8 @@ export async function mountView(
       { path: '/intel/:id', name: 'intel', component: stub },
       { path: '/clients/:id', name: 'client', component: stub },
       { path: '/submit', name: 'submit', component: stub },
+      { path: '/clients', name: 'clients', component: stub },
+      { path: '/agenda', name: 'agenda', component: stub },
       { path: '/search', name: 'search', component: stub },
       { path: '/leaderboard', name: 'leaderboard', component: stub },
       { path: '/review', name: 'review', component: stub },

@@ -30,6 +30,7 @@ import type {
   Department,
   DepartmentKind,
   Dossier,
+  MyClient,
   ExportFormat,
   Freshness,
   Id,
@@ -110,7 +111,11 @@ export const clientsApi = {
   list: (query: QueryOf<'list_clients'> = {}, signal?: AbortSignal) => http.get<Page<Client>>('/clients', query, signal),
   get: (id: Id) => http.get<Client>(`/clients/${id}`),
   create: (input: NewClient) => http.post<Client>('/clients', input),
-  dossier: (id: Id) => http.get<Dossier>(`/clients/${id}/dossier`),
+  /** With `category`, the timeline holds only that category's adopted entries. */
+  dossier: (id: Id, category?: string, signal?: AbortSignal) =>
+    http.get<Dossier>(`/clients/${id}/dossier`, { category: category || undefined }, signal),
+  /** 我的客户: the clients I own, each with its summary line. */
+  mine: (query: QueryOf<'my_clients'> = {}, signal?: AbortSignal) => http.get<Page<MyClient>>('/me/clients', query, signal),
   /** What handing over to `to` would move, and the briefing the new owner gets. */
   handoverPreview: (id: Id, to: Id) => http.get<HandoverPreview>(`/clients/${id}/handover`, { to }),
   handover: (id: Id, owner_id: Id, note: string) => http.put<Client>(`/clients/${id}/owner`, { owner_id, note }),

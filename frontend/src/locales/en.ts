@@ -17,6 +17,7 @@ const en: typeof zhCN = {
     admin: 'Admin',
     agenda: 'My agenda',
     follows: 'Following',
+    myClients: 'My clients',
     menu: 'Menu',
   },
   common: {
@@ -940,6 +941,45 @@ const en: typeof zhCN = {
     daysPlaceholder: 'e.g. 60, 30, 7',
     yearly: 'Every year',
     dropped: 'Ignored invalid days: {values} (whole numbers 1–3650)',
+  },
+  myClients: {
+    title: 'My clients',
+    intro: 'The clients I own: contract ends, opportunities, competitor news and tasks, what needs attention first.',
+    sortLabel: 'Sort',
+    sort: {
+      attention: 'Attention first',
+      contract_end: 'Contract end',
+      name: 'Name',
+    },
+    total: '{total} clients',
+    needAttentionShort: '{count} on this page need attention',
+    none: 'You own no clients yet; clients handed over to you appear here',
+    browseClients: 'Browse clients',
+    tier: 'Tier {tier}',
+    badge: {
+      contractEnded: 'Contract ended {date}',
+      contractSoon: 'Contract ends {date} · {days}d left',
+      contractEnd: 'Contract ends {date}',
+      overdue: 'Overdue tasks: {count}',
+      openTasks: 'Open tasks: {count}',
+      otherTasks: 'Other open tasks: {count}',
+      competitor: 'Competitor news (30d): {count}',
+      pending: 'Awaiting review: {count}',
+      stale: 'Stale facts: {count}',
+      opportunity: 'Opportunity: {title}',
+      opportunityStage: 'Opportunity: {title} · {stage}',
+      moreOpportunities: '{count} more opportunities',
+      none: 'Nothing needs attention',
+    },
+    dashboard: {
+      needAttention: 'Clients needing attention: {count}',
+      open: 'Open my clients',
+    },
+    dossier: {
+      category: 'Category',
+      allCategories: 'All categories',
+      noIntelInCategory: 'No adopted intel in this category yet',
+    },
   },
 }
 
