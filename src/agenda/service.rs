@@ -401,7 +401,10 @@ fn visit_views(conn: &mut DbConn, visits: Vec<Visit>) -> QueryResult<Vec<VisitVi
     let names = client_names(conn, &visits.iter().map(|v| v.client_id).collect::<Vec<_>>())?;
     let people = user_refs(conn, &visits.iter().map(|v| v.author_id).collect::<Vec<_>>())?;
     let mut contacts: HashMap<ContactId, ContactBrief> = HashMap::new();
-    for client in visits.iter().map(|v| v.client_id) {
+    let mut clients: Vec<ClientId> = visits.iter().map(|v| v.client_id).collect();
+    clients.sort();
+    clients.dedup();
+    for client in clients {
         for c in clients::contacts_of(conn, client)? {
             contacts.insert(c.id, ContactBrief { id: c.id, name: c.name, title: c.title });
         }

@@ -85,8 +85,13 @@ pub fn tasks_of(
 
 /// A client's open tasks, soonest due first.
 pub fn open_tasks_of_client(conn: &mut DbConn, client: ClientId) -> QueryResult<Vec<Task>> {
+    open_tasks_of_clients(conn, &[client])
+}
+
+/// The open tasks of any of `clients`, soonest due first.
+pub fn open_tasks_of_clients(conn: &mut DbConn, clients: &[ClientId]) -> QueryResult<Vec<Task>> {
     with_conn!(conn, |c| tasks::table
-        .filter(tasks::client_id.eq(client))
+        .filter(tasks::client_id.eq_any(clients))
         .filter(tasks::status.eq(TaskStatus::Open))
         .order((tasks::due_on.asc(), tasks::id.asc()))
         .select(Task::as_select())

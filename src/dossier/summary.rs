@@ -15,7 +15,7 @@ use crate::agenda::store as agenda;
 use crate::categories::store as categories;
 use crate::db::schema::intel;
 use crate::db::DbConn;
-use crate::enums::{IntelStatus, TaskStatus};
+use crate::enums::IntelStatus;
 use crate::ids::{ClientId, IntelId};
 use crate::intel::freshness;
 use crate::with_conn;
@@ -165,13 +165,14 @@ pub fn summaries(
             summary.contract_end = next;
         }
     }
-    for client in clients {
-        let tasks = agenda::open_tasks_of_client(conn, *client)?;
-        if let Some(summary) = out.get_mut(client) {
-            summary.open_tasks = tasks.iter().filter(|t| t.status == TaskStatus::Open).count() as i64;
-            summary.overdue_tasks = tasks.iter().filter(|t| t.due_on < today).count() as i64;
-            summary.attention = attention(summary, today);
+    for task in agenda::open_tasks_of_clients(conn, clients)? {
+        if let Some(summary) = out.get_mut(&task.client_id) {
+            summary.open_tasks += 1;
+            summary.overdue_tasks += i64::from(task.due_on < today);
         }
+    }
+    for summary in out.values_mut() {
+        summary.attention = attention(summary, today);
     }
     Ok(out)
 }
