@@ -12,11 +12,18 @@ use crate::agenda::model::NewReminder;
 use crate::agenda::rules::{due_reminder, lead_text};
 use crate::agenda::store;
 use crate::categories::model::FieldDef;
+use crate::categories::model::COMPETITOR;
 use crate::categories::store as categories;
+use crate::clients::model::Client;
 use crate::clients::store as clients;
 use crate::db::DbConn;
+use crate::enums::FollowTarget;
 use crate::enums::{NotificationKind, ReminderKind, ReminderStatus};
-use crate::ids::{ClientId, IntelId};
+use crate::follows::matching::normalise;
+use crate::follows::store as follows;
+use crate::ids::{ClientId, IntelId, UserId};
+use crate::intel::model::Subject;
+use crate::intel::store as intel_store;
 use crate::notify::service::{self as notify, NewNotification};
 
 /// Entries read per query while scanning the adopted facts.
@@ -60,12 +67,13 @@ fn fact_reminders(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Qu
         let page = store::adopted_facts_after(conn, &keys, after, PAGE)?;
         let Some(last) = page.last().map(|p| p.0) else { return Ok(made) };
         after = last;
-        let client_ids: Vec<ClientId> = page.iter().map(|p| p.1).collect();
-        let found = clients::find_many(conn, &client_ids)?;
+        let ids: Vec<IntelId> = page.iter().map(|p| p.0).collect();
+        let named = intel_store::clients_of(conn, &ids)?;
+        let found = clients::find_many(conn, &named.values().flatten().copied().collect::<Vec<_>>())?;
         for (intel, client_id, category, title, fields) in page {
-            let Some(client) = found.get(&client_id) else { continue };
-            let Some(owner) = client.owner_id else { continue };
+            let subject = Subject::new(client_id, named.get(&intel).map(Vec::as_slice).unwrap_or_default());
             let values: serde_json::Map<String, Value> = serde_json::from_str(&fields).unwrap_or_default();
+            let recipients = recipients(conn, &subject, &found, &category, &values)?;
             for rule in rules.get(&category).into_iter().flatten() {
                 let Some(date) = values.get(&rule.field.key).and_then(Value::as_str) else { continue };
                 let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { continue };
@@ -73,38 +81,91 @@ fn fact_reminders(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Qu
                 else {
                     continue;
                 };
-                let reminder = NewReminder {
-                    user_id: owner,
-                    kind: ReminderKind::Fact,
-                    client_id: Some(client_id),
-                    intel_id: Some(intel),
-                    task_id: None,
-                    field_key: rule.field.key.clone(),
-                    fact_on: Some(on),
-                    offset_days: offset as i32,
-                    due_on: on - Duration::days(i64::from(offset)),
-                    title: format!("{}：{} {on}", client.name, rule.field.label),
-                    status: ReminderStatus::Open,
-                    event_key: format!("fact:{}:{}:{on}:{offset}", intel.0, rule.field.key),
-                    created_at: now,
-                    updated_at: now,
-                };
-                if let Some(made_now) = store::insert_reminder(conn, &reminder)? {
-                    made += 1;
-                    let days = (on - today).num_days().max(0) as u32;
-                    let note = NewNotification::new(
-                        owner,
-                        NotificationKind::ReminderDue,
-                        format!("提醒：{}（{}）", made_now.title, lead_text(days)),
-                        format!("来自情报“{title}”。"),
-                    )
-                    .intel(intel)
-                    .client(client_id);
-                    notify::notify(conn, note)?;
+                for recipient in &recipients {
+                    let key =
+                        format!("fact:{}:{}:{on}:{offset}{}", intel.0, rule.field.key, recipient.key_suffix);
+                    let reminder = NewReminder {
+                        user_id: recipient.user,
+                        kind: ReminderKind::Fact,
+                        client_id: recipient.client,
+                        intel_id: Some(intel),
+                        task_id: None,
+                        field_key: rule.field.key.clone(),
+                        fact_on: Some(on),
+                        offset_days: offset as i32,
+                        due_on: on - Duration::days(i64::from(offset)),
+                        title: format!("{}：{} {on}", recipient.about, rule.field.label),
+                        status: ReminderStatus::Open,
+                        event_key: key,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    if let Some(made_now) = store::insert_reminder(conn, &reminder)? {
+                        made += 1;
+                        let days = (on - today).num_days().max(0) as u32;
+                        let note = NewNotification::new(
+                            recipient.user,
+                            NotificationKind::ReminderDue,
+                            format!("提醒：{}（{}）", made_now.title, lead_text(days)),
+                            format!("来自情报“{title}”。"),
+                        )
+                        .intel(intel)
+                        .client(recipient.client);
+                        notify::notify(conn, note)?;
+                    }
                 }
             }
         }
     }
+}
+
+/// Who is reminded of a dated fact, and the reminder's own key within the fact.
+struct Recipient {
+    user: UserId,
+    client: Option<ClientId>,
+    /// What the reminder's title names: the client, or the competitor.
+    about: String,
+    key_suffix: String,
+}
+
+/// The owner of each client the entry is about (the first one keyed as
+/// before several clients were possible); for a market-wide competitor entry,
+/// everyone following that competitor.
+fn recipients(
+    conn: &mut DbConn,
+    subject: &Subject,
+    found: &HashMap<ClientId, Client>,
+    category: &str,
+    values: &serde_json::Map<String, Value>,
+) -> QueryResult<Vec<Recipient>> {
+    let mut recipients = Vec::new();
+    for (position, client_id) in subject.clients().iter().enumerate() {
+        let Some(client) = found.get(client_id) else { continue };
+        let Some(owner) = client.owner_id else { continue };
+        recipients.push(Recipient {
+            user: owner,
+            client: Some(*client_id),
+            about: client.name.clone(),
+            key_suffix: if position == 0 { String::new() } else { format!(":client:{}", client_id.0) },
+        });
+    }
+    let competitor = values.get("competitor").and_then(Value::as_str).map(normalise);
+    if let (true, COMPETITOR, Some(competitor)) = (subject.clients().is_empty(), category, competitor) {
+        let mut people: Vec<UserId> =
+            follows::matching(conn, &[(FollowTarget::Competitor, competitor.clone())])?
+                .into_iter()
+                .map(|f| f.user_id)
+                .collect();
+        people.sort();
+        people.dedup();
+        recipients.extend(people.into_iter().map(|user| Recipient {
+            user,
+            client: None,
+            about: competitor.clone(),
+            key_suffix: format!(":user:{}", user.0),
+        }));
+    }
+    Ok(recipients)
 }
 
 fn task_reminders(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> QueryResult<usize> {

@@ -242,7 +242,7 @@ pub fn close_reminders_of_withdrawn_facts(conn: &mut DbConn, now: NaiveDateTime)
 
 /// An adopted entry as the reminder job reads it: id, client, category,
 /// title and template values.
-pub type DatedFact = (IntelId, ClientId, String, String, String);
+pub type DatedFact = (IntelId, Option<ClientId>, String, String, String);
 
 /// One page of adopted entries in `categories` after `after`, in id order.
 pub fn adopted_facts_after(

@@ -91,10 +91,10 @@ pub fn can_read(viewer: &CurrentUser, status: IntelStatus, author: UserId, owner
     }
 }
 
-/// Whether `viewer` sees sensitive values: the author, the client's owner,
-/// reviewers and admins.
-pub fn can_unmask(viewer: &CurrentUser, author: Option<UserId>, client_owner: Option<UserId>) -> bool {
-    author == Some(viewer.id) || client_owner == Some(viewer.id) || is_privileged(viewer)
+/// Whether `viewer` sees sensitive values: the author, the owner of a client
+/// they are about, reviewers and admins.
+pub fn can_unmask(viewer: &CurrentUser, author: Option<UserId>, client_owners: &[UserId]) -> bool {
+    author == Some(viewer.id) || client_owners.contains(&viewer.id) || is_privileged(viewer)
 }
 
 #[cfg(test)]
@@ -165,11 +165,16 @@ mod tests {
     #[test]
     fn sensitive_values_for_author_owner_reviewer_admin_only() {
         let author = Some(UserId(1));
-        let owner = Some(UserId(5));
-        assert!(can_unmask(&viewer(1, &[]), author, owner));
-        assert!(can_unmask(&viewer(5, &[Role::AccountManager]), author, owner));
-        assert!(can_unmask(&viewer(3, &[Role::Reviewer]), author, owner));
-        assert!(can_unmask(&viewer(4, &[Role::Admin]), author, owner));
-        assert!(!can_unmask(&viewer(2, &[Role::Marketer, Role::AccountManager]), author, owner));
+        let owners = [UserId(5), UserId(6)];
+        assert!(can_unmask(&viewer(1, &[]), author, &owners));
+        assert!(can_unmask(&viewer(5, &[Role::AccountManager]), author, &owners));
+        assert!(can_unmask(&viewer(6, &[Role::AccountManager]), author, &owners));
+        assert!(can_unmask(&viewer(3, &[Role::Reviewer]), author, &owners));
+        assert!(can_unmask(&viewer(4, &[Role::Admin]), author, &owners));
+        assert!(!can_unmask(&viewer(2, &[Role::Marketer, Role::AccountManager]), author, &owners));
+        assert!(
+            !can_unmask(&viewer(5, &[Role::AccountManager]), author, &[]),
+            "a market-wide entry has no owner"
+        );
     }
 }

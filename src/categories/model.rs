@@ -43,6 +43,9 @@ pub struct FieldDef {
     pub remind_yearly: bool,
 }
 
+/// The competitor category: the one whose entries may name no client or several.
+pub const COMPETITOR: &str = "competitor";
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = categories)]
 pub struct CategoryRow {

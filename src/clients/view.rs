@@ -86,7 +86,7 @@ pub fn contact_views(
     client_owner: Option<UserId>,
     contacts: Vec<Contact>,
 ) -> (Vec<ContactView>, Vec<SensitiveRead>) {
-    let may_unmask = policy::can_unmask(viewer, None, client_owner);
+    let may_unmask = policy::can_unmask(viewer, None, client_owner.as_slice());
     let mut views = Vec::with_capacity(contacts.len());
     let mut unmasked = Vec::new();
     for contact in contacts {

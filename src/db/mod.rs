@@ -172,3 +172,97 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::{sql_query, Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+    use diesel_migrations::MigrationHarness;
+
+    use super::SQLITE_MIGRATIONS;
+
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        text: String,
+    }
+
+    fn count(conn: &mut SqliteConnection, sql: &str) -> i64 {
+        sql_query(sql).get_result::<Count>(conn).map(|c| c.n).unwrap_or(-1)
+    }
+
+    /// The SQLite upgrade that makes `intel.client_id` nullable rebuilds the
+    /// table: existing entries, what refers to them, their ids and the
+    /// foreign keys all survive, and every entry gets its `intel_clients` row.
+    #[test]
+    fn the_sqlite_rebuild_for_market_wide_entries_keeps_every_row() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute("PRAGMA foreign_keys = ON;").unwrap();
+        loop {
+            let version = conn.run_next_migration(SQLITE_MIGRATIONS).unwrap();
+            if version.to_string().starts_with("20261204000007") {
+                break;
+            }
+        }
+        conn.batch_execute(
+            "INSERT INTO users (id, employee_no, real_name, email, roles, password_hash, created_at, updated_at)
+                 VALUES (1, 'E1', '张伟', 'e1@x', '[]', 'x', '2026-11-01', '2026-11-01');
+             INSERT INTO clients (id, kind, name, pinyin, initials, created_by, created_at, updated_at)
+                 VALUES (7, 'group', '芜湖长江', 'wuhu', 'wh', 1, '2026-11-01', '2026-11-01');
+             INSERT INTO intel (id, client_id, category, author_id, title, body, fields, source, observed_at,
+                                completeness, status, created_at, updated_at, urgent)
+                 VALUES (41, 7, 'competitor', 1, '电信报价', '', '{}', 'public', '2026-11-01', 1, 'adopted',
+                         '2026-11-01', '2026-11-01', TRUE),
+                        (42, 7, 'business', 1, '续约', '', '{}', 'public', '2026-11-01', 1, 'submitted',
+                         '2026-11-01', '2026-11-01', FALSE);
+             INSERT INTO usages (intel_id, user_id, purpose, outcome, note, created_at, updated_at)
+                 VALUES (41, 1, 'visit', 'pending', '', '2026-11-02', '2026-11-02');
+             DELETE FROM intel WHERE id = 42;",
+        )
+        .unwrap();
+        let ran = conn.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+        assert!(!ran.is_empty());
+
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) AS n FROM intel WHERE id = 41 AND urgent AND client_id = 7"),
+            1
+        );
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) AS n FROM intel_clients WHERE intel_id = 41 AND client_id = 7"),
+            1
+        );
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) AS n FROM usages u JOIN intel i ON i.id = u.intel_id"),
+            1
+        );
+        let problems: Vec<Row> =
+            sql_query("SELECT \"table\" || ':' || COALESCE(rowid, 0) AS text FROM pragma_foreign_key_check")
+                .load(&mut conn)
+                .unwrap();
+        assert_eq!(problems, Vec::new(), "no dangling reference");
+        let on: Vec<Count> =
+            sql_query("SELECT foreign_keys AS n FROM pragma_foreign_keys").load(&mut conn).unwrap();
+        assert_eq!(on, vec![Count { n: 1 }], "foreign keys are on again");
+        // Ids are never reused (42 was taken once), and an entry may now name no client.
+        conn.batch_execute(
+            "INSERT INTO intel (client_id, category, author_id, title, body, fields, source, observed_at,
+                                completeness, status, created_at, updated_at)
+                 VALUES (NULL, 'competitor', 1, '全市场', '', '{}', 'public', '2026-11-03', 1, 'draft',
+                         '2026-11-03', '2026-11-03');",
+        )
+        .unwrap();
+        assert_eq!(count(&mut conn, "SELECT MAX(id) AS n FROM intel"), 43);
+        let indexes = count(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intel' AND sql IS NOT NULL",
+        );
+        assert_eq!(indexes, 5, "every index of intel is back");
+    }
+}

@@ -127,9 +127,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    intel_clients (intel_id, client_id) {
+        intel_id -> BigInt,
+        client_id -> BigInt,
+    }
+}
+
+diesel::table! {
     intel (id) {
         id -> BigInt,
-        client_id -> BigInt,
+        client_id -> Nullable<BigInt>,
         category -> Text,
         author_id -> BigInt,
         title -> Text,
@@ -320,6 +327,8 @@ diesel::joinable!(client_tags -> clients (client_id));
 diesel::joinable!(contacts -> clients (client_id));
 diesel::joinable!(intel -> clients (client_id));
 diesel::joinable!(intel -> users (author_id));
+diesel::joinable!(intel_clients -> intel (intel_id));
+diesel::joinable!(intel_clients -> clients (client_id));
 diesel::joinable!(intel -> categories (category));
 diesel::joinable!(usages -> intel (intel_id));
 diesel::joinable!(usages -> users (user_id));
@@ -341,6 +350,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     categories,
     intel,
+    intel_clients,
     reviews,
     usages,
     point_rules,

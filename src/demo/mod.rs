@@ -115,6 +115,7 @@ impl<'c> Seeder<'c> {
         self.handovers()?;
         let plans = self.plan()?;
         self.play(&plans)?;
+        self.market_news()?;
         self.read_old_notifications()?;
         // The history is made up: none of its mail is ever sent.
         crate::notify::outbox::suppress_unsent(self.conn)?;

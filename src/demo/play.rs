@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::cast::Kind;
 use super::content::{compose, Composed};
 use super::data::{pick, usage_note, REJECT_COMMENTS, RETRACT_COMMENTS, REVISE_COMMENTS};
 use super::plan::{Fate, Plan, UsagePlan};
@@ -14,6 +15,7 @@ use crate::db::schema::notifications;
 use crate::enums::Decision;
 use crate::enums::UsageOutcome;
 use crate::ids::IntelId;
+use crate::intel::model::Subject;
 use crate::intel::service::{self as entries, Content};
 use crate::review::service::{self as review, DecisionInput, RawScores};
 use crate::usage::service as usage;
@@ -95,7 +97,7 @@ impl Seeder<'_> {
         };
         let author = &self.actors[plan.author].user;
         let client = self.clients[plan.client].id;
-        let entry = entries::create(self.conn, author, client, plan.category, content, draft)
+        let entry = entries::create(self.conn, author, &Subject::one(client), plan.category, content, draft)
             .map_err(failed("writing an entry"))?;
         self.entries += 1;
         self.settle(plan.submitted)?;
@@ -193,6 +195,73 @@ impl Seeder<'_> {
     }
 
     /// Notifications older than a few days have been read.
+    /// Competitor news that concerns the whole market, or several groups at
+    /// once, as marketing and the front line hear it: adopted a few days ago.
+    pub(super) fn market_news(&mut self) -> anyhow::Result<()> {
+        let groups: Vec<_> =
+            self.clients.iter().filter(|c| matches!(c.kind, Kind::Group(_))).map(|c| c.id).take(2).collect();
+        let (Some(author), Some(reviewer)) = (self.actor("E001"), self.reviewers().first().copied()) else {
+            return Ok(());
+        };
+        let news = [
+            (
+                Subject::default(),
+                "中国联通全市推出校园卡五折",
+                "中国联通",
+                "校园卡首年五折",
+                19,
+                "联通在全市高校周边营业厅和代理点同步推出校园卡首年五折，渠道补贴加码。",
+                3,
+            ),
+            (
+                Subject::default(),
+                "中国电信千兆宽带“免费送一年”进入社区渠道",
+                "中国电信",
+                "千兆宽带免费送一年",
+                0,
+                "电信社区经理在新建小区摆摊，承诺千兆宽带首年免费，要求绑定手机套餐。",
+                6,
+            ),
+            (
+                Subject::new(None, &groups),
+                "中国广电向多家集团推专线低价包",
+                "中国广电",
+                "专线低价包",
+                1800,
+                "广电政企团队近期逐家拜访集团客户，专线报价比我们低约两成。",
+                9,
+            ),
+        ];
+        for (subject, title, competitor, offer, tariff, body, days_ago) in news {
+            let at = self.clock.now - Duration::days(days_ago);
+            let fields = serde_json::json!({"competitor": competitor, "offer": offer, "tariff": tariff});
+            let content = Content {
+                title: title.to_owned(),
+                body: body.to_owned(),
+                fields: fields.as_object().cloned().unwrap_or_default(),
+                source: crate::enums::Source::Public,
+                observed_at: at - Duration::days(1),
+            };
+            let user = self.actors[author].user.clone();
+            let entry = entries::create(self.conn, &user, &subject, "competitor", content, false)
+                .map_err(failed("writing market news"))?;
+            self.entries += 1;
+            self.settle(at - Duration::hours(5))?;
+            let scores = rubric(&mut self.rng, 4);
+            let input = DecisionInput {
+                decision: Decision::Adopt,
+                scores,
+                comment: "全市场动态，请各客户经理关注".into(),
+                duplicate_of: None,
+                urgent: false,
+            };
+            let reviewer = self.actors[reviewer].user.clone();
+            review::decide(self.conn, &reviewer, entry.id, input).map_err(failed("adopting market news"))?;
+            self.settle(at)?;
+        }
+        Ok(())
+    }
+
     pub(super) fn read_old_notifications(&mut self) -> anyhow::Result<()> {
         let before = self.clock.ago(4.0);
         with_conn!(self.conn, |c| diesel::update(

@@ -12,8 +12,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::agenda::store as agenda;
+use crate::categories::model::COMPETITOR;
 use crate::categories::store as categories;
-use crate::db::schema::intel;
+use crate::db::schema::{intel, intel_clients};
 use crate::db::DbConn;
 use crate::enums::IntelStatus;
 use crate::ids::{ClientId, IntelId};
@@ -97,12 +98,14 @@ pub fn summaries(
         Option<NaiveDateTime>,
         Option<NaiveDateTime>,
     );
-    let rows: Vec<Row> = with_conn!(conn, |c| intel::table
-        .filter(intel::client_id.eq_any(clients))
+    // Every entry about the clients, those naming several counted for each.
+    let rows: Vec<Row> = with_conn!(conn, |c| intel_clients::table
+        .inner_join(intel::table)
+        .filter(intel_clients::client_id.eq_any(clients))
         .filter(intel::status.eq_any([IntelStatus::Adopted, IntelStatus::Submitted]))
         .order(intel::id.desc())
         .select((
-            intel::client_id,
+            intel_clients::client_id,
             intel::id,
             intel::category,
             intel::status,
@@ -154,7 +157,7 @@ pub fn summaries(
                     summary.opportunities.push(Opportunity { intel_id: fact.id, title: fact.title, stage });
                 }
             }
-            "competitor" if fact.adopted_at.is_some_and(|at| at >= since) => summary.competitor_activity += 1,
+            COMPETITOR if fact.adopted_at.is_some_and(|at| at >= since) => summary.competitor_activity += 1,
             _ => {}
         }
     }

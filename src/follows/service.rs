@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::extract::CurrentUser;
+use crate::categories::model::COMPETITOR;
 use crate::clients::store as clients;
 use crate::db::{write_tx, DbConn};
 use crate::enums::{Delivery, FollowTarget, NotificationKind};
@@ -16,6 +17,7 @@ use crate::follows::model::{Follow, NewFollow};
 use crate::follows::store;
 use crate::ids::{ClientId, FollowId, UserId};
 use crate::intel::model::Intel;
+use crate::intel::store as intel_store;
 use crate::notify::service::{self as notify, MailChoice, NewNotification};
 
 crate::service_error! {
@@ -135,22 +137,35 @@ fn views(conn: &mut DbConn, follows: Vec<Follow>) -> QueryResult<Vec<FollowView>
         .collect())
 }
 
-/// What `entry` is about, as follows see it.
+/// What `entry` is about, as follows see it: its clients with their groups,
+/// tags, industries and regions, and the competitor a competitor entry names.
 fn subject(conn: &mut DbConn, entry: &Intel) -> QueryResult<Subject> {
-    let client = clients::find(conn, entry.client_id)?;
-    let mut ids = vec![entry.client_id];
-    ids.extend(client.as_ref().and_then(|c| c.parent_id));
-    let tags = clients::tags_of(conn, &[entry.client_id])?.remove(&entry.client_id).unwrap_or_default();
-    let competitor = (entry.category == "competitor")
+    let named = intel_store::subject(conn, entry)?;
+    let found = clients::find_many(conn, named.clients())?;
+    let mut ids: Vec<ClientId> = named.clients().to_vec();
+    ids.extend(found.values().filter_map(|c| c.parent_id));
+    let mut tags: Vec<String> = clients::tags_of(conn, named.clients())?.into_values().flatten().collect();
+    tags.sort();
+    tags.dedup();
+    let competitor = (entry.category == COMPETITOR)
         .then(|| entry.field_values().get("competitor").and_then(|v| v.as_str()).map(normalise))
         .flatten();
     Ok(Subject {
         clients: ids.iter().map(|id| id.0.to_string()).collect(),
         tags,
-        industry: client.as_ref().and_then(|c| c.industry.clone()),
-        region: client.as_ref().and_then(|c| c.region.clone()),
+        industries: found.values().filter_map(|c| c.industry.clone()).collect(),
+        regions: found.values().filter_map(|c| c.region.clone()).collect(),
         competitor,
     })
+}
+
+/// The clients `entry` is about as one line: "甲、乙", or 全市场 for none.
+fn clients_named(conn: &mut DbConn, entry: &Intel) -> QueryResult<String> {
+    let named = intel_store::subject(conn, entry)?;
+    let found = clients::find_many(conn, named.clients())?;
+    let names: Vec<&str> =
+        named.clients().iter().filter_map(|c| found.get(c)).map(|c| c.name.as_str()).collect();
+    Ok(if names.is_empty() { "全市场".to_owned() } else { names.join("、") })
 }
 
 /// Tells everyone following what a newly adopted `entry` is about, once per
@@ -180,12 +195,12 @@ pub fn notify_followers(
             })
             .or_insert(candidate);
     }
-    let client = clients::find(conn, entry.client_id)?.map(|c| c.name).unwrap_or_default();
+    let about = clients_named(conn, entry)?;
     let urgent_mark = if urgent { "【紧急】" } else { "" };
     let told = followers.len();
     for (user, (delivery, _)) in followers {
         let title = format!("{urgent_mark}你关注的内容有新情报：{}", entry.title);
-        let body = format!("客户：{client}。");
+        let body = format!("客户：{about}。");
         let notification = NewNotification::new(user, NotificationKind::IntelFollowed, title, body)
             .intel(entry.id)
             .client(entry.client_id);

@@ -11,7 +11,10 @@ use crate::ids::UserId;
 #[diesel(table_name = intel)]
 pub struct Intel {
     pub id: IntelId,
-    pub client_id: ClientId,
+    /// The client the entry is about; `None` for a competitor entry about the
+    /// whole market or about several clients named without a first one. Every
+    /// client an entry is about is in `intel_clients` (see [`Subject`]).
+    pub client_id: Option<ClientId>,
     pub category: String,
     pub author_id: UserId,
     pub title: String,
@@ -57,7 +60,7 @@ impl Intel {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = intel)]
 pub struct NewIntel {
-    pub client_id: ClientId,
+    pub client_id: Option<ClientId>,
     pub category: String,
     pub author_id: UserId,
     pub title: String,
@@ -84,7 +87,6 @@ pub struct NewIntel {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = intel)]
 pub struct IntelContent {
-    pub client_id: Option<ClientId>,
     pub category: Option<String>,
     pub title: Option<String>,
     pub body: Option<String>,
@@ -97,4 +99,46 @@ pub struct IntelContent {
     pub revision: Option<i32>,
     pub submitted_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Who an entry is about: its client (`client_id`, shown as the entry's
+/// client) and every client it names, that one first. Only a competitor entry
+/// may name none (a tariff or campaign that concerns the whole market) or
+/// several.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Subject {
+    primary: Option<ClientId>,
+    clients: Vec<ClientId>,
+}
+
+impl Subject {
+    /// `client_id` and `client_ids` as given, the first one first, each once.
+    pub fn new(client_id: Option<ClientId>, client_ids: &[ClientId]) -> Self {
+        let mut clients: Vec<ClientId> = client_id.into_iter().collect();
+        for id in client_ids {
+            if !clients.contains(id) {
+                clients.push(*id);
+            }
+        }
+        Subject { primary: client_id, clients }
+    }
+
+    pub fn one(client: ClientId) -> Self {
+        Subject::new(Some(client), &[])
+    }
+
+    /// The entry's client, shown as `client`.
+    pub fn primary(&self) -> Option<ClientId> {
+        self.primary
+    }
+
+    /// Every client the entry is about.
+    pub fn clients(&self) -> &[ClientId] {
+        &self.clients
+    }
+
+    /// Whether the entry is about exactly one client, given as its client.
+    pub fn is_single(&self) -> bool {
+        self.primary.is_some() && self.clients.len() == 1
+    }
 }

@@ -8,6 +8,7 @@ use crate::auth::extract::CurrentUser;
 use crate::enums::{IntelStatus, Source};
 use crate::error::{ApiError, ApiResult, Fields};
 use crate::ids::{ClientId, IntelId, UserId};
+use crate::intel::model::Subject;
 use crate::intel::service::{self, check_text, parse_observed_at, Content, Edit};
 use crate::intel::store::IntelFilter;
 use crate::intel::view::IntelView;
@@ -25,7 +26,13 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateIntel {
-    pub client_id: ClientId,
+    /// The client the entry is about. A competitor entry may give null (the
+    /// whole market) and name the clients it concerns in `client_ids`.
+    #[serde(default)]
+    pub client_id: Option<ClientId>,
+    /// More clients a competitor entry concerns (at most 50).
+    #[serde(default)]
+    pub client_ids: Vec<ClientId>,
     /// Category key: basic, profile, business, credit, competitor, opportunity or service.
     #[schema(example = "business")]
     pub category: String,
@@ -72,8 +79,9 @@ fn content(
 async fn create_intel(state: State, me: CurrentUser, body: Json<CreateIntel>) -> ApiResult<HttpResponse> {
     let input = body.0;
     let content = content(input.title, input.body, input.fields, input.source, &input.observed_at)?;
+    let subject = Subject::new(input.client_id, &input.client_ids);
     let view = state
-        .write(move |conn| service::submit(conn, &me, input.client_id, &input.category, content, input.draft))
+        .write(move |conn| service::submit(conn, &me, &subject, &input.category, content, input.draft))
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -120,7 +128,11 @@ async fn get_intel(state: State, me: CurrentUser, id: web::Path<IntelId>) -> Api
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateIntel {
+    /// Another client; with `client_ids`, the entry's first client (null: none).
     pub client_id: Option<ClientId>,
+    /// Every other client a competitor entry concerns; given, it replaces them
+    /// (`[]` with a null `client_id`: the whole market).
+    pub client_ids: Option<Vec<ClientId>>,
     pub category: Option<String>,
     #[schema(max_length = 200)]
     pub title: Option<String>,
@@ -160,8 +172,13 @@ async fn update_intel(
     if !problems.is_empty() {
         return Err(ApiError::fields(problems));
     }
+    let subject = match (input.client_id, input.client_ids) {
+        (client_id, Some(others)) => Some(Subject::new(client_id, &others)),
+        (Some(client_id), None) => Some(Subject::one(client_id)),
+        (None, None) => None,
+    };
     let edit = Edit {
-        client_id: input.client_id,
+        subject,
         category: input.category,
         title: input.title,
         body: input.body,

@@ -2,6 +2,8 @@
 //! seeder: the rules of the loop, permissions through the policy, each write
 //! in one transaction, and the views with their sensitive reads audited.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde_json::{json, Map, Value};
@@ -9,7 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self};
-use crate::categories::model::Category;
+use crate::categories::model::{Category, COMPETITOR};
 use crate::categories::{store as categories, template};
 use crate::clients::store as clients;
 use crate::db::{write_tx, DbConn};
@@ -20,7 +22,7 @@ use crate::error::Fields;
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::UserId;
-use crate::intel::model::{Intel, IntelContent, NewIntel};
+use crate::intel::model::{Intel, IntelContent, NewIntel, Subject};
 use crate::intel::store::{IntelFilter, ReadScope};
 use crate::intel::view::{intel_views, IntelView};
 use crate::intel::{freshness, store};
@@ -88,8 +90,29 @@ pub fn category(conn: &mut DbConn, key: &str) -> Result<Category> {
     categories::find(conn, key)?.ok_or_else(|| IntelError::field("category", "没有这个分类"))
 }
 
-fn ensure_client(conn: &mut DbConn, id: ClientId) -> Result<()> {
-    clients::find(conn, id)?.map(|_| ()).ok_or_else(|| IntelError::field("client_id", "客户不存在"))
+/// The most clients one competitor entry may name.
+pub const MAX_CLIENTS: usize = 50;
+
+/// Checks who an entry under `category` is about: one existing client, or
+/// for a competitor entry none (the whole market) or several (422 otherwise).
+fn check_subject(conn: &mut DbConn, category: &Category, subject: &Subject) -> Result<()> {
+    if category.key != COMPETITOR {
+        if subject.primary().is_none() {
+            return Err(IntelError::field("client_id", "须选择客户（只有竞争情报可以不关联客户）"));
+        }
+        if !subject.is_single() {
+            return Err(IntelError::field("client_ids", "只有竞争情报可以关联多个客户"));
+        }
+    }
+    if subject.clients().len() > MAX_CLIENTS {
+        return Err(IntelError::field("client_ids", format!("最多关联 {MAX_CLIENTS} 个客户")));
+    }
+    let found = clients::find_many(conn, subject.clients())?;
+    if let Some(missing) = subject.clients().iter().find(|id| !found.contains_key(id)) {
+        let key = if Some(*missing) == subject.primary() { "client_id" } else { "client_ids" };
+        return Err(IntelError::field(key, format!("客户不存在：{}", missing.0)));
+    }
+    Ok(())
 }
 
 /// Validated template values and their completeness; 422 per field otherwise.
@@ -103,15 +126,15 @@ fn checked_fields(category: &Category, values: &Map<String, Value>, require: boo
 pub fn create(
     conn: &mut DbConn,
     author: &CurrentUser,
-    client_id: ClientId,
+    subject: &Subject,
     category_key: &str,
     content: Content,
     draft: bool,
 ) -> Result<Intel> {
-    ensure_client(conn, client_id)?;
     let category = category(conn, category_key)?;
+    check_subject(conn, &category, subject)?;
     let status = if draft { IntelStatus::Draft } else { IntelStatus::Submitted };
-    let entry = insert_entry(conn, author, client_id, category, content, status, None)?;
+    let entry = insert_entry(conn, author, subject, category, content, status, None)?;
     if !draft {
         notify_owners(conn, &entry, NotificationKind::IntelSubmittedForMyClient, false)?;
     }
@@ -124,19 +147,20 @@ pub fn create(
 fn insert_entry(
     conn: &mut DbConn,
     author: &CurrentUser,
-    client_id: ClientId,
+    subject: &Subject,
     category: Category,
     content: Content,
     status: IntelStatus,
     revises: Option<&Intel>,
 ) -> Result<Intel> {
-    let new = new_entry(author, client_id, &category, content, status, revises, Utc::now().naive_utc())?;
-    Ok(store::insert(conn, &new)?)
+    let new =
+        new_entry(author, subject.primary(), &category, content, status, revises, Utc::now().naive_utc())?;
+    Ok(store::insert(conn, &new, subject)?)
 }
 
 fn new_entry(
     author: &CurrentUser,
-    client_id: ClientId,
+    client_id: Option<ClientId>,
     category: &Category,
     content: Content,
     status: IntelStatus,
@@ -194,20 +218,21 @@ pub fn insert_adopted(
     quality: f64,
     now: NaiveDateTime,
 ) -> Result<Intel> {
-    let mut new = new_entry(author, client_id, category, content, IntelStatus::Draft, None, now)?;
+    let mut new = new_entry(author, Some(client_id), category, content, IntelStatus::Draft, None, now)?;
     new.status = IntelStatus::Adopted;
     new.imported = true;
     new.submitted_at = Some(now);
     new.decided_at = Some(now);
     new.adopted_at = Some(now);
     new.quality = Some(quality);
-    Ok(store::insert(conn, &new)?)
+    Ok(store::insert(conn, &new, &Subject::one(client_id))?)
 }
 
 /// Changes to a draft or returned entry; `None` keeps a value.
 #[derive(Debug, Default)]
 pub struct Edit {
-    pub client_id: Option<ClientId>,
+    /// Who the entry is about instead.
+    pub subject: Option<Subject>,
     pub category: Option<String>,
     pub title: Option<String>,
     pub body: Option<String>,
@@ -228,20 +253,22 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
     if !matches!(status, IntelStatus::Draft | IntelStatus::NeedsRevision) {
         return Err(IntelError::Conflict("只有草稿或退回修改的条目可以编辑"));
     }
+    let subject = store::subject(conn, &entry)?;
     if entry.supersedes_id.is_some() {
-        keep_subject_of_revision(&entry, &edit)?;
-    }
-    if let Some(client) = edit.client_id {
-        ensure_client(conn, client)?;
+        keep_subject_of_revision(&entry, &subject, &edit)?;
     }
     let category = category(conn, edit.category.as_deref().unwrap_or(&entry.category))?;
+    let new_subject = edit.subject.clone().filter(|s| *s != subject);
+    check_subject(conn, &category, new_subject.as_ref().unwrap_or(&subject))?;
     let values = edit.fields.clone().unwrap_or_else(|| entry.field_values());
     let (fields, completeness) = checked_fields(&category, &values, edit.submit)?;
     let now = Utc::now().naive_utc();
     let resubmitted = edit.submit && status == IntelStatus::NeedsRevision;
     let sensitive_keys = recorded_sensitive_keys(&category, Some(&entry));
+    if let Some(subject) = &new_subject {
+        store::set_subject(conn, id, subject)?;
+    }
     let content = IntelContent {
-        client_id: edit.client_id,
         category: Some(category.key),
         title: edit.title.map(|t| t.trim().to_owned()),
         body: edit.body,
@@ -262,10 +289,10 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
     Ok(edited)
 }
 
-/// A revision is about what it revises: its client and category cannot change (422).
-fn keep_subject_of_revision(revision: &Intel, edit: &Edit) -> Result<()> {
+/// A revision is about what it revises: its clients and category cannot change (422).
+fn keep_subject_of_revision(revision: &Intel, subject: &Subject, edit: &Edit) -> Result<()> {
     let mut problems = Fields::new();
-    if edit.client_id.is_some_and(|c| c != revision.client_id) {
+    if edit.subject.as_ref().is_some_and(|s| s != subject) {
         problems.insert("client_id".into(), "修订须与原条目属于同一客户".into());
     }
     if edit.category.as_deref().is_some_and(|c| c != revision.category) {
@@ -290,8 +317,8 @@ pub fn propose_revision(
     if original.status != IntelStatus::Adopted {
         return Err(IntelError::Conflict("只能修订已采纳的条目"));
     }
-    let owner = clients::find(conn, original.client_id)?.and_then(|c| c.owner_id);
-    if original.author_id != user.id && owner != Some(user.id) {
+    let subject = store::subject(conn, &original)?;
+    if original.author_id != user.id && !owns_any(conn, user.id, &subject)? {
         return Err(IntelError::Forbidden("只有作者或客户经理可以修订"));
     }
     const ONE_PENDING: &str = "该条目已有待审核的修订";
@@ -304,7 +331,7 @@ pub fn propose_revision(
     let revision = match insert_entry(
         conn,
         user,
-        original.client_id,
+        &subject,
         category,
         content,
         IntelStatus::Submitted,
@@ -339,8 +366,8 @@ pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<(Int
     if entry.status != IntelStatus::Adopted {
         return Err(IntelError::Conflict("只有已采纳的条目可以确认仍然有效"));
     }
-    let owner = clients::find(conn, entry.client_id)?.and_then(|c| c.owner_id);
-    if entry.author_id != user.id && owner != Some(user.id) {
+    let subject = store::subject(conn, &entry)?;
+    if entry.author_id != user.id && !owns_any(conn, user.id, &subject)? {
         return Err(IntelError::Forbidden("只有作者或客户经理可以确认"));
     }
     let category = category(conn, &entry.category)?;
@@ -434,16 +461,38 @@ pub fn readable_rows(
     user: &CurrentUser,
     rows: Vec<Intel>,
 ) -> diesel::QueryResult<Vec<Intel>> {
-    let pending: Vec<ClientId> =
-        rows.iter().filter(|e| e.status == IntelStatus::Submitted).map(|e| e.client_id).collect();
-    let owners = if pending.is_empty() { Default::default() } else { clients::owners(conn, &pending)? };
+    let pending: Vec<IntelId> =
+        rows.iter().filter(|e| e.status == IntelStatus::Submitted).map(|e| e.id).collect();
+    let mut owners = if pending.is_empty() { Default::default() } else { owners_of(conn, &pending)? };
     Ok(rows
         .into_iter()
         .filter(|e| {
-            let owners = owners.get(&e.client_id).map(Vec::as_slice).unwrap_or_default();
-            policy::can_read(user, e.status, e.author_id, owners)
+            let owners = owners.remove(&e.id).unwrap_or_default();
+            policy::can_read(user, e.status, e.author_id, &owners)
         })
         .collect())
+}
+
+/// The owners of every client each of `ids` is about (and of their groups).
+fn owners_of(conn: &mut DbConn, ids: &[IntelId]) -> diesel::QueryResult<HashMap<IntelId, Vec<UserId>>> {
+    let named = store::clients_of(conn, ids)?;
+    let all: Vec<ClientId> = named.values().flatten().copied().collect();
+    let by_client = clients::owners(conn, &all)?;
+    Ok(named
+        .into_iter()
+        .map(|(id, clients)| {
+            let mut people: Vec<UserId> =
+                clients.iter().filter_map(|c| by_client.get(c)).flatten().copied().collect();
+            people.sort();
+            people.dedup();
+            (id, people)
+        })
+        .collect())
+}
+
+/// Whether `user` owns one of the clients of `subject` (or its group).
+fn owns_any(conn: &mut DbConn, user: UserId, subject: &Subject) -> diesel::QueryResult<bool> {
+    Ok(clients::owners(conn, subject.clients())?.values().flatten().any(|o| *o == user))
 }
 
 /// What a reader may list (see [`ReadScope`]).
@@ -453,16 +502,27 @@ pub fn read_scope(conn: &mut DbConn, me: &CurrentUser) -> diesel::QueryResult<Re
     Ok(ReadScope { viewer: me.id, privileged, owned })
 }
 
-/// Tells the owners of `entry`'s client (and of its group) about it, all but
-/// its author; `urgent` mail skips their digests.
+/// Tells the owners of the clients `entry` is about (and of their groups)
+/// about it, all but its author, each once, naming their client; `urgent`
+/// mail skips their digests. Returns the people told.
 pub fn notify_owners(
     conn: &mut DbConn,
     entry: &Intel,
     kind: NotificationKind,
     urgent: bool,
-) -> diesel::QueryResult<()> {
-    let owners = clients::owners(conn, &[entry.client_id])?.remove(&entry.client_id).unwrap_or_default();
-    let client = clients::find(conn, entry.client_id)?.map(|c| c.name).unwrap_or_default();
+) -> diesel::QueryResult<Vec<UserId>> {
+    let subject = store::subject(conn, entry)?;
+    let by_client = clients::owners(conn, subject.clients())?;
+    let names = clients::find_many(conn, subject.clients())?;
+    // Each owner hears once, about the first of the entry's clients they own.
+    let mut owners: Vec<(UserId, ClientId)> = Vec::new();
+    for client in subject.clients() {
+        for owner in by_client.get(client).into_iter().flatten() {
+            if *owner != entry.author_id && owners.iter().all(|(o, _)| o != owner) {
+                owners.push((*owner, *client));
+            }
+        }
+    }
     let category = categories::find(conn, &entry.category)?.map(|c| c.name).unwrap_or_default();
     let author = crate::users::store::names(conn, &[entry.author_id])?
         .into_iter()
@@ -470,7 +530,9 @@ pub fn notify_owners(
         .map(|(_, n)| n)
         .unwrap_or_default();
     let urgent_mark = if urgent { "【紧急】" } else { "" };
-    for owner in owners.into_iter().filter(|o| *o != entry.author_id) {
+    let told = owners.iter().map(|(o, _)| *o).collect();
+    for (owner, client_id) in owners {
+        let client = names.get(&client_id).map(|c| c.name.as_str()).unwrap_or_default();
         let title = match kind {
             NotificationKind::IntelAdoptedForMyClient => {
                 format!("{urgent_mark}你的客户“{client}”的情报已采纳：{}", entry.title)
@@ -478,11 +540,10 @@ pub fn notify_owners(
             _ => format!("{urgent_mark}你的客户“{client}”有新情报：{}", entry.title),
         };
         let body = format!("分类：{category}；作者：{author}。");
-        let notification =
-            NewNotification::new(owner, kind, title, body).intel(entry.id).client(entry.client_id);
+        let notification = NewNotification::new(owner, kind, title, body).intel(entry.id).client(client_id);
         notify::notify_as(conn, notification, MailChoice { delivery: None, urgent })?;
     }
-    Ok(())
+    Ok(told)
 }
 
 /// The views of `rows` for `me`; sensitive values shown unmasked to someone
@@ -504,13 +565,13 @@ fn shown_one(conn: &mut DbConn, me: &CurrentUser, row: Intel) -> Result<IntelVie
 pub fn submit(
     conn: &mut DbConn,
     me: &CurrentUser,
-    client_id: ClientId,
+    subject: &Subject,
     category_key: &str,
     content: Content,
     draft: bool,
 ) -> Result<IntelView> {
     write_tx(conn, |conn| {
-        let entry = create(conn, me, client_id, category_key, content, draft)?;
+        let entry = create(conn, me, subject, category_key, content, draft)?;
         shown_one(conn, me, entry)
     })
 }

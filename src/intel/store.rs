@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
-use crate::db::schema::{intel, reviews, usages};
+use crate::db::schema::{intel, intel_clients, reviews, usages};
 use crate::db::search_outbox as outbox;
 use crate::db::search_outbox::Target;
 use crate::db::DbConn;
@@ -12,7 +12,7 @@ use crate::enums::{Decision, IntelStatus};
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::UserId;
-use crate::intel::model::{Intel, IntelContent, NewIntel};
+use crate::intel::model::{Intel, IntelContent, NewIntel, Subject};
 use crate::with_conn;
 
 /// Every write below also records the change in the search outbox, in the
@@ -23,12 +23,57 @@ fn changed(conn: &mut DbConn, entry: QueryResult<Intel>) -> QueryResult<Intel> {
     Ok(entry)
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewIntel) -> QueryResult<Intel> {
+/// Stores a new entry about `subject` (whose first client is `new.client_id`).
+pub fn insert(conn: &mut DbConn, new: &NewIntel, subject: &Subject) -> QueryResult<Intel> {
     let entry = with_conn!(conn, |c| diesel::insert_into(intel::table)
         .values(new)
         .returning(Intel::as_returning())
+        .get_result(c))?;
+    name_clients(conn, entry.id, subject.clients())?;
+    changed(conn, Ok(entry))
+}
+
+fn name_clients(conn: &mut DbConn, id: IntelId, clients: &[ClientId]) -> QueryResult<()> {
+    let rows: Vec<_> = clients
+        .iter()
+        .map(|client| (intel_clients::intel_id.eq(id), intel_clients::client_id.eq(*client)))
+        .collect();
+    if !rows.is_empty() {
+        with_conn!(conn, |c| diesel::insert_into(intel_clients::table).values(&rows).execute(c))?;
+    }
+    Ok(())
+}
+
+/// Makes a draft about `subject` instead.
+pub fn set_subject(conn: &mut DbConn, id: IntelId, subject: &Subject) -> QueryResult<Intel> {
+    with_conn!(conn, |c| diesel::delete(intel_clients::table.filter(intel_clients::intel_id.eq(id)))
+        .execute(c))?;
+    name_clients(conn, id, subject.clients())?;
+    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
+        .set(intel::client_id.eq(subject.primary()))
+        .returning(Intel::as_returning())
         .get_result(c));
     changed(conn, entry)
+}
+
+/// Every client each of `ids` is about.
+pub fn clients_of(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<HashMap<IntelId, Vec<ClientId>>> {
+    let rows: Vec<(IntelId, ClientId)> = with_conn!(conn, |c| intel_clients::table
+        .filter(intel_clients::intel_id.eq_any(ids))
+        .order((intel_clients::intel_id, intel_clients::client_id))
+        .select((intel_clients::intel_id, intel_clients::client_id))
+        .load(c))?;
+    let mut clients: HashMap<IntelId, Vec<ClientId>> = HashMap::new();
+    for (id, client) in rows {
+        clients.entry(id).or_default().push(client);
+    }
+    Ok(clients)
+}
+
+/// Who `entry` is about.
+pub fn subject(conn: &mut DbConn, entry: &Intel) -> QueryResult<Subject> {
+    let named = clients_of(conn, &[entry.id])?.remove(&entry.id).unwrap_or_default();
+    Ok(Subject::new(entry.client_id, &named))
 }
 
 pub fn find(conn: &mut DbConn, id: IntelId) -> QueryResult<Option<Intel>> {
@@ -198,7 +243,13 @@ pub fn list(
             } else {
                 query.filter(
                     intel::status.eq_any(IntelStatus::PUBLIC).or(intel::author_id.eq(scope.viewer)).or(
-                        intel::status.eq(IntelStatus::Submitted).and(intel::client_id.eq_any(&scope.owned)),
+                        intel::status.eq(IntelStatus::Submitted).and(
+                            intel::id.eq_any(
+                                intel_clients::table
+                                    .filter(intel_clients::client_id.eq_any(&scope.owned))
+                                    .select(intel_clients::intel_id),
+                            ),
+                        ),
                     ),
                 )
             };
@@ -209,7 +260,13 @@ pub fn list(
                 query = query.filter(intel::status.eq(status.as_str()));
             }
             if let Some(client) = filter.client_id {
-                query = query.filter(intel::client_id.eq(client));
+                query = query.filter(
+                    intel::id.eq_any(
+                        intel_clients::table
+                            .filter(intel_clients::client_id.eq(client))
+                            .select(intel_clients::intel_id),
+                    ),
+                );
             }
             if let Some(category) = &filter.category {
                 query = query.filter(intel::category.eq(category.clone()));
@@ -257,10 +314,12 @@ pub fn review_queue(
     })
 }
 
-/// Adopted entries of a client, newest adoption first.
+/// Adopted entries about a client, newest adoption first.
 pub fn adopted_of_client(conn: &mut DbConn, client: ClientId) -> QueryResult<Vec<Intel>> {
     with_conn!(conn, |c| intel::table
-        .filter(intel::client_id.eq(client))
+        .filter(intel::id.eq_any(
+            intel_clients::table.filter(intel_clients::client_id.eq(client)).select(intel_clients::intel_id),
+        ),)
         .filter(intel::status.eq(IntelStatus::Adopted.as_str()))
         .order((intel::adopted_at.desc(), intel::id.desc()))
         .select(Intel::as_select())

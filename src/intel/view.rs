@@ -23,7 +23,7 @@ use crate::enums::{ClientKind, Decision, IntelStatus, Source};
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::UserId;
-use crate::intel::model::Intel;
+use crate::intel::model::{Intel, Subject};
 use crate::intel::{freshness, store};
 use crate::users::view::user_refs;
 
@@ -47,7 +47,11 @@ pub struct ReviewSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IntelView {
     pub id: IntelId,
-    pub client: ClientRef,
+    /// The client the entry is about; null for a competitor entry about the
+    /// whole market (or naming several clients without a first one).
+    pub client: Option<ClientRef>,
+    /// Every client the entry is about, `client` first; empty for the whole market.
+    pub clients: Vec<ClientRef>,
     /// Category key, e.g. `business`.
     pub category: String,
     pub category_name: String,
@@ -97,8 +101,11 @@ pub fn intel_views(
         return Ok((Vec::new(), unmasked));
     }
     let ids: Vec<IntelId> = rows.iter().map(|r| r.id).collect();
-    let client_ids: Vec<ClientId> = rows.iter().map(|r| r.client_id).collect();
+    let mut named = store::clients_of(conn, &ids)?;
+    let client_ids: Vec<ClientId> = named.values().flatten().copied().collect();
     let clients = clients::find_many(conn, &client_ids)?;
+    let client_ref =
+        |id: &ClientId| clients.get(id).map(|c| ClientRef { id: c.id, name: c.name.clone(), kind: c.kind });
     let categories: HashMap<String, Category> =
         categories::list(conn)?.into_iter().map(|c| (c.key.clone(), c)).collect();
     let mut latest = store::latest_reviews(conn, &ids)?;
@@ -110,13 +117,15 @@ pub fn intel_views(
 
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        let client = clients.get(&row.client_id);
+        let subject = Subject::new(row.client_id, &named.remove(&row.id).unwrap_or_default());
+        let owners: Vec<UserId> =
+            subject.clients().iter().filter_map(|c| clients.get(c).and_then(|c| c.owner_id)).collect();
         let category = categories.get(&row.category);
         let template = category.map(|c| c.fields.as_slice()).unwrap_or_default();
         let mut fields = row.field_values();
         let recorded = row.recorded_sensitive_keys();
         let sensitive = template::has_sensitive_values(template, &recorded, &fields);
-        let may_unmask = policy::can_unmask(viewer, Some(row.author_id), client.and_then(|c| c.owner_id));
+        let may_unmask = policy::can_unmask(viewer, Some(row.author_id), &owners);
         if sensitive && !may_unmask {
             template::mask(template, &recorded, &mut fields);
         } else if sensitive && row.author_id != viewer.id {
@@ -143,11 +152,8 @@ pub fn intel_views(
         });
         views.push(IntelView {
             id: row.id,
-            client: ClientRef {
-                id: row.client_id,
-                name: client.map(|c| c.name.clone()).unwrap_or_default(),
-                kind: client.map_or(ClientKind::Group, |c| c.kind),
-            },
+            client: subject.primary().as_ref().and_then(client_ref),
+            clients: subject.clients().iter().filter_map(client_ref).collect(),
             category_name: category.map(|c| c.name.clone()).unwrap_or_default(),
             category: row.category,
             title: row.title,

@@ -32,18 +32,19 @@ pub fn run(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<serde_json::
         let cutoff = now - Duration::days(i64::from(category.freshness_days));
         entries.extend(newly_stale(conn, &category.key, cutoff)?);
     }
-    let client_ids: Vec<ClientId> = entries.iter().map(|e| e.1).collect();
+    let client_ids: Vec<ClientId> = entries.iter().filter_map(|e| e.1).collect();
     let client_rows = clients::find_many(conn, &client_ids)?;
 
-    let mut groups: BTreeMap<(UserId, ClientId), Vec<(IntelId, String)>> = BTreeMap::new();
+    // A market-wide entry (no client) is announced to its author alone.
+    let mut groups: BTreeMap<(UserId, Option<ClientId>), Vec<(IntelId, String)>> = BTreeMap::new();
     for (id, client, author, title) in &entries {
-        let owner = client_rows.get(client).and_then(|c| c.owner_id);
+        let owner = client.and_then(|c| client_rows.get(&c)).and_then(|c| c.owner_id);
         for user in [Some(*author), owner.filter(|o| o != author)].into_iter().flatten() {
             groups.entry((user, *client)).or_default().push((*id, title.clone()));
         }
     }
     for ((user, client), items) in &groups {
-        let name = client_rows.get(client).map_or("", |c| c.name.as_str());
+        let name = client.and_then(|c| client_rows.get(&c)).map(|c| c.name.as_str());
         notify::notify(conn, notice(*user, *client, name, items))?;
     }
     for (id, ..) in &entries {
@@ -52,10 +53,17 @@ pub fn run(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<serde_json::
     Ok(json!({"entries": entries.len(), "notifications": groups.len()}))
 }
 
-fn notice(user: UserId, client: ClientId, client_name: &str, items: &[(IntelId, String)]) -> NewNotification {
-    let title = match items {
-        [(_, only)] => format!("客户“{client_name}”的情报“{only}”已过时效，请核实"),
-        _ => format!("客户“{client_name}”有 {} 条情报已过时效，请核实", items.len()),
+fn notice(
+    user: UserId,
+    client: Option<ClientId>,
+    client_name: Option<&str>,
+    items: &[(IntelId, String)],
+) -> NewNotification {
+    let whose = client_name.map(|name| format!("客户“{name}”")).unwrap_or_default();
+    let title = match (items, client_name) {
+        ([(_, only)], Some(_)) => format!("{whose}的情报“{only}”已过时效，请核实"),
+        ([(_, only)], None) => format!("情报“{only}”已过时效，请核实"),
+        _ => format!("{whose}有 {} 条情报已过时效，请核实", items.len()),
     };
     let mut body = String::new();
     if items.len() > 1 {
@@ -78,7 +86,7 @@ fn newly_stale(
     conn: &mut DbConn,
     category: &str,
     cutoff: NaiveDateTime,
-) -> QueryResult<Vec<(IntelId, ClientId, UserId, String)>> {
+) -> QueryResult<Vec<(IntelId, Option<ClientId>, UserId, String)>> {
     with_conn!(conn, |c| intel::table
         .left_join(stale_notices::table)
         .filter(intel::status.eq(IntelStatus::Adopted.as_str()))
@@ -113,15 +121,20 @@ mod tests {
 
     #[test]
     fn one_entry_is_named_and_linked_many_are_counted() {
-        let one = notice(UserId(1), ClientId(2), "芜湖长江", &[(IntelId(3), "专线需求".into())]);
+        let one = notice(UserId(1), Some(ClientId(2)), Some("芜湖长江"), &[(IntelId(3), "专线需求".into())]);
         assert_eq!(one.title, "客户“芜湖长江”的情报“专线需求”已过时效，请核实");
         assert_eq!((one.intel_id, one.client_id), (Some(IntelId(3)), Some(ClientId(2))));
         assert!(!one.body.contains("· "), "the title is not repeated: {}", one.body);
         let items: Vec<(IntelId, String)> = (0..12).map(|i| (IntelId(i), format!("条目{i}"))).collect();
-        let many = notice(UserId(1), ClientId(2), "芜湖长江", &items);
+        let many = notice(UserId(1), Some(ClientId(2)), Some("芜湖长江"), &items);
         assert_eq!(many.title, "客户“芜湖长江”有 12 条情报已过时效，请核实");
         assert_eq!(many.intel_id, None);
         assert!(many.body.contains("· 条目9\n") && !many.body.contains("条目10"));
         assert!(many.body.contains("……等 12 条"));
+        let market = notice(UserId(1), None, None, &[(IntelId(4), "联通全省降价".into())]);
+        assert_eq!(market.title, "情报“联通全省降价”已过时效，请核实");
+        assert_eq!(market.client_id, None);
+        let markets = notice(UserId(1), None, None, &items);
+        assert_eq!(markets.title, "有 12 条情报已过时效，请核实");
     }
 }

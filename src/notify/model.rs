@@ -85,8 +85,9 @@ impl NewNotification {
         self
     }
 
-    pub fn client(mut self, id: ClientId) -> Self {
-        self.client_id = Some(id);
+    /// The client it is about, if any (a market-wide entry has none).
+    pub fn client(mut self, id: impl Into<Option<ClientId>>) -> Self {
+        self.client_id = id.into();
         self
     }
 }

@@ -8,7 +8,6 @@ use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self, Denied};
 use crate::categories::store as categories;
-use crate::clients::store as clients;
 use crate::db::write_tx;
 use crate::db::DbConn;
 use crate::enums::AuditAction;
@@ -190,14 +189,12 @@ pub fn decide(
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
     if to == IntelStatus::Adopted {
         notify_revised_author(conn, &decided)?;
-        intel_service::notify_owners(
+        let owners = intel_service::notify_owners(
             conn,
             &decided,
             NotificationKind::IntelAdoptedForMyClient,
             decided.urgent,
         )?;
-        let owners =
-            clients::owners(conn, &[decided.client_id])?.remove(&decided.client_id).unwrap_or_default();
         follows::notify_followers(conn, &decided, decided.urgent, &owners)?;
     }
     audit::record(

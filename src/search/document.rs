@@ -14,12 +14,13 @@ use crate::categories::template;
 use crate::clients::model::Client;
 use crate::clients::pinyin;
 use crate::clients::store as clients;
-use crate::db::schema::intel;
+use crate::db::schema::{intel, intel_clients};
 use crate::db::DbConn;
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::UserId;
-use crate::intel::model::Intel;
+use crate::intel::model::{Intel, Subject};
+use crate::intel::store as intel_store;
 use crate::search::analysis::FIELD_SEPARATOR;
 use crate::search::index::{category_code, kind_code, status_code, IndexFields};
 use crate::users::model::User;
@@ -28,6 +29,8 @@ use crate::with_conn;
 
 /// Everything needed to index a batch of entries, loaded in bulk.
 pub struct Context {
+    /// Every client each entry is about.
+    named: HashMap<IntelId, Vec<ClientId>>,
     clients: HashMap<ClientId, Client>,
     tags: HashMap<ClientId, Vec<String>>,
     authors: HashMap<UserId, User>,
@@ -36,9 +39,12 @@ pub struct Context {
 
 impl Context {
     pub fn load(conn: &mut DbConn, entries: &[Intel]) -> QueryResult<Context> {
-        let client_ids: Vec<ClientId> = entries.iter().map(|e| e.client_id).collect();
+        let ids: Vec<IntelId> = entries.iter().map(|e| e.id).collect();
+        let named = intel_store::clients_of(conn, &ids)?;
+        let client_ids: Vec<ClientId> = named.values().flatten().copied().collect();
         let author_ids: Vec<UserId> = entries.iter().map(|e| e.author_id).collect();
         Ok(Context {
+            named,
             clients: clients::find_many(conn, &client_ids)?,
             tags: clients::tags_of(conn, &client_ids)?,
             authors: users::find_users(conn, &author_ids)?.into_iter().map(|u| (u.id, u)).collect(),
@@ -48,8 +54,8 @@ impl Context {
 }
 
 /// The searchable text of an entry: title, body, non-sensitive template values
-/// and the client's name, separated so that no phrase spans two of them.
-pub fn searchable_text(entry: &Intel, category: Option<&Category>, client_name: &str) -> String {
+/// and its clients' names, separated so that no phrase spans two of them.
+pub fn searchable_text(entry: &Intel, category: Option<&Category>, client_names: &[&str]) -> String {
     let values = entry.field_values();
     let mut parts = vec![entry.title.clone(), entry.body.clone()];
     if let Some(category) = category {
@@ -64,26 +70,32 @@ pub fn searchable_text(entry: &Intel, category: Option<&Category>, client_name: 
             }
         }
     }
-    parts.push(client_name.to_owned());
+    parts.extend(client_names.iter().map(|n| (*n).to_owned()));
     parts.join(&FIELD_SEPARATOR.to_string())
 }
 
 pub fn document(fields: &IndexFields, entry: &Intel, context: &Context) -> TantivyDocument {
-    let client = context.clients.get(&entry.client_id);
+    let subject =
+        Subject::new(entry.client_id, context.named.get(&entry.id).map(Vec::as_slice).unwrap_or_default());
+    let clients: Vec<&Client> = subject.clients().iter().filter_map(|c| context.clients.get(c)).collect();
+    // The kind facet counts an entry once: by its first client (none: the whole market).
+    let client = clients.first().copied();
     let author = context.authors.get(&entry.author_id);
     let category = context.categories.get(&entry.category);
-    let client_name = client.map(|c| c.name.as_str()).unwrap_or_default();
-    let text = searchable_text(entry, category, client_name);
+    let client_names: Vec<&str> = clients.iter().map(|c| c.name.as_str()).collect();
+    let text = searchable_text(entry, category, &client_names);
 
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.id, entry.id.0 as u64);
     doc.add_u64(fields.status, status_code(entry.status));
     doc.add_u64(fields.category, category_code(&entry.category).unwrap_or(u64::MAX));
     doc.add_u64(fields.client_kind, client.map_or(u64::MAX, |c| kind_code(c.kind)));
-    doc.add_u64(fields.client_id, entry.client_id.0 as u64);
+    for client in subject.clients() {
+        doc.add_u64(fields.client_id, client.0 as u64);
+    }
     doc.add_u64(fields.author_id, entry.author_id.0 as u64);
     doc.add_u64(fields.department_id, author.and_then(|a| a.department_id).map_or(0, |d| d.0 as u64));
-    for tag in context.tags.get(&entry.client_id).into_iter().flatten() {
+    for tag in subject.clients().iter().filter_map(|c| context.tags.get(c)).flatten() {
         doc.add_text(fields.tags, tag);
     }
     let date = entry.adopted_at.or(entry.submitted_at).unwrap_or(entry.created_at);
@@ -92,12 +104,12 @@ pub fn document(fields: &IndexFields, entry: &Intel, context: &Context) -> Tanti
     doc.add_text(fields.title, &entry.title);
     doc.add_text(fields.text, &text);
     doc.add_text(fields.grams, &text);
-    let mut names = client.map(|c| format!("{} {}", c.pinyin, c.initials)).unwrap_or_default();
+    let mut names: String = clients.iter().map(|c| format!("{} {} ", c.pinyin, c.initials)).collect();
     if let Some(author) = author {
         let (full, initials) = pinyin::keys(&author.real_name);
         names.push_str(&format!(" {full} {initials}"));
     }
-    doc.add_text(fields.names, &names);
+    doc.add_text(fields.names, names.trim_start());
     doc
 }
 
@@ -111,7 +123,10 @@ pub fn entries_by_ids(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Int
 }
 
 pub fn entry_ids_of_client(conn: &mut DbConn, client: ClientId) -> QueryResult<Vec<IntelId>> {
-    with_conn!(conn, |c| intel::table.filter(intel::client_id.eq(client)).select(intel::id).load(c))
+    with_conn!(conn, |c| intel_clients::table
+        .filter(intel_clients::client_id.eq(client))
+        .select(intel_clients::intel_id)
+        .load(c))
 }
 
 pub fn entry_ids_of_author(conn: &mut DbConn, author: UserId) -> QueryResult<Vec<IntelId>> {

@@ -358,11 +358,12 @@ impl SegmentCollector for CountBySegment {
     }
 }
 
-/// Entries on `client` sharing any of `words`, best first (similar-entry hints).
+/// Entries on `client` (any, for a market-wide entry) sharing any of
+/// `words`, best first (similar-entry hints).
 pub fn similar(
     index: &SearchIndex,
     viewer: &CurrentUser,
-    client: ClientId,
+    client: Option<ClientId>,
     words: &[String],
     exclude: Option<IntelId>,
     limit: usize,
@@ -378,9 +379,11 @@ pub fn similar(
         .collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, visibility_query(fields, viewer, &[])),
-        (Occur::Must, equals(fields.client_id, client.0 as u64)),
         (Occur::Must, Box::new(BooleanQuery::new(any_word))),
     ];
+    if let Some(client) = client {
+        clauses.push((Occur::Must, equals(fields.client_id, client.0 as u64)));
+    }
     if let Some(exclude) = exclude {
         clauses.push((Occur::MustNot, equals(fields.id, exclude.0 as u64)));
     }

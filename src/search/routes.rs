@@ -116,7 +116,9 @@ async fn similar_to_entry(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DraftText {
-    pub client_id: ClientId,
+    /// The draft's client; null for a market-wide competitor entry (compared with every entry).
+    #[serde(default)]
+    pub client_id: Option<ClientId>,
     #[serde(default)]
     pub title: String,
     #[serde(default)]

@@ -104,7 +104,8 @@ pub fn similar_to_entry(
 ) -> Result<Vec<SearchHit>> {
     let entry = readable(conn, me, id)?;
     let text = format!("{} {}", entry.title, entry.body);
-    similar(conn, index, me, entry.client_id, &text, Some(id))
+    let client = intel_store::subject(conn, &entry)?.clients().first().copied();
+    similar(conn, index, me, client, &text, Some(id))
 }
 
 /// Ranks entries on `client` by the text's most telling words (any may match).
@@ -112,7 +113,7 @@ pub fn similar(
     conn: &mut DbConn,
     index: &SearchIndex,
     me: &CurrentUser,
-    client: ClientId,
+    client: Option<ClientId>,
     text: &str,
     exclude: Option<IntelId>,
 ) -> Result<Vec<SearchHit>> {

@@ -1,14 +1,15 @@
 //! Competitor intelligence: adopted competitor entries by competitor, offer and month.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::categories::model::COMPETITOR;
 use crate::categories::{store as categories, template};
-use crate::db::schema::intel;
+use crate::db::schema::{intel, intel_clients};
 use crate::db::DbConn;
 use crate::enums::IntelStatus;
 use crate::ids::IntelId;
@@ -18,16 +19,16 @@ use crate::with_conn;
 
 /// Adopted (or since revised) competitor entries.
 const SHOWN: EntryFilter =
-    EntryFilter { statuses: &[IntelStatus::Adopted, IntelStatus::Superseded], category: Some("competitor") };
+    EntryFilter { statuses: &[IntelStatus::Adopted, IntelStatus::Superseded], category: Some(COMPETITOR) };
 
 /// The report over adopted competitor entries, with every value that is
 /// sensitive (as written or now, see `template::is_sensitive`) masked first:
 /// marketing reads the report.
 pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<Vec<CompetitorView>> {
     let mut entries = facts::entries(conn, SHOWN)?;
-    let template = categories::find(conn, "competitor")?.map(|c| c.fields).unwrap_or_default();
+    let template = categories::find(conn, COMPETITOR)?.map(|c| c.fields).unwrap_or_default();
     let recorded: HashMap<IntelId, String> = with_conn!(conn, |c| intel::table
-        .filter(intel::category.eq("competitor"))
+        .filter(intel::category.eq(COMPETITOR))
         .filter(intel::status.eq_any(SHOWN.statuses))
         .select((intel::id, intel::sensitive_keys))
         .load::<(IntelId, String)>(c))?
@@ -43,8 +44,21 @@ pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<Vec<CompetitorView
             entry.fields = serde_json::Value::Object(values).to_string();
         }
     }
+    let market = market_wide(conn)?;
     let facts = Facts { entries, ..Facts::default() };
-    Ok(competitors(&facts, window))
+    Ok(competitors(&facts, &market, window))
+}
+
+/// The competitor entries shown that name no client: news about the whole market.
+fn market_wide(conn: &mut DbConn) -> QueryResult<HashSet<IntelId>> {
+    let ids: Vec<IntelId> = with_conn!(conn, |c| intel::table
+        .left_join(intel_clients::table)
+        .filter(intel::category.eq(COMPETITOR))
+        .filter(intel::status.eq_any(SHOWN.statuses))
+        .filter(intel_clients::client_id.nullable().is_null())
+        .select(intel::id)
+        .load(c))?;
+    Ok(ids.into_iter().collect())
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -66,16 +80,19 @@ pub struct MonthCount {
 pub struct CompetitorView {
     pub competitor: String,
     pub entries: i64,
+    /// Of `entries`, those about the whole market (naming no client).
+    pub market_wide: i64,
     pub offers: Vec<Offer>,
     pub months: Vec<MonthCount>,
 }
 
-/// Adopted competitor entries in the window, by competitor, offer and month.
-pub fn competitors(facts: &Facts, window: Window) -> Vec<CompetitorView> {
+/// Adopted competitor entries in the window, by competitor, offer and month;
+/// `market` holds the entries that name no client.
+pub fn competitors(facts: &Facts, market: &HashSet<IntelId>, window: Window) -> Vec<CompetitorView> {
     type Fields = serde_json::Map<String, serde_json::Value>;
     let mut groups: BTreeMap<String, Vec<(&EntryFact, Fields)>> = BTreeMap::new();
     for e in
-        facts.entries.iter().filter(|e| e.category == "competitor" && IntelStatus::PUBLIC.contains(&e.status))
+        facts.entries.iter().filter(|e| e.category == COMPETITOR && IntelStatus::PUBLIC.contains(&e.status))
     {
         if !within(e.adopted_at, window) {
             continue;
@@ -114,6 +131,7 @@ pub fn competitors(facts: &Facts, window: Window) -> Vec<CompetitorView> {
             CompetitorView {
                 competitor,
                 entries: items.len() as i64,
+                market_wide: items.iter().filter(|(e, _)| market.contains(&e.id)).count() as i64,
                 offers,
                 months: months.into_iter().map(|(month, entries)| MonthCount { month, entries }).collect(),
             }
@@ -139,20 +157,23 @@ mod tests {
         ];
         for (i, (competitor, offer, tariff)) in offers.into_iter().enumerate() {
             let mut entry = facts.entries[0].clone();
+            entry.id = IntelId(100 + i as i64);
             entry.category = "competitor".into();
             entry.adopted_at = Some(t(10 + i as u32, 9));
             entry.fields =
                 serde_json::json!({"competitor": competitor, "offer": offer, "tariff": tariff}).to_string();
             facts.entries.push(entry);
         }
-        let views = competitors(&facts, None);
-        let shown: Vec<(&str, i64)> = views.iter().map(|v| (v.competitor.as_str(), v.entries)).collect();
-        assert_eq!(shown, [("中国电信", 3), ("中国联通", 1)]);
+        let market: HashSet<IntelId> = [IntelId(103)].into();
+        let views = competitors(&facts, &market, None);
+        let shown: Vec<(&str, i64, i64)> =
+            views.iter().map(|v| (v.competitor.as_str(), v.entries, v.market_wide)).collect();
+        assert_eq!(shown, [("中国电信", 3, 0), ("中国联通", 1, 1)]);
         let broadband = &views[0].offers[0];
         assert_eq!((broadband.offer.as_str(), broadband.entries), ("宽带免费送", 2));
         assert_eq!((broadband.min_tariff, broadband.max_tariff), (Some(79.0), Some(99.0)));
         assert_eq!(views[0].months, vec![MonthCount { month: "2026-11".into(), entries: 3 }]);
         let december = Some((t(30, 16), t(30, 16) + chrono::Duration::days(31)));
-        assert!(competitors(&facts, december).is_empty(), "nothing was adopted in December");
+        assert!(competitors(&facts, &market, december).is_empty(), "nothing was adopted in December");
     }
 }

@@ -23,7 +23,7 @@ use crate::with_conn;
 #[derive(Debug, Clone)]
 pub struct EntryFact {
     pub id: IntelId,
-    pub client_id: ClientId,
+    pub client_id: Option<ClientId>,
     pub category: String,
     pub author_id: UserId,
     pub title: String,
@@ -96,7 +96,7 @@ pub struct EntryFilter {
 
 type EntryRow = (
     IntelId,
-    ClientId,
+    Option<ClientId>,
     String,
     UserId,
     String,
@@ -296,7 +296,7 @@ pub mod fixture {
     ) -> EntryFact {
         EntryFact {
             id: IntelId(id),
-            client_id: ClientId(1),
+            client_id: Some(ClientId(1)),
             category: category.into(),
             author_id: UserId(author),
             title: format!("e{id}"),

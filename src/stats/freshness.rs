@@ -96,7 +96,7 @@ pub fn freshness(facts: &Facts, now: NaiveDateTime, limit: usize) -> Freshness {
     let mut by_category: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut by_owner: BTreeMap<Option<UserId>, (i64, i64)> = BTreeMap::new();
     for (e, stale) in &adopted {
-        let owner = facts.clients.get(&e.client_id).and_then(|c| c.owner_id);
+        let owner = e.client_id.and_then(|c| facts.clients.get(&c)).and_then(|c| c.owner_id);
         for slot in [by_category.entry(e.category.clone()).or_default(), by_owner.entry(owner).or_default()] {
             slot.0 += 1;
             slot.1 += i64::from(*stale);
@@ -105,7 +105,7 @@ pub fn freshness(facts: &Facts, now: NaiveDateTime, limit: usize) -> Freshness {
     let mut oldest: Vec<OldFact> = adopted
         .iter()
         .filter_map(|(e, stale)| {
-            let client = facts.clients.get(&e.client_id)?;
+            let client = facts.clients.get(&e.client_id?)?;
             let key = matches!(client.tier.as_deref(), Some("S" | "A"));
             let confirmed = freshness::clock_start(e.adopted_at, e.verified_at)?;
             key.then(|| OldFact {

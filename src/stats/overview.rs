@@ -63,6 +63,9 @@ pub struct Overview {
     pub series: Vec<Bucket>,
 }
 
+/// The client-kind key of entries about no client.
+pub const MARKET: &str = "market";
+
 /// The overview of `window`, over everyone's entries or one department's.
 pub fn load(
     conn: &mut DbConn,
@@ -100,8 +103,10 @@ pub fn overview(
         .filter(|e| in_scope(facts, e.author_id, department))
         .map(|e| (e.id, e))
         .collect();
-    let kind_of = |e: &EntryFact| {
-        facts.clients.get(&e.client_id).map_or_else(String::new, |c| c.kind.as_str().to_owned())
+    // Entries about no client (market-wide competitor intelligence) count as `market`.
+    let kind_of = |e: &EntryFact| match e.client_id {
+        None => MARKET.to_owned(),
+        Some(client) => facts.clients.get(&client).map_or_else(String::new, |c| c.kind.as_str().to_owned()),
     };
     let department_of = |e: &EntryFact| facts.people.get(&e.author_id).and_then(|p| p.department_id);
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::UserRef;
-use crate::db::schema::{intel, usages};
+use crate::db::schema::{intel, intel_clients, usages};
 use crate::db::DbConn;
 use crate::enums::{IntelStatus, UsageOutcome, UsagePurpose};
 use crate::ids::{IntelId, UsageId, UserId};
@@ -50,7 +50,7 @@ pub fn for_intel(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Usage>> 
         .load(c))
 }
 
-/// Usages of a client's entries, newest first, each with its entry's status
+/// Usages of the entries about a client, newest first, each with its entry's status
 /// and author (so that the caller shows only those of entries the reader may read).
 pub fn for_client(
     conn: &mut DbConn,
@@ -58,7 +58,9 @@ pub fn for_client(
 ) -> QueryResult<Vec<(Usage, IntelStatus, UserId)>> {
     with_conn!(conn, |c| usages::table
         .inner_join(intel::table)
-        .filter(intel::client_id.eq(client))
+        .filter(intel::id.eq_any(
+            intel_clients::table.filter(intel_clients::client_id.eq(client)).select(intel_clients::intel_id),
+        ),)
         .order(usages::id.desc())
         .select((Usage::as_select(), intel::status, intel::author_id))
         .load(c))

@@ -24,6 +24,7 @@ mod follows;
 mod intel;
 mod jobs;
 mod mail;
+mod market;
 mod notifications;
 mod points;
 mod ratings;

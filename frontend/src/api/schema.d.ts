@@ -1509,6 +1509,11 @@ export interface components {
             competitor: string;
             /** Format: int64 */
             entries: number;
+            /**
+             * Format: int64
+             * @description Of `entries`, those about the whole market (naming no client).
+             */
+            market_wide: number;
             months: components["schemas"]["MonthCount"][];
             offers: components["schemas"]["Offer"][];
         };
@@ -1585,7 +1590,9 @@ export interface components {
              * @example business
              */
             category: string;
-            client_id: components["schemas"]["ClientId"];
+            client_id?: null | components["schemas"]["ClientId"];
+            /** @description More clients a competitor entry concerns (at most 50). */
+            client_ids?: components["schemas"]["ClientId"][];
             /** @description Save as a draft instead of submitting for review. */
             draft?: boolean;
             /** @description Template values by field key. */
@@ -1661,7 +1668,7 @@ export interface components {
         };
         DraftText: {
             body?: string;
-            client_id: components["schemas"]["ClientId"];
+            client_id?: null | components["schemas"]["ClientId"];
             title?: string;
         };
         /** @description The JSON body of every error response. */
@@ -1767,7 +1774,9 @@ export interface components {
             /** @description Category key, e.g. `business`. */
             category: string;
             category_name: string;
-            client: components["schemas"]["ClientRef"];
+            client?: null | components["schemas"]["ClientRef"];
+            /** @description Every client the entry is about, `client` first; empty for the whole market. */
+            clients: components["schemas"]["ClientRef"][];
             /**
              * Format: double
              * @description Share of template fields filled (required ones weigh double), 0–1.
@@ -1940,7 +1949,9 @@ export interface components {
                 /** @description Category key, e.g. `business`. */
                 category: string;
                 category_name: string;
-                client: components["schemas"]["ClientRef"];
+                client?: null | components["schemas"]["ClientRef"];
+                /** @description Every client the entry is about, `client` first; empty for the whole market. */
+                clients: components["schemas"]["ClientRef"][];
                 /**
                  * Format: double
                  * @description Share of template fields filled (required ones weigh double), 0–1.
@@ -2238,7 +2249,9 @@ export interface components {
                 /** @description Category key, e.g. `business`. */
                 category: string;
                 category_name: string;
-                client: components["schemas"]["ClientRef"];
+                client?: null | components["schemas"]["ClientRef"];
+                /** @description Every client the entry is about, `client` first; empty for the whole market. */
+                clients: components["schemas"]["ClientRef"][];
                 /**
                  * Format: double
                  * @description Share of template fields filled (required ones weigh double), 0–1.
@@ -2851,6 +2864,11 @@ export interface components {
             body?: string | null;
             category?: string | null;
             client_id?: null | components["schemas"]["ClientId"];
+            /**
+             * @description Every other client a competitor entry concerns; given, it replaces them
+             *     (`[]` with a null `client_id`: the whole market).
+             */
+            client_ids?: components["schemas"]["ClientId"][] | null;
             fields?: Record<string, unknown> | null;
             observed_at?: string | null;
             source?: null | components["schemas"]["Source"];
