@@ -116,7 +116,7 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     {
-        let pool = db::connect(&url, 1)?;
+        let pool = db::connect(&url, db::Limits::cli(1))?;
         let mut conn = pool.get()?;
         db::run_migrations(&mut conn)?;
         common::seed_people(&mut conn)?;

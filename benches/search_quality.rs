@@ -87,7 +87,7 @@ fn main() -> anyhow::Result<()> {
     let queries: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(default_queries);
     let dir = tempfile::tempdir()?;
     let url = DatabaseUrl::Sqlite(dir.path().join("bench.db").to_string_lossy().into_owned());
-    let pool = db::connect(&url, 2)?;
+    let pool = db::connect(&url, db::Limits::cli(2))?;
     let mut conn = pool.get()?;
     db::run_migrations(&mut conn)?;
     let mut rng = StdRng::seed_from_u64(2026);

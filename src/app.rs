@@ -33,7 +33,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates and binds; the server starts when awaited.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+        let pool = db::connect(&settings.database_url, settings.db_limits())?;
         let migrate_pool = pool.clone();
         let applied = web::block(move || -> anyhow::Result<usize> {
             let mut conn = migrate_pool.get().context("opening a database connection")?;

@@ -119,7 +119,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Reindex => {
             migrate(&settings)?;
-            let pool = db::connect(&settings.database_url, 2)?;
+            let pool = db::connect(&settings.database_url, db::Limits::cli(2))?;
             let rebuilt = crate::search::reindex::rebuild(&pool, &settings.data_dir, true)?;
             println!(
                 "search index {} rebuilt: {} entries in {:.1} s ({:.0} entries/s); running servers switch to it",
@@ -132,7 +132,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Import { file, reviewer } => {
             migrate(&settings)?;
-            let pool = db::connect(&settings.database_url, 2)?;
+            let pool = db::connect(&settings.database_url, db::Limits::cli(2))?;
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let lines = text.lines().count() as u64;
@@ -153,7 +153,7 @@ fn display_addr(bind: &str, port: u16) -> String {
 }
 
 fn migrate(settings: &Settings) -> anyhow::Result<usize> {
-    let pool = db::connect(&settings.database_url, 1)?;
+    let pool = db::connect(&settings.database_url, db::Limits::cli(1))?;
     let mut conn = pool.get().context("opening a database connection")?;
     db::run_migrations(&mut conn)
 }
@@ -161,7 +161,7 @@ fn migrate(settings: &Settings) -> anyhow::Result<usize> {
 /// Migrates, then seeds the demo world unless the database already holds clients or intel.
 pub fn seed_demo(settings: &Settings) -> anyhow::Result<Option<DemoSummary>> {
     migrate(settings)?;
-    let pool = db::connect(&settings.database_url, 1)?;
+    let pool = db::connect(&settings.database_url, db::Limits::cli(1))?;
     let mut conn = pool.get().context("opening a database connection")?;
     demo::seed(&mut conn, &Passwords::new()).context("seeding the demo world")
 }
@@ -205,7 +205,7 @@ pub fn create_admin(
     };
     let input = NewUserInput::parse(&raw).map_err(explain)?;
     migrate(settings)?;
-    let pool = db::connect(&settings.database_url, 1)?;
+    let pool = db::connect(&settings.database_url, db::Limits::cli(1))?;
     let mut conn = pool.get().context("opening a database connection")?;
     let hash = Passwords::new().hash(&input.password);
     users::insert(&mut conn, &input, hash).map_err(explain)

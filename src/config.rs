@@ -23,6 +23,17 @@ pub struct Settings {
     /// Base of links in e-mails, and whether cookies are marked `Secure`.
     pub public_url: String,
     pub db_pool_size: u32,
+    /// How long a request waits for the database before it is told `503
+    /// unavailable`: a pooled connection, a new PostgreSQL connection, an
+    /// unanswered PostgreSQL socket (TCP user timeout and keepalives).
+    pub db_timeout_seconds: u64,
+    /// The longest one statement may run (PostgreSQL `statement_timeout`).
+    pub db_statement_timeout_seconds: u64,
+    /// What a request may spend on the database in all; a write still
+    /// unfinished by then is rolled back, never committed after its answer.
+    pub request_budget_seconds: u64,
+    /// The same for reports (statistics, exports, recalculation) over the whole history.
+    pub report_budget_seconds: u64,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
     pub log_json: bool,
@@ -60,6 +71,10 @@ pub struct Overrides {
     pub mail_from: Option<String>,
     pub public_url: Option<String>,
     pub db_pool_size: Option<u32>,
+    pub db_timeout_seconds: Option<u64>,
+    pub db_statement_timeout_seconds: Option<u64>,
+    pub request_budget_seconds: Option<u64>,
+    pub report_budget_seconds: Option<u64>,
     pub workers: Option<usize>,
     pub log_json: Option<bool>,
     pub max_body_bytes: Option<usize>,
@@ -97,6 +112,10 @@ impl Overrides {
             mail_from: get(env, "ZHIKU_MAIL_FROM")?,
             public_url: get(env, "ZHIKU_PUBLIC_URL")?,
             db_pool_size: get(env, "ZHIKU_DB_POOL_SIZE")?,
+            db_timeout_seconds: get(env, "ZHIKU_DB_TIMEOUT_SECONDS")?,
+            db_statement_timeout_seconds: get(env, "ZHIKU_DB_STATEMENT_TIMEOUT_SECONDS")?,
+            request_budget_seconds: get(env, "ZHIKU_REQUEST_BUDGET_SECONDS")?,
+            report_budget_seconds: get(env, "ZHIKU_REPORT_BUDGET_SECONDS")?,
             workers: get(env, "ZHIKU_WORKERS")?,
             log_json: get(env, "ZHIKU_LOG_JSON")?,
             max_body_bytes: get(env, "ZHIKU_MAX_BODY_BYTES")?,
@@ -133,6 +152,10 @@ impl Overrides {
             mail_from,
             public_url,
             db_pool_size,
+            db_timeout_seconds,
+            db_statement_timeout_seconds,
+            request_budget_seconds,
+            report_budget_seconds,
             workers,
             log_json,
             max_body_bytes,
@@ -180,6 +203,10 @@ impl Settings {
             mail_from: o.mail_from.unwrap_or_else(|| "智库 Zhiku <zhiku@localhost>".to_owned()),
             public_url: public_url.trim_end_matches('/').to_owned(),
             db_pool_size: o.db_pool_size.unwrap_or(10),
+            db_timeout_seconds: o.db_timeout_seconds.unwrap_or(2),
+            db_statement_timeout_seconds: o.db_statement_timeout_seconds.unwrap_or(30),
+            request_budget_seconds: o.request_budget_seconds.unwrap_or(4),
+            report_budget_seconds: o.report_budget_seconds.unwrap_or(60),
             workers: o.workers.unwrap_or(0),
             log_json: o.log_json.unwrap_or(false),
             max_body_bytes: o.max_body_bytes.unwrap_or(1024 * 1024),
@@ -209,6 +236,14 @@ impl Settings {
         if self.db_pool_size == 0 {
             bail!("db_pool_size must be at least 1");
         }
+        if self.db_timeout_seconds == 0 || self.db_statement_timeout_seconds == 0 {
+            bail!("db_timeout_seconds and db_statement_timeout_seconds must be at least 1");
+        }
+        if self.request_budget_seconds <= self.db_timeout_seconds
+            || self.report_budget_seconds < self.request_budget_seconds
+        {
+            bail!("request_budget_seconds must exceed db_timeout_seconds, report_budget_seconds be at least request_budget_seconds");
+        }
         if !(1..=24 * 60).contains(&self.access_token_minutes) {
             bail!("access_token_minutes must be between 1 and 1440");
         }
@@ -230,6 +265,15 @@ impl Settings {
             self.public_url = format!("{base}:{port}");
         }
         self
+    }
+
+    /// How the pool bounds its waits (see [`crate::db::Limits`]).
+    pub fn db_limits(&self) -> crate::db::Limits {
+        crate::db::Limits {
+            max_size: self.db_pool_size,
+            timeout: std::time::Duration::from_secs(self.db_timeout_seconds),
+            statement_timeout: std::time::Duration::from_secs(self.db_statement_timeout_seconds),
+        }
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -33,9 +33,15 @@ pub enum ApiError {
     Validation { message: String, fields: Fields },
     #[error("尝试次数过多，请稍后再试")]
     RateLimited { retry_after_secs: u64 },
+    /// The database (or another part) is down or too slow: try again later.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after_secs: u64 },
     #[error("服务器内部错误")]
     Internal(#[source] anyhow::Error),
 }
+
+/// What a client is told to wait before retrying when the database is unavailable.
+pub const DATABASE_RETRY_AFTER_SECS: u64 = 5;
 
 /// The JSON body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,6 +69,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Validation { .. } => "validation_failed",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Unavailable { .. } => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -88,6 +95,14 @@ impl ApiError {
 
     pub fn fields(fields: Fields) -> Self {
         ApiError::Validation { message: "输入有误，请检查标出的字段".into(), fields }
+    }
+
+    /// The database did not answer in time (503 with `Retry-After`).
+    pub fn database_unavailable() -> Self {
+        ApiError::Unavailable {
+            message: "数据库暂时不可用，请稍后再试".into(),
+            retry_after_secs: DATABASE_RETRY_AFTER_SECS,
+        }
     }
 
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
@@ -118,6 +133,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,8 +143,13 @@ impl ResponseError for ApiError {
             tracing::error!(error = ?cause, "internal error");
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::RateLimited { retry_after_secs } | ApiError::Unavailable { retry_after_secs, .. } =
+            self
+        {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let ApiError::Unavailable { message, .. } = self {
+            tracing::warn!(%message, "answered unavailable");
         }
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, allow.as_str()));
@@ -144,14 +165,50 @@ impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         match error {
             diesel::result::Error::NotFound => ApiError::NotFound("记录不存在".into()),
+            other if is_unavailable(&other) => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::database_unavailable()
+            }
             other => ApiError::Internal(other.into()),
         }
     }
 }
 
+/// Whether a database error means the database is unreachable, gone or too
+/// busy (a retry later may succeed) rather than a fault of the request or code.
+pub fn is_unavailable(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::BrokenTransactionManager => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            [
+                "statement timeout",
+                "server closed the connection",
+                "terminating connection",
+                "could not receive data",
+                "could not send data",
+                "no connection to the server",
+                "connection timed out",
+                "database is locked",
+                "the database system is",
+                "too many clients",
+            ]
+            .iter()
+            .any(|needle| message.contains(needle))
+        }
+        _ => false,
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
-        ApiError::Internal(error.into())
+        tracing::warn!(%error, "no database connection");
+        ApiError::database_unavailable()
     }
 }
 

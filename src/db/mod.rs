@@ -82,11 +82,56 @@ impl DatabaseUrl {
     }
 }
 
-/// r2d2 manager that opens the right backend and applies SQLite's pragmas to
-/// every new connection.
+/// How long the pool and its connections may wait on the database.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_size: u32,
+    /// For a pooled connection; for a new PostgreSQL connection to be made;
+    /// for a PostgreSQL peer to acknowledge what was sent or answer keepalives.
+    pub timeout: Duration,
+    /// The longest one PostgreSQL statement may run.
+    pub statement_timeout: Duration,
+}
+
+impl Limits {
+    /// Small limits for the command line (one or two connections).
+    pub fn cli(max_size: u32) -> Self {
+        Limits { max_size, timeout: Duration::from_secs(15), statement_timeout: Duration::from_secs(3600) }
+    }
+}
+
+/// A PostgreSQL URL with the connection parameters that bound every wait on
+/// an unreachable or silent server, unless the URL sets them itself:
+/// `connect_timeout`, TCP keepalives and `tcp_user_timeout` (unacknowledged
+/// data), so a dropped network fails a connection in about `timeout`.
+pub fn bounded_postgres_url(url: &str, timeout: Duration) -> String {
+    let seconds = timeout.as_secs().max(1);
+    let params = [
+        ("connect_timeout", seconds.to_string()),
+        ("keepalives", "1".to_owned()),
+        ("keepalives_idle", seconds.to_string()),
+        ("keepalives_interval", "1".to_owned()),
+        ("keepalives_count", "2".to_owned()),
+        ("tcp_user_timeout", (seconds * 1000).to_string()),
+    ];
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let given: Vec<&str> = query.split('&').filter_map(|kv| kv.split('=').next()).collect();
+    let mut bounded = url.to_owned();
+    for (key, value) in params {
+        if !given.contains(&key) {
+            bounded.push(if bounded.contains('?') { '&' } else { '?' });
+            bounded.push_str(&format!("{key}={value}"));
+        }
+    }
+    bounded
+}
+
+/// r2d2 manager that opens the right backend and applies SQLite's pragmas
+/// (PostgreSQL's statement timeout) to every new connection.
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    limits: Limits,
 }
 
 const SQLITE_PRAGMAS: &str =
@@ -100,7 +145,15 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
-                PgConnection::establish(url).map(DbConn::Pg).map_err(r2d2::Error::ConnectionError)
+                let url = bounded_postgres_url(url, self.limits.timeout);
+                let mut conn = PgConnection::establish(&url).map_err(r2d2::Error::ConnectionError)?;
+                let statement_ms = self.limits.statement_timeout.as_millis();
+                conn.batch_execute(&format!(
+                    "SET statement_timeout = {statement_ms}; \
+                     SET idle_in_transaction_session_timeout = {statement_ms};"
+                ))
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Pg(conn))
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
@@ -119,17 +172,18 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Opens a pool; SQLite's parent directory is created when missing.
-pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
+/// Opens a pool; SQLite's parent directory is created when missing. Waiting
+/// for a connection gives up after `limits.timeout`.
+pub fn connect(url: &DatabaseUrl, limits: Limits) -> anyhow::Result<Pool> {
     if let DatabaseUrl::Sqlite(path) = url {
         if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
     }
     r2d2::Pool::builder()
-        .max_size(max_size)
-        .connection_timeout(Duration::from_secs(15))
-        .build(Manager { url: url.clone() })
+        .max_size(limits.max_size)
+        .connection_timeout(limits.timeout)
+        .build(Manager { url: url.clone(), limits })
         .with_context(|| format!("connecting to {}", url.redacted()))
 }
 

@@ -45,7 +45,7 @@ async fn run_job(
 ) -> ApiResult<HttpResponse> {
     let name = name.into_inner();
     let force = query.force.unwrap_or(false);
-    let done = state.read(move |conn| service::run(conn, &me, &name, force)).await?;
+    let done = state.report(move |conn| service::run(conn, &me, &name, force)).await?;
     sender.wake();
     Ok(HttpResponse::Ok().json(done))
 }

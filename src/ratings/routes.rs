@@ -45,7 +45,7 @@ async fn user_ratings(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (period, window) = query.resolve();
-    let ratings = state.read(move |conn| service::user_ratings(conn, &me, id, period, window)).await?;
+    let ratings = state.report(move |conn| service::user_ratings(conn, &me, id, period, window)).await?;
     Ok(HttpResponse::Ok().json(ratings))
 }
 
@@ -62,7 +62,8 @@ async fn department_ratings(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (period, window) = query.resolve();
-    let ratings = state.read(move |conn| service::department_ratings(conn, &me, id, period, window)).await?;
+    let ratings =
+        state.report(move |conn| service::department_ratings(conn, &me, id, period, window)).await?;
     Ok(HttpResponse::Ok().json(ratings))
 }
 
@@ -93,6 +94,6 @@ async fn leaderboard(
         exclude_staff: query.exclude_staff.unwrap_or(false),
         limit: query.limit.unwrap_or(20).clamp(1, 200) as usize,
     };
-    let board = state.read(move |conn| service::leaderboard(conn, period, window, scope)).await?;
+    let board = state.report(move |conn| service::leaderboard(conn, period, window, scope)).await?;
     Ok(HttpResponse::Ok().json(board))
 }

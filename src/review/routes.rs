@@ -108,6 +108,6 @@ async fn review(
 #[utoipa::path(tag = "admin", responses((status = 200, body = Recalculation), (status = 403)))]
 #[post("/points/recalculate")]
 async fn recalculate_points(state: State, me: CurrentUser) -> ApiResult<HttpResponse> {
-    let result = state.write(move |conn| recalculate::recalculate(conn, &me)).await?;
+    let result = state.write_report(move |conn| recalculate::recalculate(conn, &me)).await?;
     Ok(HttpResponse::Ok().json(result))
 }

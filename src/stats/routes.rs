@@ -67,7 +67,8 @@ pub struct OverviewResponse {
 async fn overview(state: State, me: CurrentUser, query: web::Query<StatsQuery>) -> ApiResult<HttpResponse> {
     let (period, window) = query.window();
     let (department, interval) = (query.department_id, query.interval.unwrap_or_default());
-    let overview = state.read(move |conn| service::overview(conn, &me, window, department, interval)).await?;
+    let overview =
+        state.report(move |conn| service::overview(conn, &me, window, department, interval)).await?;
     Ok(HttpResponse::Ok().json(OverviewResponse {
         period: period.as_str().into(),
         from: window.map(|w| w.0.and_utc()),
@@ -98,7 +99,7 @@ impl ClusterQuery {
 #[get("/stats/clusters")]
 async fn clusters(state: State, me: CurrentUser, query: web::Query<ClusterQuery>) -> ApiResult<HttpResponse> {
     let filter = query.filter();
-    let clusters = state.read(move |conn| service::clusters(conn, &me, &filter)).await?;
+    let clusters = state.report(move |conn| service::clusters(conn, &me, &filter)).await?;
     Ok(HttpResponse::Ok().json(clusters))
 }
 
@@ -112,7 +113,7 @@ async fn cluster_clients(
     query: web::Query<ClusterQuery>,
 ) -> ApiResult<HttpResponse> {
     let (tag, filter) = (tag.into_inner(), query.filter());
-    let members = state.read(move |conn| service::cluster_members(conn, &me, &tag, &filter)).await?;
+    let members = state.report(move |conn| service::cluster_members(conn, &me, &tag, &filter)).await?;
     Ok(HttpResponse::Ok().json(members))
 }
 
@@ -127,7 +128,7 @@ async fn cluster_export(
 ) -> ApiResult<HttpResponse> {
     let (tag, filter, format) = (tag.into_inner(), query.filter(), query.format.unwrap_or_default());
     let name = format!("兴趣群体-{tag}");
-    let sheet = state.read(move |conn| service::cluster_export(conn, &me, &tag, &filter)).await?;
+    let sheet = state.report(move |conn| service::cluster_export(conn, &me, &tag, &filter)).await?;
     download(&sheet, format, &name).map_err(ApiError::internal)
 }
 
@@ -136,7 +137,7 @@ async fn cluster_export(
 #[get("/stats/freshness")]
 async fn freshness(state: State, me: CurrentUser) -> ApiResult<HttpResponse> {
     let now = Utc::now().naive_utc();
-    let freshness = state.read(move |conn| service::freshness(conn, &me, now)).await?;
+    let freshness = state.report(move |conn| service::freshness(conn, &me, now)).await?;
     Ok(HttpResponse::Ok().json(freshness))
 }
 
@@ -149,7 +150,7 @@ async fn competitors(
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
     let (_, window) = query.window();
-    let views = state.read(move |conn| service::competitors(conn, &me, window)).await?;
+    let views = state.report(move |conn| service::competitors(conn, &me, window)).await?;
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -169,7 +170,7 @@ async fn assessments(
 ) -> ApiResult<HttpResponse> {
     let (period, window) = query.window();
     let department = query.department_id;
-    let items = state.read(move |conn| service::assessments(conn, &me, window, department)).await?;
+    let items = state.report(move |conn| service::assessments(conn, &me, window, department)).await?;
     Ok(HttpResponse::Ok().json(AssessmentResponse { period: period.as_str().into(), items }))
 }
 
@@ -190,7 +191,7 @@ async fn assessments_export(
         None => "all".into(),
     };
     let sheet =
-        state.read(move |conn| service::assessments_export(conn, &me, period, window, department)).await?;
+        state.report(move |conn| service::assessments_export(conn, &me, period, window, department)).await?;
     download(&sheet, format, &format!("绩效考核-{label}")).map_err(ApiError::internal)
 }
 
@@ -200,6 +201,6 @@ async fn assessments_export(
 #[get("/stats/reviewers")]
 async fn reviewers(state: State, me: CurrentUser, query: web::Query<StatsQuery>) -> ApiResult<HttpResponse> {
     let (_, window) = query.window();
-    let report = state.read(move |conn| service::reviewers(conn, &me, window)).await?;
+    let report = state.report(move |conn| service::reviewers(conn, &me, window)).await?;
     Ok(HttpResponse::Ok().json(report))
 }

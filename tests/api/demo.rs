@@ -14,7 +14,7 @@ use crate::world::id;
 async fn seed(app: &TestApp) -> Option<DemoSummary> {
     let url = app.settings().database_url.clone();
     blocking(move || {
-        let pool = zhiku::db::connect(&url, 1).unwrap();
+        let pool = zhiku::db::connect(&url, zhiku::db::Limits::cli(1)).unwrap();
         let mut conn = pool.get().unwrap();
         demo::seed(&mut conn, &Passwords::new()).unwrap()
     })

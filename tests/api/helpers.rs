@@ -158,6 +158,10 @@ impl TestApp {
             workers: Some(2),
             // No scheduled job runs by itself in a test unless the test asks for it.
             scheduler_seconds: Some(overrides.scheduler_seconds.unwrap_or(0)),
+            // Both cores busy with other tests must not turn a slow answer into a 503;
+            // the fault tests set the production budget themselves.
+            request_budget_seconds: Some(overrides.request_budget_seconds.unwrap_or(60)),
+            report_budget_seconds: Some(overrides.report_budget_seconds.unwrap_or(120)),
             ..overrides
         })
         .expect("test settings");
@@ -298,6 +302,11 @@ impl TestApp {
             done.unwrap_or_else(|e| panic!("{sql}: {e}"));
         })
         .await
+    }
+
+    /// The URL of the database this server uses.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -343,7 +343,7 @@ async fn concurrent_claims_on_postgres_take_disjoint_rows() {
     blocking(move || {
         let at = chrono::NaiveDate::from_ymd_opt(2991, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
         let lease = chrono::Duration::minutes(5);
-        let pool = zhiku::db::connect(&url, 2).unwrap();
+        let pool = zhiku::db::connect(&url, zhiku::db::Limits::cli(2)).unwrap();
         let (mut one, mut two) = (pool.get().unwrap(), pool.get().unwrap());
         if let DbConn::Pg(c) = &mut *two {
             c.batch_execute("SET lock_timeout = '3s'").unwrap();

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod proxy;
 mod smtp;
 mod test_db;
 mod world;
@@ -38,3 +39,4 @@ mod cli;
 mod crash;
 mod demo;
 mod errors;
+mod faults;

@@ -254,7 +254,7 @@ on_both_backends! {
         search_until(&app, &w.employee, &format!("q={}", enc("重建")), |b| b["total"] == 3).await;
         let settings = app.settings().clone();
         let rebuilt = tokio::task::spawn_blocking(move || {
-            let pool = zhiku::db::connect(&settings.database_url, 2).unwrap();
+            let pool = zhiku::db::connect(&settings.database_url, zhiku::db::Limits::cli(2)).unwrap();
             zhiku::search::reindex::rebuild(&pool, &settings.data_dir, false).unwrap()
         })
         .await

@@ -273,7 +273,7 @@ async fn exec_sql_beside_the_server(app: &TestApp, sql: String) {
     use diesel::connection::SimpleConnection;
     let url = app.settings().database_url.clone();
     actix_web::rt::task::spawn_blocking(move || {
-        let pool = zhiku::db::connect(&url, 1).unwrap();
+        let pool = zhiku::db::connect(&url, zhiku::db::Limits::cli(1)).unwrap();
         let mut conn = pool.get().unwrap();
         zhiku::with_conn!(&mut *conn, |c| c.batch_execute(&sql)).unwrap();
     })
