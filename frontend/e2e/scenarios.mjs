@@ -9,6 +9,8 @@ const CLIENT_NAME = '芜湖长江实业集团有限公司'
 const CLIENT_QUERY = 'whcj'
 const CRITERIA = ['truthfulness', 'relevance', 'completeness', 'timeliness', 'value']
 const CLUSTER_TAG = '高尔夫'
+// The competitor a market-wide entry is about (an option of the competitor template).
+const MARKET_COMPETITOR = '中国电信'
 // Demo people an assessment table lists (src/demo.rs).
 const DEMO_NAMES = ['吴婷', '郑浩', '黄雪', '何军', '高洁', '马超', '张伟', '李强', '赵磊', '孙丽']
 
@@ -70,6 +72,69 @@ async function pickOption(page, selector, text) {
   await option.click()
 }
 
+/** R002 searches `/search?q=<word>` until entry `id` is among the results; answers its hit. */
+async function searchHit(session, word, id) {
+  const { page } = await signIn(session, 'R002', `/search?q=${encodeURIComponent(word)}`)
+  const hit = page.locator(`[data-test="search-hit"][data-id="${id}"]`)
+  let sort = 'newest'
+  await until(
+    async () => {
+      if (await page.locator('[data-test="search-unavailable"]').isVisible()) throw new Error('GET /api/v1/search is not available')
+      if (await hit.isVisible()) return true
+      // The index may lag the adoption a moment: search again by switching the sort.
+      await page.locator(`[data-test="sort-${sort}"]`).click()
+      sort = sort === 'newest' ? 'relevance' : 'newest'
+      return false
+    },
+    { timeout: 30_000, interval: 1_000, what: `entry #${id} among the results` },
+  )
+  return hit
+}
+
+/** Clicks 提交审核 on the submit form and answers the entry the server created. */
+async function submitEntry(page) {
+  const created = apiResponse(page, 'POST', '/api/v1/intel')
+  await page.locator('[data-test="submit"]').click()
+  const response = await created
+  check(response.status() === 201, `POST /intel answered ${response.status()}: ${await response.text()}`)
+  return response.json()
+}
+
+/** Scores all five criteria 4 on the open review panel of `id` and adopts it; answers the review result. */
+async function scoreAndAdopt(page, id) {
+  const panel = page.locator(`[data-test="review-panel"][data-id="${id}"]`)
+  await panel.waitFor()
+  for (const criterion of CRITERIA) {
+    const row = panel.locator(`[data-criterion="${criterion}"]`)
+    await row.locator('.el-rate__item').nth(3).click()
+    await until(async () => (await row.locator('.el-rate__text').textContent()).trim() === '4', {
+      what: `${criterion} to show 4`,
+    })
+  }
+  const decided = apiResponse(page, 'POST', `/api/v1/intel/${id}/review`)
+  await panel.locator('[data-test="decide-adopt"]').click()
+  const response = await decided
+  check(response.status() === 200, `POST /review answered ${response.status()}: ${await response.text()}`)
+  const result = await response.json()
+  check(result.intel.status === 'adopted', `the entry is ${result.intel.status} after adopting`)
+  return result
+}
+
+/** The market-wide count of 中国电信 in the competitor statistics (M001), checked against its card's badge (shown when not 0). */
+async function marketWideCount(page) {
+  const loaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/stats/competitors')
+  await page.goto('/stats?tab=competitors')
+  const response = await loaded
+  check(response.status() === 200, `GET /stats/competitors answered ${response.status()}`)
+  const competitor = (await response.json()).find((c) => c.competitor === MARKET_COMPETITOR)
+  const count = competitor?.market_wide ?? 0
+  if (count > 0) {
+    const badge = page.locator(`[data-test="competitor"][data-name="${MARKET_COMPETITOR}"] [data-test="competitor-market-wide"]`)
+    await until(async () => (await badge.textContent()).trim() === `全市场 ${count}`, { what: `the badge 全市场 ${count}` })
+  }
+  return count
+}
+
 export const scenarios = [
   {
     name: 'E001 submits a business entry for 芜湖长江实业集团有限公司',
@@ -101,11 +166,7 @@ export const scenarios = [
       await page.locator('[data-field="monthly_spend"] input').fill('12000')
       await page.locator('[data-field="monthly_spend"] input').press('Tab')
 
-      const created = apiResponse(page, 'POST', '/api/v1/intel')
-      await page.locator('[data-test="submit"]').click()
-      const response = await created
-      check(response.status() === 201, `POST /intel answered ${response.status()}: ${await response.text()}`)
-      const entry = await response.json()
+      const entry = await submitEntry(page)
       check(entry.status === 'submitted', `the new entry is ${entry.status}, not submitted`)
       check(entry.client.name === CLIENT_NAME, `the entry is for ${entry.client.name}`)
       state.intelId = entry.id
@@ -125,23 +186,7 @@ export const scenarios = [
       const item = page.locator(`[data-test="queue-item"][data-id="${state.intelId}"]`)
       await item.waitFor()
       await item.click()
-      const panel = page.locator(`[data-test="review-panel"][data-id="${state.intelId}"]`)
-      await panel.waitFor()
-
-      for (const criterion of CRITERIA) {
-        const row = panel.locator(`[data-criterion="${criterion}"]`)
-        await row.locator('.el-rate__item').nth(3).click()
-        await until(async () => (await row.locator('.el-rate__text').textContent()).trim() === '4', {
-          what: `${criterion} to show 4`,
-        })
-      }
-
-      const decided = apiResponse(page, 'POST', `/api/v1/intel/${state.intelId}/review`)
-      await panel.locator('[data-test="decide-adopt"]').click()
-      const response = await decided
-      check(response.status() === 200, `POST /review answered ${response.status()}: ${await response.text()}`)
-      const result = await response.json()
-      check(result.intel.status === 'adopted', `the entry is ${result.intel.status} after adopting`)
+      const result = await scoreAndAdopt(page, state.intelId)
       check(result.points_awarded > 0, `adopting paid ${result.points_awarded} points`)
       state.awarded = result.points_awarded
 
@@ -175,20 +220,7 @@ export const scenarios = [
   {
     name: 'R002 finds the entry by search with the word highlighted',
     async run({ session, state, log }) {
-      const { page } = await signIn(session, 'R002', `/search?q=${encodeURIComponent(state.word)}`)
-      const hit = page.locator(`[data-test="search-hit"][data-id="${state.intelId}"]`)
-      let sort = 'newest'
-      await until(
-        async () => {
-          if (await page.locator('[data-test="search-unavailable"]').isVisible()) throw new Error('GET /api/v1/search is not available')
-          if (await hit.isVisible()) return true
-          // The index may lag the adoption a moment: search again by switching the sort.
-          await page.locator(`[data-test="sort-${sort}"]`).click()
-          sort = sort === 'newest' ? 'relevance' : 'newest'
-          return false
-        },
-        { timeout: 30_000, interval: 1_000, what: `entry #${state.intelId} among the results` },
-      )
+      const hit = await searchHit(session, state.word, state.intelId)
       const marks = await hit.locator('[data-test="snippet"] mark').allTextContents()
       check(
         marks.some((m) => m.toLowerCase().includes(state.word)),
@@ -484,4 +516,76 @@ export const scenarios = [
       check(events === 0, 'a filtered timeline still shows owner changes')
       log(`AM01: ${count} clients in 我的客户, a dossier filtered to competitor entries`)
     },
-  },]
+  },
+
+  {
+    name: 'E001 submits a market-wide competitor entry (no client) and sees 全市场 on it',
+    async run({ session, state, log }) {
+      const marketer = (await signIn(session, 'M001', '/')).page
+      state.marketWideBefore = await marketWideCount(marketer)
+
+      const { page } = await signIn(session, 'E001', '/submit')
+      await page.locator('[data-test="category-select"]').click()
+      await pickOption(page, '[data-test="category-competitor"]')
+      await page.locator('[data-test="scope-market"]').click()
+      await page.locator('[data-test="market-hint"]').waitFor()
+      check((await page.locator('[data-test="client-picker"]').count()) === 0, 'the client picker is still shown for the whole market')
+
+      state.marketWord = `zkm${Date.now().toString(36)}`
+      state.marketTitle = `端到端验收 ${state.marketWord} 电信全省专线资费下调`
+      await page.locator('[data-test="title"]').fill(state.marketTitle)
+      await page.locator('[data-test="body"]').fill(`营业厅海报显示电信全省专线本月起七折（验收标记 ${state.marketWord}），面向所有政企客户。`)
+      await page.locator('[data-field="competitor"] .el-select').click()
+      await pickOption(page, '.el-select-dropdown__item', MARKET_COMPETITOR)
+      await page.locator('[data-field="offer"] input').fill('全省专线七折')
+      await page.locator('[data-field="tariff"] input').fill('1680')
+      await page.locator('[data-field="tariff"] input').press('Tab')
+
+      const entry = await submitEntry(page)
+      check(entry.client == null && entry.clients.length === 0, `the entry names clients: ${JSON.stringify(entry.clients)}`)
+      state.marketId = entry.id
+
+      await page.waitForURL(`**/intel/${entry.id}`)
+      await page.locator(`[data-test="intel-detail"][data-id="${entry.id}"]`).waitFor()
+      const tag = page.locator('[data-test="market-wide"]').first()
+      await tag.waitFor()
+      check((await tag.textContent()).trim() === '全市场', 'the entry page does not say 全市场')
+      log(`entry #${entry.id} “${state.marketTitle}” about the whole market; 中国电信 had ${state.marketWideBefore} market-wide entries`)
+    },
+  },
+
+  {
+    name: 'R001 adopts the market-wide entry',
+    async run({ session, state, log }) {
+      const { page } = await signIn(session, 'R001', '/review')
+      const item = page.locator(`[data-test="queue-item"][data-id="${state.marketId}"]`)
+      await item.waitFor()
+      check((await item.textContent()).includes('全市场'), 'the queue item does not say 全市场')
+      await item.click()
+      const tag = page.locator(`[data-test="review-panel"][data-id="${state.marketId}"] [data-test="market-wide"]`)
+      await tag.waitFor()
+      check((await tag.textContent()).trim() === '全市场', 'the review panel does not say 全市场')
+      await scoreAndAdopt(page, state.marketId)
+      log(`adopted #${state.marketId}`)
+    },
+  },
+
+  {
+    name: 'R002 finds the market-wide entry by search; M001 sees it in the competitor statistics',
+    async run({ session, state, log }) {
+      const hit = await searchHit(session, state.marketWord, state.marketId)
+      check((await hit.locator('[data-test="market-wide"]').textContent()).trim() === '全市场', 'the search hit does not say 全市场')
+
+      const marketer = (await signIn(session, 'M001', '/')).page
+      const expected = state.marketWideBefore + 1
+      const count = await until(
+        async () => {
+          const now = await marketWideCount(marketer)
+          return now === expected ? now : null
+        },
+        { timeout: 20_000, interval: 1_000, what: `${MARKET_COMPETITOR} to count ${expected} market-wide entries` },
+      )
+      log(`found by search; ${MARKET_COMPETITOR} shows 全市场 ${count}`)
+    },
+  },
+]

@@ -98,6 +98,7 @@ export type JobSummary = JobRun['summary']
 
 export type SearchSort = Schema['Sort']
 export type SearchHit = Schema['SearchHit']
+export type DraftText = Schema['DraftText']
 export type SearchResult = Schema['SearchResponse']
 export type SearchQuery = QueryOf<'search'>
 export type SearchMiss = Schema['Miss']

@@ -107,7 +107,7 @@ describe('IntelEditor', () => {
     wrapper.unmount()
   })
 
-  it('shows client and category read-only for a returned revision, and sends them unchanged', async () => {
+  it('shows client and category read-only for a returned revision, and leaves its clients as they are', async () => {
     const returned = { ...DRAFT, id: 42, status: 'needs_revision', supersedes_id: 41, revision: 2 } as Intel
     const wrapper = mount(IntelEditor, {
       props: { mode: 'edit', intel: returned },
@@ -124,7 +124,10 @@ describe('IntelEditor', () => {
     await flushPromises()
     const [url, init] = fetchMock.mock.calls.at(-1) as [string, RequestInit]
     expect(url).toBe('/api/v1/intel/42')
-    expect(JSON.parse(init.body as string)).toMatchObject({ submit: true, client_id: 9, category: 'opportunity' })
+    const body = JSON.parse(init.body as string)
+    expect(body).toMatchObject({ submit: true, category: 'opportunity' })
+    expect(body).not.toHaveProperty('client_id')
+    expect(body).not.toHaveProperty('client_ids')
     wrapper.unmount()
   })
 

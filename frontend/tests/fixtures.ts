@@ -45,10 +45,13 @@ export const BUSINESS: Category = {
   ],
 }
 
+/** An entry; `clients` follows an overridden `client` unless given (a null client: the whole market). */
 export function intel(overrides: Partial<Intel> = {}): Intel {
+  const first = overrides.client === undefined ? { id: 9, name: '芜湖长江实业集团有限公司', kind: 'group' as const } : overrides.client
   return {
     id: 41,
-    client: { id: 9, name: '芜湖长江实业集团有限公司', kind: 'group' },
+    client: first,
+    clients: first ? [first] : [],
     category: 'business',
     category_name: '业务状况',
     title: '财务副总反映话费报销手续繁琐',

@@ -18,7 +18,7 @@ function serve(entry: Intel, ...extra: Handler[]) {
     on('GET', '/categories', [BUSINESS]),
     on('GET', `/intel/${entry.id}`, entry),
     on('GET', `/intel/${entry.id}/usages`, [usage()]),
-    on('GET', `/clients/${entry.client.id}`, client()),
+    ...entry.clients.map((c) => on('GET', `/clients/${c.id}`, client({ id: c.id, name: c.name }))),
   )
 }
 

@@ -30,6 +30,7 @@ import type {
   Department,
   DepartmentKind,
   Dossier,
+  DraftText,
   MyClient,
   ExportFormat,
   Freshness,
@@ -62,6 +63,7 @@ import type {
   ReviewResult,
   RuleSet,
   Rules,
+  SearchHit,
   SearchMiss,
   SearchQuery,
   SearchResult,
@@ -132,6 +134,8 @@ export const intelApi = {
   update: (id: Id, changes: IntelChanges) => http.put<Intel>(`/intel/${id}`, changes),
   revise: (id: Id, revision: IntelRevision) => http.post<Intel>(`/intel/${id}/revisions`, revision),
   verify: (id: Id) => http.post<Intel>(`/intel/${id}/verify`),
+  /** Likely duplicates of an entry: others on its first client (any entry when it names none) sharing its words. */
+  similar: (id: Id) => http.get<SearchHit[]>(`/intel/${id}/similar`),
   /** Reviewers and admins: an adopted entry found false; the comment is required. */
   retract: (id: Id, comment: string) => http.post<Intel>(`/intel/${id}/retract`, { comment }),
   review: (id: Id, input: ReviewInput) => http.post<ReviewResult>(`/intel/${id}/review`, input),
@@ -159,6 +163,8 @@ export const pointsApi = {
 
 export const searchApi = {
   search: (query: SearchQuery, signal?: AbortSignal) => http.get<SearchResult>('/search', query, signal),
+  /** Likely duplicates of an entry being written (`client_id` null: compared with every entry). */
+  similar: (draft: DraftText) => http.post<SearchHit[]>('/search/similar', draft),
   /** Searches that found nothing, newest first (admin). */
   misses: (query: PageQuery = {}, signal?: AbortSignal) => http.get<Page<SearchMiss>>('/search/misses', query, signal),
 }

@@ -176,6 +176,7 @@ const en: typeof zhCN = {
   clientKind: {
     group: 'Group client',
     individual: 'Individual (VIP)',
+    market: 'Whole market',
   },
   clientStatus: {
     active: 'Active',
@@ -319,6 +320,11 @@ const en: typeof zhCN = {
     supersedes: 'Revision of #{id}',
     duplicateOfEntry: 'Duplicate of #{id}',
     usagesUnavailable: 'Could not load the uses',
+    marketWide: 'Whole market',
+    clientJoin: ', ',
+    andMoreClients: '{names} and {count} more',
+    moreClients: '+{count} more',
+    alsoAbout: 'Also about',
   },
   editor: {
     revisionSubject: {
@@ -335,6 +341,18 @@ const en: typeof zhCN = {
     submitted: 'Submitted for review',
     categoryRequired: 'Choose a category',
     clientRequired: 'Choose a client',
+    scope: {
+      clients: 'Name clients',
+      market: 'Whole market (no client)',
+    },
+    pickClients: 'Search and pick one or more clients',
+    clientsRequired: 'Pick at least one client, or choose the whole market',
+    firstClientHint: 'The first client is shown as the main client of the entry',
+    marketHint: 'News about the whole market (a tariff, a campaign, a channel move); it goes into no client dossier',
+    similar: {
+      title: 'Possible duplicates: similar entries exist',
+      hint: 'Check whether someone has recorded the same thing before you submit',
+    },
     titleRequired: 'Enter a title',
     observedRequired: 'Choose a date',
     fixErrors: 'Please fix the highlighted fields first',
@@ -439,6 +457,7 @@ const en: typeof zhCN = {
     commentRequired: 'A comment is required to reject or return for revision',
     duplicateOf: 'Duplicate of',
     duplicatePlaceholder: 'Choose an adopted entry of this client',
+    duplicatePlaceholderMarket: 'Choose a similar adopted entry',
     duplicateRequired: 'Choose the original entry',
     scoresRequired: 'Score all five criteria before adopting',
     decided: '{decision}: the author earned {points} points',
@@ -573,6 +592,8 @@ const en: typeof zhCN = {
       latest: 'Latest',
       months: 'Entries per month',
       empty: 'No adopted competitor intelligence in this period',
+      marketWide: 'Whole market {count}',
+      marketWideHint: 'Of these, entries about the whole market rather than named clients',
     },
     assessments: {
       hint: 'Quantity (submitted, adopted), quality (adoption rate, mean score, usage rate), timeliness (median time from event to submission) and points',

@@ -174,6 +174,7 @@ export default {
   clientKind: {
     group: '集团客户',
     individual: '个人客户',
+    market: '全市场',
   },
   clientStatus: {
     active: '正常',
@@ -317,6 +318,11 @@ export default {
     supersedes: '修订自 #{id}',
     duplicateOfEntry: '与 #{id} 重复',
     usagesUnavailable: '无法加载使用记录',
+    marketWide: '全市场',
+    clientJoin: '、',
+    andMoreClients: '{names} 等 {total} 个客户',
+    moreClients: '另 {count} 个',
+    alsoAbout: '同时关联',
   },
   editor: {
     revisionSubject: {
@@ -333,6 +339,18 @@ export default {
     submitted: '已提交审核',
     categoryRequired: '请选择类别',
     clientRequired: '请选择客户',
+    scope: {
+      clients: '关联客户',
+      market: '全市场（不关联客户）',
+    },
+    pickClients: '搜索并选择一个或多个客户',
+    clientsRequired: '请选择至少一个客户，或改选全市场',
+    firstClientHint: '第一个客户作为该情报的主要客户显示',
+    marketHint: '面向整个市场的动态（资费、活动、渠道等），不进入任何客户的档案',
+    similar: {
+      title: '可能重复：已有相似的情报',
+      hint: '提交前看看是否已有人记录过同一件事',
+    },
     titleRequired: '请填写标题',
     observedRequired: '请选择日期',
     fixErrors: '请先修正标红的内容',
@@ -437,6 +455,7 @@ export default {
     commentRequired: '不采纳或退回修改时必须填写审核意见',
     duplicateOf: '重复于',
     duplicatePlaceholder: '选择该客户已采纳的情报',
+    duplicatePlaceholderMarket: '选择相似的已采纳情报',
     duplicateRequired: '请选择重复的原情报',
     scoresRequired: '采纳前请为五项全部评分',
     decided: '已{decision}，作者获得 {points} 积分',
@@ -571,6 +590,8 @@ export default {
       latest: '最近',
       months: '每月情报数',
       empty: '该周期内没有已采纳的竞争对手情报',
+      marketWide: '全市场 {count}',
+      marketWideHint: '其中不关联具体客户、面向整个市场的情报条数',
     },
     assessments: {
       hint: '数量（提交、采纳）、质量（采纳率、平均得分、使用率）、时效（从发生到提交的中位用时）与积分',
