@@ -37,6 +37,13 @@ pub fn complete(openapi: &mut OpenApi) {
     for (path, item) in openapi.paths.paths.iter_mut() {
         let names: Vec<&str> =
             path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+        if let Some(post) = item
+            .post
+            .as_mut()
+            .filter(|p| p.responses.responses.contains_key("201") || path.ends_with("/review"))
+        {
+            declare_idempotency_key(post);
+        }
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
             declare_path_parameters(operation, &names);
@@ -75,6 +82,24 @@ pub fn complete(openapi: &mut OpenApi) {
             }
         }
     }
+}
+
+/// A POST that creates something takes an `Idempotency-Key` (see `crate::idempotency`).
+fn declare_idempotency_key(operation: &mut Operation) {
+    let key = ParameterBuilder::new()
+        .name(crate::idempotency::HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key \
+             within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(200)).pattern(Some("^[!-~]+$"))))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(key);
+    operation.responses.responses.entry("409".to_owned()).or_insert_with(|| {
+        Response::new("conflict (also: the Idempotency-Key was used for another request)").into()
+    });
 }
 
 /// Whether a security requirement asks for a token (`security(())` is the empty one: no sign-in).

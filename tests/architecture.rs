@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["db"],
     &["config", "error", "telemetry"],
     &["state"],
-    &["api"],
+    &["api", "idempotency"],
     &["web", "docs", "auth"],
     &["audit"],
     &["points"],

@@ -66,3 +66,54 @@ describe('api functions', () => {
     expect(calls[0].url).toBe('/api/v1/departments/2/ratings?period=quarter')
   })
 })
+
+describe('creating under an Idempotency-Key', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
+
+  function keyedFetch(replies: Response[]) {
+    const keys: (string | undefined)[] = []
+    vi.stubGlobal('fetch', vi.fn((_url: string, init: RequestInit = {}) => {
+      keys.push((init.headers as Record<string, string>)['Idempotency-Key'])
+      return Promise.resolve(replies.shift() ?? json(500, { error: 'internal', message: 'x' }))
+    }))
+    return keys
+  }
+
+  beforeEach(() => {
+    configureAuth({ getAccessToken: () => 't', onTokens: () => undefined, onSessionLost: () => undefined })
+  })
+
+  it('sends a fresh key with each submission, and none with plain posts', async () => {
+    const keys = keyedFetch([json(201, { id: 1 }), json(201, { id: 2 }), json(200, {})])
+    await intelApi.create({ client_id: 1, category: 'business', title: 'a', source: 'public', observed_at: '2026-12-01' })
+    await intelApi.create({ client_id: 1, category: 'business', title: 'b', source: 'public', observed_at: '2026-12-01' })
+    await intelApi.verify(1)
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/)
+    expect(keys[1]).toMatch(/^[0-9a-f]{32}$/)
+    expect(keys[0]).not.toBe(keys[1])
+    expect(keys[2]).toBeUndefined()
+  })
+
+  it('retries once after a 503 with the same key, waiting what Retry-After says (capped)', async () => {
+    vi.useFakeTimers()
+    const unavailable = new Response(JSON.stringify({ error: 'unavailable', message: '数据库暂时不可用' }), {
+      status: 503,
+      headers: { 'Content-Type': 'application/json', 'Retry-After': '30' },
+    })
+    const keys = keyedFetch([unavailable, json(201, { id: 7 })])
+    const created = clientsApi.create({ kind: 'group', name: '芜湖长江' })
+    await vi.advanceTimersByTimeAsync(5000)
+    await expect(created).resolves.toEqual({ id: 7 })
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toBe(keys[1])
+  })
+
+  it('does not retry what the server refused', async () => {
+    const keys = keyedFetch([json(422, { error: 'validation_failed', message: 'x', fields: { name: '必填' } })])
+    await expect(departmentsApi.create('', 'frontline')).rejects.toMatchObject({ status: 422 })
+    expect(keys).toHaveLength(1)
+  })
+})

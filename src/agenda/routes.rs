@@ -1,6 +1,7 @@
 //! `/visits`, `/clients/{id}/visits`, `/tasks`, `/reminders`, `/me/calendar`
 //! and the calendar feed itself.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,7 @@ use crate::api::{Json, Page, PageParams};
 use crate::auth::extract::CurrentUser;
 use crate::enums::{ReminderStatus, TaskStatus};
 use crate::error::ApiResult;
+use crate::idempotency::IdempotencyKey;
 use crate::ids::{ClientId, ContactId, ReminderId, TaskId, UserId};
 use crate::state::State;
 
@@ -62,7 +64,12 @@ pub struct NewVisitRequest {
 #[utoipa::path(tag = "agenda", request_body = NewVisitRequest,
     responses((status = 201, body = VisitView), (status = 403), (status = 404), (status = 422)))]
 #[post("/visits")]
-async fn create_visit(state: State, me: CurrentUser, body: Json<NewVisitRequest>) -> ApiResult<HttpResponse> {
+async fn create_visit(
+    state: State,
+    me: CurrentUser,
+    key: IdempotencyKey,
+    body: Json<NewVisitRequest>,
+) -> ApiResult<HttpResponse> {
     let b = body.0;
     let input = VisitInput {
         client_id: b.client_id,
@@ -76,8 +83,10 @@ async fn create_visit(state: State, me: CurrentUser, body: Json<NewVisitRequest>
             .map(|s| NextStep { title: s.title, due_on: s.due_on, assignee_id: s.assignee_id })
             .collect(),
     };
-    let view = state.write(move |conn| service::record_visit(conn, &me, input)).await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| service::record_visit(conn, &me, input))
+        .await
 }
 
 /// A client's visits, latest first (its owners, reviewers, admins).

@@ -1,5 +1,6 @@
 //! Clients and contacts over HTTP: extract, parse, one service call, map.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
@@ -11,6 +12,7 @@ use crate::clients::store::ClientFilter;
 use crate::clients::view::{ClientView, ContactView};
 use crate::enums::{ClientKind, ClientStatus};
 use crate::error::ApiResult;
+use crate::idempotency::IdempotencyKey;
 use crate::ids::{ClientId, ContactId, UserId};
 use crate::state::State;
 
@@ -49,7 +51,12 @@ pub struct CreateClient {
 #[utoipa::path(tag = "clients", request_body = CreateClient,
     responses((status = 201, body = ClientView), (status = 409, description = "same kind and name exists"), (status = 422)))]
 #[post("/clients")]
-async fn create_client(state: State, me: CurrentUser, body: Json<CreateClient>) -> ApiResult<HttpResponse> {
+async fn create_client(
+    state: State,
+    me: CurrentUser,
+    key: IdempotencyKey,
+    body: Json<CreateClient>,
+) -> ApiResult<HttpResponse> {
     let b = body.0;
     let input = ClientInput::parse(RawClient {
         kind: b.kind,
@@ -63,8 +70,8 @@ async fn create_client(state: State, me: CurrentUser, body: Json<CreateClient>) 
         aliases: b.aliases,
         tags: b.tags,
     })?;
-    let view = state.write(move |conn| service::create(conn, &me, input)).await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state.write_once(user, key, StatusCode::CREATED, move |conn| service::create(conn, &me, input)).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -185,13 +192,16 @@ impl From<ContactInput> for RawContact {
 async fn add_contact(
     state: State,
     me: CurrentUser,
+    key: IdempotencyKey,
     id: web::Path<ClientId>,
     body: Json<ContactInput>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let changes = service::contact_changes(body.0.into(), true)?;
-    let view = state.write(move |conn| service::add_contact(conn, &me, id, changes)).await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| service::add_contact(conn, &me, id, changes))
+        .await
 }
 
 /// Edit a contact (its author, the client's owner, reviewers, admins).

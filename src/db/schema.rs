@@ -127,6 +127,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> BigInt,
+        key -> Text,
+        request -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     intel_clients (intel_id, client_id) {
         intel_id -> BigInt,
         client_id -> BigInt,
@@ -351,6 +362,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     intel,
     intel_clients,
+    idempotency_keys,
     reviews,
     usages,
     point_rules,

@@ -1,5 +1,6 @@
 //! `/follows`: what I follow.
 
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -9,6 +10,7 @@ use crate::auth::extract::CurrentUser;
 use crate::enums::{Delivery, FollowTarget};
 use crate::error::ApiResult;
 use crate::follows::service::{self, FollowView};
+use crate::idempotency::IdempotencyKey;
 use crate::ids::FollowId;
 use crate::state::State;
 
@@ -36,6 +38,7 @@ pub struct NewFollowRequest {
 async fn create_follow(
     state: State,
     me: CurrentUser,
+    key: IdempotencyKey,
     body: Json<NewFollowRequest>,
 ) -> ApiResult<HttpResponse> {
     let NewFollowRequest { target, value, delivery } = body.0;
@@ -44,8 +47,12 @@ async fn create_follow(
         serde_json::Value::Number(n) => n.to_string(),
         _ => String::new(),
     };
-    let view = state.write(move |conn| service::follow(conn, &me, target, &value, delivery)).await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| {
+            service::follow(conn, &me, target, &value, delivery)
+        })
+        .await
 }
 
 /// What I follow, newest first.

@@ -1,3 +1,4 @@
+use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -7,6 +8,7 @@ use crate::api::{Json, Page, PageParams};
 use crate::auth::extract::CurrentUser;
 use crate::enums::{IntelStatus, Source};
 use crate::error::{ApiError, ApiResult, Fields};
+use crate::idempotency::IdempotencyKey;
 use crate::ids::{ClientId, IntelId, UserId};
 use crate::intel::model::Subject;
 use crate::intel::service::{self, check_text, parse_observed_at, Content, Edit};
@@ -76,14 +78,21 @@ fn content(
 #[utoipa::path(tag = "intel", request_body = CreateIntel,
     responses((status = 201, body = IntelView), (status = 422, description = "one error per field, `fields.<key>` for template values")))]
 #[post("/intel")]
-async fn create_intel(state: State, me: CurrentUser, body: Json<CreateIntel>) -> ApiResult<HttpResponse> {
+async fn create_intel(
+    state: State,
+    me: CurrentUser,
+    key: IdempotencyKey,
+    body: Json<CreateIntel>,
+) -> ApiResult<HttpResponse> {
     let input = body.0;
     let content = content(input.title, input.body, input.fields, input.source, &input.observed_at)?;
     let subject = Subject::new(input.client_id, &input.client_ids);
-    let view = state
-        .write(move |conn| service::submit(conn, &me, &subject, &input.category, content, input.draft))
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| {
+            service::submit(conn, &me, &subject, &input.category, content, input.draft)
+        })
+        .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -213,14 +222,17 @@ pub struct ReviseIntel {
 async fn revise_intel(
     state: State,
     me: CurrentUser,
+    key: IdempotencyKey,
     id: web::Path<IntelId>,
     body: Json<ReviseIntel>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.0;
     let content = content(input.title, input.body, input.fields, input.source, &input.observed_at)?;
-    let view = state.write(move |conn| service::revise(conn, &me, id, content)).await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| service::revise(conn, &me, id, content))
+        .await
 }
 
 /// Confirm an adopted entry is still true (author or the client's owner); resets its freshness.

@@ -1,5 +1,6 @@
 //! The points ledger, the rule set and adjustments over HTTP.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -7,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::{Json, PageParams};
 use crate::auth::extract::CurrentUser;
 use crate::error::ApiResult;
+use crate::idempotency::IdempotencyKey;
 use crate::ids::UserId;
 use crate::points::rules::Rules;
 use crate::points::service::{self, Ledger, LedgerItem, RuleSet};
@@ -70,9 +72,14 @@ pub struct Adjustment {
 /// A manual correction (admin), audited.
 #[utoipa::path(tag = "admin", request_body = Adjustment, responses((status = 201, body = LedgerItem), (status = 422)))]
 #[post("/points/adjustments")]
-async fn adjust(state: State, me: CurrentUser, body: Json<Adjustment>) -> ApiResult<HttpResponse> {
+async fn adjust(
+    state: State,
+    me: CurrentUser,
+    key: IdempotencyKey,
+    body: Json<Adjustment>,
+) -> ApiResult<HttpResponse> {
     let Adjustment { user_id, delta, note } = body.0;
     let input = service::Adjustment { user_id, delta, note };
-    let item = state.write(move |conn| service::adjust(conn, &me, input)).await?;
-    Ok(HttpResponse::Created().json(item))
+    let user = me.id;
+    state.write_once(user, key, StatusCode::CREATED, move |conn| service::adjust(conn, &me, input)).await
 }

@@ -1,3 +1,4 @@
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -6,6 +7,7 @@ use crate::api::{Json, Page, PageParams};
 use crate::auth::extract::CurrentUser;
 use crate::enums::Decision;
 use crate::error::ApiResult;
+use crate::idempotency::IdempotencyKey;
 use crate::ids::IntelId;
 use crate::intel::view::IntelView;
 use crate::review::recalculate::{self, Recalculation};
@@ -80,6 +82,7 @@ pub struct ReviewResponse {
 async fn review(
     state: State,
     me: CurrentUser,
+    key: IdempotencyKey,
     id: web::Path<IntelId>,
     body: Json<ReviewRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -98,9 +101,13 @@ async fn review(
         duplicate_of: input.duplicate_of,
         urgent: input.urgent,
     };
-    let reviewed = state.write(move |conn| service::review(conn, &me, id, decision)).await?;
-    Ok(HttpResponse::Ok()
-        .json(ReviewResponse { intel: reviewed.intel, points_awarded: reviewed.points_awarded }))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::OK, move |conn| {
+            service::review(conn, &me, id, decision)
+                .map(|r| ReviewResponse { intel: r.intel, points_awarded: r.points_awarded })
+        })
+        .await
 }
 
 /// Recalculate adoption pay under the current rules (admin): writes

@@ -1,3 +1,4 @@
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -6,6 +7,7 @@ use crate::api::Json;
 use crate::auth::extract::CurrentUser;
 use crate::enums::{UsageOutcome, UsagePurpose};
 use crate::error::ApiResult;
+use crate::idempotency::IdempotencyKey;
 use crate::ids::{IntelId, UsageId};
 use crate::state::State;
 use crate::usage::service;
@@ -37,15 +39,18 @@ fn pending() -> UsageOutcome {
 async fn record_usage(
     state: State,
     me: CurrentUser,
+    key: IdempotencyKey,
     id: web::Path<IntelId>,
     body: Json<RecordUsage>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.0;
-    let view = state
-        .write(move |conn| service::record_shown(conn, &me, id, input.purpose, input.outcome, &input.note))
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| {
+            service::record_shown(conn, &me, id, input.purpose, input.outcome, &input.note)
+        })
+        .await
 }
 
 /// Uses of an entry, newest first.

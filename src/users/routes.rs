@@ -1,5 +1,6 @@
 //! Admin endpoints for departments and users, and the user directory.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
@@ -9,6 +10,7 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::Auth;
 use crate::enums::DepartmentKind;
 use crate::error::ApiResult;
+use crate::idempotency::IdempotencyKey;
 use crate::ids::{DepartmentId, UserId};
 use crate::state::State;
 use crate::users::service::{self, RawUser, RawUserEdit};
@@ -37,11 +39,16 @@ pub struct CreateDepartment {
 async fn create_department(
     state: State,
     me: CurrentUser,
+    key: IdempotencyKey,
     body: Json<CreateDepartment>,
 ) -> ApiResult<HttpResponse> {
     let CreateDepartment { name, kind } = body.0;
-    let department = state.write(move |conn| service::create_department(conn, &me, &name, kind)).await?;
-    Ok(HttpResponse::Created().json(DepartmentView::from(department)))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| {
+            service::create_department(conn, &me, &name, kind).map(DepartmentView::from)
+        })
+        .await
 }
 
 /// All departments.
@@ -74,6 +81,7 @@ async fn create_user(
     state: State,
     auth: web::Data<Auth>,
     me: CurrentUser,
+    key: IdempotencyKey,
     body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
@@ -85,8 +93,12 @@ async fn create_user(
         roles: b.roles,
         password: b.password,
     };
-    let view = state.read(move |conn| service::create(conn, &me, &auth.passwords, raw)).await?;
-    Ok(HttpResponse::Created().json(view))
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| {
+            service::create(conn, &me, &auth.passwords, raw)
+        })
+        .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

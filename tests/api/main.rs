@@ -22,6 +22,7 @@ mod contacts;
 mod departments;
 mod docs;
 mod follows;
+mod idempotency;
 mod intel;
 mod jobs;
 mod mail;

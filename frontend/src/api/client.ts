@@ -14,7 +14,7 @@ export class ApiError extends Error {
   readonly status: number
   readonly kind: string
   readonly fields: FieldErrors
-  /** Seconds from a `Retry-After` header (429). */
+  /** Seconds from a `Retry-After` header (429, 503). */
   readonly retryAfter: number | null
 
   constructor(status: number, kind: string, message: string, fields: FieldErrors = {}, retryAfter: number | null = null) {
@@ -64,7 +64,19 @@ export interface RequestOptions {
   query?: Query
   body?: unknown
   signal?: AbortSignal
+  /** Sent as `Idempotency-Key`: the server answers a repeat with the first answer. */
+  idempotencyKey?: string
 }
+
+/** A fresh `Idempotency-Key` (random, 32 hex digits; works outside secure contexts too). */
+export function newIdempotencyKey(): string {
+  const bytes = new Uint8Array(16)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** How long a create waits before its one retry after a 503, at most. */
+const RETRY_WAIT_CAP_MS = 5000
 
 export function buildUrl(path: string, query?: Query): string {
   const params = new URLSearchParams()
@@ -123,6 +135,7 @@ async function send(method: string, url: string, options: RequestOptions, token:
   const headers: Record<string, string> = { Accept: accept }
   if (options.body !== undefined) headers['Content-Type'] = 'application/json'
   if (token) headers.Authorization = `Bearer ${token}`
+  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey
   try {
     return await fetch(url, {
       method,
@@ -204,6 +217,23 @@ export async function request<T>(method: string, path: string, options: RequestO
   return parse<T>(response)
 }
 
+/**
+ * POSTs what one form submission creates, under a key of its own: when the
+ * network fails or the server is briefly unavailable (503), it retries once
+ * with the same key, so the submission is stored at most once.
+ */
+export async function create<T>(path: string, body?: unknown, key = newIdempotencyKey()): Promise<T> {
+  const options: RequestOptions = { body, idempotencyKey: key }
+  try {
+    return await request<T>('POST', path, options)
+  } catch (error) {
+    if (!(error instanceof ApiError) || (error.status !== 0 && error.status !== 503)) throw error
+    const wait = Math.min((error.retryAfter ?? 1) * 1000, RETRY_WAIT_CAP_MS)
+    await new Promise((resolve) => setTimeout(resolve, wait))
+    return request<T>('POST', path, options)
+  }
+}
+
 /** A file the server sent as an attachment. */
 export interface DownloadedFile {
   blob: Blob
@@ -245,6 +275,8 @@ export async function download(path: string, query: Query | undefined, fallbackN
 export const http = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
+  /** A POST that creates something (see `create`). */
+  create: <T>(path: string, body?: unknown) => create<T>(path, body),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),

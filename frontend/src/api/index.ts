@@ -90,7 +90,7 @@ export const authApi = {
 export const usersApi = {
   list: (query: QueryOf<'list_users'> = {}, signal?: AbortSignal) => http.get<Page<User>>('/users', query, signal),
   get: (id: Id) => http.get<User>(`/users/${id}`),
-  create: (input: NewUser) => http.post<User>('/users', input),
+  create: (input: NewUser) => http.create<User>('/users', input),
   update: (id: Id, changes: UserChanges) => http.patch<User>(`/users/${id}`, changes),
   /** One's own; a department head's for their department's members; anyone's for reviewers and admins (403 otherwise). */
   ratings: (id: Id, period: Period, signal?: AbortSignal) => http.get<Ratings>(`/users/${id}/ratings`, { period }, signal),
@@ -98,7 +98,7 @@ export const usersApi = {
 
 export const departmentsApi = {
   list: () => http.get<Department[]>('/departments'),
-  create: (name: string, kind: DepartmentKind) => http.post<Department>('/departments', { name, kind }),
+  create: (name: string, kind: DepartmentKind) => http.create<Department>('/departments', { name, kind }),
   /** The department's head, reviewers and admins (403 otherwise). */
   ratings: (id: Id, period: Period, signal?: AbortSignal) => http.get<Ratings>(`/departments/${id}/ratings`, { period }, signal),
 }
@@ -112,7 +112,7 @@ export const categoriesApi = {
 export const clientsApi = {
   list: (query: QueryOf<'list_clients'> = {}, signal?: AbortSignal) => http.get<Page<Client>>('/clients', query, signal),
   get: (id: Id) => http.get<Client>(`/clients/${id}`),
-  create: (input: NewClient) => http.post<Client>('/clients', input),
+  create: (input: NewClient) => http.create<Client>('/clients', input),
   /** With `category`, the timeline holds only that category's adopted entries. */
   dossier: (id: Id, category?: string, signal?: AbortSignal) =>
     http.get<Dossier>(`/clients/${id}/dossier`, { category: category || undefined }, signal),
@@ -123,26 +123,26 @@ export const clientsApi = {
   handover: (id: Id, owner_id: Id, note: string) => http.put<Client>(`/clients/${id}/owner`, { owner_id, note }),
   /** The client's owners, reviewers and admins (403 otherwise). */
   visits: (id: Id, query: PageQuery = {}, signal?: AbortSignal) => http.get<Page<Visit>>(`/clients/${id}/visits`, query, signal),
-  addContact: (clientId: Id, input: ContactInput) => http.post<Contact>(`/clients/${clientId}/contacts`, input),
+  addContact: (clientId: Id, input: ContactInput) => http.create<Contact>(`/clients/${clientId}/contacts`, input),
   updateContact: (contactId: Id, changes: ContactInput) => http.patch<Contact>(`/contacts/${contactId}`, changes),
 }
 
 export const intelApi = {
   list: (query: QueryOf<'list_intel'>, signal?: AbortSignal) => http.get<Page<Intel>>('/intel', query, signal),
   get: (id: Id) => http.get<Intel>(`/intel/${id}`),
-  create: (input: NewIntel) => http.post<Intel>('/intel', input),
+  create: (input: NewIntel) => http.create<Intel>('/intel', input),
   update: (id: Id, changes: IntelChanges) => http.put<Intel>(`/intel/${id}`, changes),
-  revise: (id: Id, revision: IntelRevision) => http.post<Intel>(`/intel/${id}/revisions`, revision),
+  revise: (id: Id, revision: IntelRevision) => http.create<Intel>(`/intel/${id}/revisions`, revision),
   verify: (id: Id) => http.post<Intel>(`/intel/${id}/verify`),
   /** Likely duplicates of an entry: others on its first client (any entry when it names none) sharing its words. */
   similar: (id: Id) => http.get<SearchHit[]>(`/intel/${id}/similar`),
   /** Reviewers and admins: an adopted entry found false; the comment is required. */
   retract: (id: Id, comment: string) => http.post<Intel>(`/intel/${id}/retract`, { comment }),
-  review: (id: Id, input: ReviewInput) => http.post<ReviewResult>(`/intel/${id}/review`, input),
+  review: (id: Id, input: ReviewInput) => http.create<ReviewResult>(`/intel/${id}/review`, input),
   /** Uses of an entry, newest first (a plain array). */
   usages: (id: Id) => http.get<Usage[]>(`/intel/${id}/usages`),
   recordUsage: (id: Id, purpose: UsagePurpose, outcome: UsageOutcome, note: string) =>
-    http.post<Usage>(`/intel/${id}/usages`, { purpose, outcome, note }),
+    http.create<Usage>(`/intel/${id}/usages`, { purpose, outcome, note }),
   setUsageOutcome: (usageId: Id, outcome: UsageOutcome) => http.patch<Usage>(`/usages/${usageId}`, { outcome }),
 }
 
@@ -157,7 +157,7 @@ export const pointsApi = {
   rules: () => http.get<RuleSet>('/points/rules'),
   /** The body is the Rules object itself (not wrapped); every change is a new version. */
   updateRules: (rules: Rules) => http.put<RuleSet>('/points/rules', rules),
-  adjust: (input: AdjustmentInput) => http.post<LedgerEntry>('/points/adjustments', input),
+  adjust: (input: AdjustmentInput) => http.create<LedgerEntry>('/points/adjustments', input),
   recalculate: () => http.post<Recalculation>('/points/recalculate'),
 }
 
@@ -232,13 +232,13 @@ export const statsApi = {
 export const followsApi = {
   list: () => http.get<Follow[]>('/follows'),
   /** 409 when already followed. */
-  create: (input: NewFollow) => http.post<Follow>('/follows', input),
+  create: (input: NewFollow) => http.create<Follow>('/follows', input),
   remove: (id: Id) => http.delete<void>(`/follows/${id}`),
 }
 
 /** Visits, the tasks they set, reminders and the calendar feed: 我的待办. */
 export const agendaApi = {
-  recordVisit: (input: NewVisit) => http.post<Visit>('/visits', input),
+  recordVisit: (input: NewVisit) => http.create<Visit>('/visits', input),
   tasks: (query: QueryOf<'list_tasks'> = {}, signal?: AbortSignal) => http.get<Page<Task>>('/tasks', query, signal),
   completeTask: (id: Id, result: string) => http.post<Task>(`/tasks/${id}/done`, { result }),
   reminders: (query: QueryOf<'list_reminders'> = {}, signal?: AbortSignal) => http.get<Page<Reminder>>('/reminders', query, signal),

@@ -3791,7 +3791,10 @@ export interface operations {
     create_client: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4061,7 +4064,10 @@ export interface operations {
     add_contact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -4109,6 +4115,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (also: the Idempotency-Key was used for another request) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4648,7 +4663,10 @@ export interface operations {
     create_department: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4884,7 +4902,10 @@ export interface operations {
     create_follow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5217,7 +5238,10 @@ export interface operations {
     create_intel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5255,6 +5279,15 @@ export interface operations {
             };
             /** @description forbidden: signed in but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (also: the Idempotency-Key was used for another request) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5582,7 +5615,10 @@ export interface operations {
     review: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -5687,7 +5723,10 @@ export interface operations {
     revise_intel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -5938,7 +5977,10 @@ export interface operations {
     record_usage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -7204,7 +7246,10 @@ export interface operations {
     adjust: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7242,6 +7287,15 @@ export interface operations {
             };
             /** @description forbidden: signed in but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (also: the Idempotency-Key was used for another request) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9225,7 +9279,10 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9574,7 +9631,10 @@ export interface operations {
     create_visit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9619,6 +9679,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (also: the Idempotency-Key was used for another request) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
