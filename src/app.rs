@@ -44,14 +44,8 @@ impl Application {
 
         let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
         let data_dir = settings.data_dir.clone();
-        let index =
-            web::block(move || search::index::open_current(&data_dir, search::analysis::domain_jieba()))
-                .await??;
-        search::index::remove_other_generations(
-            &search::index::search_root(&settings.data_dir),
-            &index.generation,
-        );
-        let search = Arc::new(SearchHandle::new(index));
+        // A damaged index does not stop the server: it is rebuilt in the background.
+        let search = Arc::new(web::block(move || SearchHandle::open(&data_dir)).await?);
         let indexer = IndexerConfig {
             commit_interval: Duration::from_millis(settings.index_commit_ms),
             ..IndexerConfig::default()

@@ -35,6 +35,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("服务器内部错误")]
     Internal(#[source] anyhow::Error),
+    /// A part the request needs is down (the search index is rebuilding, …).
+    #[error("{message}")]
+    Unavailable { message: String, retry_after_secs: u64 },
 }
 
 /// The JSON body of every error response.
@@ -64,6 +67,7 @@ impl ApiError {
             ApiError::Validation { .. } => "validation_failed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Internal(_) => "internal",
+            ApiError::Unavailable { .. } => "unavailable",
         }
     }
 
@@ -94,6 +98,11 @@ impl ApiError {
         ApiError::Internal(error.into())
     }
 
+    /// 503 with `Retry-After`: ask again in `retry_after_secs` seconds.
+    pub fn unavailable(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        ApiError::Unavailable { message: message.into(), retry_after_secs }
+    }
+
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: self.kind(),
@@ -119,6 +128,7 @@ impl ResponseError for ApiError {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -127,7 +137,9 @@ impl ResponseError for ApiError {
             tracing::error!(error = ?cause, "internal error");
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::RateLimited { retry_after_secs } | ApiError::Unavailable { retry_after_secs, .. } =
+            self
+        {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if let ApiError::MethodNotAllowed { allow } = self {
