@@ -28,6 +28,7 @@ use crate::users;
 pub struct Application {
     port: u16,
     server: Server,
+    search: Arc<SearchHandle>,
 }
 
 impl Application {
@@ -63,7 +64,7 @@ impl Application {
         let handles = Handles {
             auth: web::Data::new(Auth::new(&settings, &secret)),
             feeds: web::Data::new(crate::agenda::calendar::FeedKeys::new(&secret)),
-            search: web::Data::from(search),
+            search: web::Data::from(search.clone()),
             mail: web::Data::new(MailHandle::new()),
             state: web::Data::new(AppState::new(settings, pool)),
         };
@@ -75,11 +76,16 @@ impl Application {
         if workers > 0 {
             server = server.workers(workers);
         }
-        Ok(Application { port, server: server.run() })
+        Ok(Application { port, server: server.run(), search })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The search index's handle (its health, for readiness).
+    pub fn search(&self) -> Arc<SearchHandle> {
+        self.search.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

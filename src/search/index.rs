@@ -98,10 +98,11 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Creates generation `generation` under `root`: a new, empty index.
+    /// Creates generation `generation` in the existing directory `root`: a
+    /// new, empty index.
     pub fn create(root: &Path, generation: &str, jieba: Arc<Jieba>) -> anyhow::Result<Self> {
         let dir = root.join(generation);
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let (schema, fields) = schema();
         let directory = tantivy::directory::MmapDirectory::open(&dir)
             .with_context(|| format!("opening the index directory {}", dir.display()))?;
@@ -221,6 +222,8 @@ pub fn remove_other_generations(root: &Path, keep: &str) {
 
 /// Makes room for generations: something other than a directory where the
 /// root should be (a file, a dangling link) is renamed aside, never deleted.
+/// The data directory itself is never created here: one removed under a
+/// dying server stays removed.
 pub fn prepare_root(root: &Path) -> anyhow::Result<()> {
     let in_the_way = std::fs::symlink_metadata(root).is_ok() && !root.is_dir();
     if in_the_way {
@@ -230,7 +233,12 @@ pub fn prepare_root(root: &Path) -> anyhow::Result<()> {
             .with_context(|| format!("{} is not a directory and cannot be moved aside", root.display()))?;
         tracing::warn!(path = %root.display(), moved_to = %aside.display(), "moved what was in the way of the search index aside");
     }
-    std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))
+    match std::fs::create_dir(root) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+            Err(error).with_context(|| format!("creating {}", root.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Opens the live generation, creating the first one when there is none.
@@ -253,6 +261,7 @@ pub fn open_current(data_dir: &Path, jieba: Arc<Jieba>) -> anyhow::Result<Search
             anyhow::bail!("{} names no index generation: {generation:?}", current.display())
         }
         None => {
+            std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
             let generation = new_generation_name();
             let index = SearchIndex::create(&root, &generation, jieba)?;
             set_current_generation(&root, &generation)?;

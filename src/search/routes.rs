@@ -29,8 +29,8 @@ const RETRY_AFTER_SECS: u64 = 5;
 #[derive(utoipa::IntoResponses)]
 #[response(
     status = 503,
-    description = "unavailable: the search index is being rebuilt from the database (`Retry-After`); \
-                   everything but search keeps working",
+    description = "unavailable: the search index is being rebuilt from the database (everything but search \
+                   keeps working), or the database is down (`Retry-After`)",
     headers(("Retry-After" = u64, description = "seconds to wait before asking again"))
 )]
 pub struct Rebuilding(pub crate::error::ErrorBody);
