@@ -28,6 +28,7 @@ use crate::users;
 pub struct Application {
     port: u16,
     server: Server,
+    search: Arc<SearchHandle>,
 }
 
 impl Application {
@@ -44,14 +45,8 @@ impl Application {
 
         let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
         let data_dir = settings.data_dir.clone();
-        let index =
-            web::block(move || search::index::open_current(&data_dir, search::analysis::domain_jieba()))
-                .await??;
-        search::index::remove_other_generations(
-            &search::index::search_root(&settings.data_dir),
-            &index.generation,
-        );
-        let search = Arc::new(SearchHandle::new(index));
+        // A damaged index does not stop the server: it is rebuilt in the background.
+        let search = Arc::new(web::block(move || SearchHandle::open(&data_dir)).await?);
         let indexer = IndexerConfig {
             commit_interval: Duration::from_millis(settings.index_commit_ms),
             ..IndexerConfig::default()
@@ -69,7 +64,7 @@ impl Application {
         let handles = Handles {
             auth: web::Data::new(Auth::new(&settings, &secret)),
             feeds: web::Data::new(crate::agenda::calendar::FeedKeys::new(&secret)),
-            search: web::Data::from(search),
+            search: web::Data::from(search.clone()),
             mail: web::Data::new(MailHandle::new()),
             state: web::Data::new(AppState::new(settings, pool)),
         };
@@ -81,11 +76,16 @@ impl Application {
         if workers > 0 {
             server = server.workers(workers);
         }
-        Ok(Application { port, server: server.run() })
+        Ok(Application { port, server: server.run(), search })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The search index's handle (its health, for readiness).
+    pub fn search(&self) -> Arc<SearchHandle> {
+        self.search.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -33,7 +33,8 @@ pub enum ApiError {
     Validation { message: String, fields: Fields },
     #[error("尝试次数过多，请稍后再试")]
     RateLimited { retry_after_secs: u64 },
-    /// The database (or another part) is down or too slow: try again later.
+    /// The database or another part the request needs (the search index
+    /// while it is rebuilt, …) is down or too slow: try again later.
     #[error("{message}")]
     Unavailable { message: String, retry_after_secs: u64 },
     #[error("服务器内部错误")]
@@ -107,6 +108,11 @@ impl ApiError {
 
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(error.into())
+    }
+
+    /// 503 with `Retry-After`: ask again in `retry_after_secs` seconds.
+    pub fn unavailable(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        ApiError::Unavailable { message: message.into(), retry_after_secs }
     }
 
     pub fn body(&self) -> ErrorBody {

@@ -112,3 +112,24 @@ pub fn last_id(conn: &mut DbConn) -> QueryResult<i64> {
         .first::<Option<i64>>(c)
         .map(Option::unwrap_or_default))
 }
+
+/// What is still to apply after outbox id `applied`: the number of rows (by
+/// id, from the oldest pending row to the newest, so on PostgreSQL the ids of
+/// rolled-back transactions in between count too — an upper bound, exact when
+/// nothing is pending) and when the oldest pending row was written. One query
+/// that reads two entries of the primary key, however far behind.
+pub fn pending_after(conn: &mut DbConn, applied: i64) -> QueryResult<(i64, Option<chrono::NaiveDateTime>)> {
+    let all = diesel::alias!(search_outbox as all_rows);
+    let newest = all.select(diesel::dsl::max(all.field(search_outbox::id))).single_value();
+    let oldest: Option<(i64, chrono::NaiveDateTime, Option<i64>)> =
+        with_conn!(conn, |c| search_outbox::table
+            .filter(search_outbox::id.gt(applied))
+            .order(search_outbox::id)
+            .select((search_outbox::id, search_outbox::created_at, newest))
+            .first(c)
+            .optional())?;
+    Ok(match oldest {
+        Some((first, created_at, newest)) => (newest.unwrap_or(first) - first + 1, Some(created_at)),
+        None => (0, None),
+    })
+}

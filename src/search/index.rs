@@ -98,14 +98,49 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens (or creates) generation `generation` under `root`.
+    /// Creates generation `generation` in the existing directory `root`: a
+    /// new, empty index.
+    pub fn create(root: &Path, generation: &str, jieba: Arc<Jieba>) -> anyhow::Result<Self> {
+        let dir = root.join(generation);
+        std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let (schema, fields) = schema();
+        let directory = tantivy::directory::MmapDirectory::open(&dir)
+            .with_context(|| format!("opening the index directory {}", dir.display()))?;
+        let index = Index::create(directory, schema, tantivy::IndexSettings::default())
+            .with_context(|| format!("creating the search index in {}", dir.display()))?;
+        Self::serve(index, fields, jieba, generation)
+            .with_context(|| format!("opening the search index in {}", dir.display()))
+    }
+
+    /// Opens the existing generation `generation` under `root`. Anything that
+    /// keeps it from being served whole — a missing directory or meta.json,
+    /// a damaged file, another schema, a payload that is no outbox id — is an
+    /// error naming the directory; nothing is created or repaired.
     pub fn open(root: &Path, generation: &str, jieba: Arc<Jieba>) -> anyhow::Result<Self> {
         let dir = root.join(generation);
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let (schema, fields) = schema();
-        let directory =
-            tantivy::directory::MmapDirectory::open(&dir).context("opening the index directory")?;
-        let mut index = Index::open_or_create(directory, schema).context("opening the search index")?;
+        let opened = (|| {
+            let meta = dir.join("meta.json");
+            anyhow::ensure!(meta.is_file(), "{} is missing", meta.display());
+            let directory = tantivy::directory::MmapDirectory::open(&dir)?;
+            let index = Index::open(directory)?;
+            let (schema, fields) = schema();
+            anyhow::ensure!(index.schema() == schema, "the index was built with another schema");
+            let index = Self::serve(index, fields, jieba, generation)?;
+            index.applied_outbox_id()?;
+            Ok(index)
+        })();
+        opened.with_context(|| format!("opening the search index in {}", dir.display()))
+    }
+
+    /// Readers and analysers for an opened index. Opening the reader opens
+    /// every segment file and checks its footer, so a truncated or missing
+    /// file fails here rather than in a search.
+    fn serve(
+        mut index: Index,
+        fields: IndexFields,
+        jieba: Arc<Jieba>,
+        generation: &str,
+    ) -> anyhow::Result<Self> {
         // A search walks the segments on every core: a common word matches
         // hundreds of thousands of entries at 1M, and hits, counts and facets
         // need all of them.
@@ -117,8 +152,19 @@ impl SearchIndex {
 
     /// The last outbox id whose change this generation has committed.
     pub fn applied_outbox_id(&self) -> anyhow::Result<i64> {
-        let metas = self.index.load_metas()?;
-        Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+        match self.index.load_metas()?.payload {
+            None => Ok(0),
+            Some(payload) => payload
+                .parse()
+                .map_err(|_| anyhow::anyhow!("the commit payload {payload:?} is not an outbox id")),
+        }
+    }
+
+    /// Whether the generation's files are still where they were opened:
+    /// a directory removed under a running server leaves the open reader
+    /// working but the writer without a place to commit.
+    pub fn is_on_disk(&self, root: &Path) -> bool {
+        root.join(&self.generation).join("meta.json").is_file()
     }
 }
 
@@ -142,10 +188,10 @@ pub fn current_generation(root: &Path) -> Option<String> {
 
 /// Makes `generation` the live one, atomically.
 pub fn set_current_generation(root: &Path, generation: &str) -> anyhow::Result<()> {
-    std::fs::create_dir_all(root)?;
+    std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
     let tmp = root.join("CURRENT.tmp");
-    std::fs::write(&tmp, generation)?;
-    std::fs::rename(&tmp, root.join("CURRENT"))?;
+    std::fs::write(&tmp, generation).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, root.join("CURRENT")).with_context(|| format!("renaming {}", tmp.display()))?;
     Ok(())
 }
 
@@ -154,12 +200,19 @@ pub fn new_generation_name() -> String {
     format!("g{}", chrono::Utc::now().timestamp_millis())
 }
 
+/// Whether `name` is one `new_generation_name` makes: only those are ever
+/// opened or removed.
+pub fn is_generation_name(name: &str) -> bool {
+    name.strip_prefix('g')
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Removes every generation directory but `keep`.
 pub fn remove_other_generations(root: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(root) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.path().is_dir() && name.starts_with('g') && name != keep {
+        if entry.path().is_dir() && is_generation_name(&name) && name != keep {
             if let Err(error) = std::fs::remove_dir_all(entry.path()) {
                 tracing::warn!(%error, generation = %name, "could not remove an old index generation");
             }
@@ -167,16 +220,163 @@ pub fn remove_other_generations(root: &Path, keep: &str) {
     }
 }
 
+/// Makes room for generations: something other than a directory where the
+/// root should be (a file, a dangling link) is renamed aside, never deleted.
+/// The data directory itself is never created here: one removed under a
+/// dying server stays removed.
+pub fn prepare_root(root: &Path) -> anyhow::Result<()> {
+    let in_the_way = std::fs::symlink_metadata(root).is_ok() && !root.is_dir();
+    if in_the_way {
+        let aside =
+            root.with_file_name(format!("search.not-a-directory-{}", chrono::Utc::now().timestamp_millis()));
+        std::fs::rename(root, &aside)
+            .with_context(|| format!("{} is not a directory and cannot be moved aside", root.display()))?;
+        tracing::warn!(path = %root.display(), moved_to = %aside.display(), "moved what was in the way of the search index aside");
+    }
+    match std::fs::create_dir(root) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+            Err(error).with_context(|| format!("creating {}", root.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Opens the live generation, creating the first one when there is none.
 pub fn open_current(data_dir: &Path, jieba: Arc<Jieba>) -> anyhow::Result<SearchIndex> {
     let root = search_root(data_dir);
-    let generation = match current_generation(&root) {
-        Some(generation) => generation,
-        None => {
-            let generation = new_generation_name();
-            set_current_generation(&root, &generation)?;
-            generation
-        }
+    anyhow::ensure!(
+        std::fs::symlink_metadata(&root).is_err() || root.is_dir(),
+        "{} is not a directory",
+        root.display()
+    );
+    let current = root.join("CURRENT");
+    let named = match std::fs::read_to_string(&current) {
+        Ok(name) => Some(name.trim().to_owned()).filter(|name| !name.is_empty()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error).with_context(|| format!("reading {}", current.display())),
     };
-    SearchIndex::open(&root, &generation, jieba)
+    match named {
+        Some(generation) if is_generation_name(&generation) => SearchIndex::open(&root, &generation, jieba),
+        Some(generation) => {
+            anyhow::bail!("{} names no index generation: {generation:?}", current.display())
+        }
+        None => {
+            std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+            let generation = new_generation_name();
+            let index = SearchIndex::create(&root, &generation, jieba)?;
+            set_current_generation(&root, &generation)?;
+            Ok(index)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analysis::domain_jieba;
+
+    /// A data directory whose live generation holds one document, committed
+    /// with outbox payload 7, like a server leaves it.
+    fn data_dir_with_an_index() -> (tempfile::TempDir, PathBuf) {
+        let data = tempfile::tempdir().expect("temp dir");
+        let root = search_root(data.path());
+        let index = open_current(data.path(), domain_jieba()).expect("first generation");
+        let mut writer = index.index.writer::<tantivy::TantivyDocument>(15_000_000).expect("writer");
+        let mut doc = tantivy::TantivyDocument::default();
+        doc.add_u64(index.fields.id, 1);
+        doc.add_text(index.fields.text, "芜湖长江实业集团");
+        writer.add_document(doc).expect("add");
+        let mut prepared = writer.prepare_commit().expect("prepare");
+        prepared.set_payload("7");
+        prepared.commit().expect("commit");
+        let dir = root.join(&index.generation);
+        (data, dir)
+    }
+
+    fn open_error(data: &Path, damage: &str) -> String {
+        match open_current(data, domain_jieba()) {
+            Ok(_) => panic!("{damage}: the index opened"),
+            Err(error) => format!("{error:#}"),
+        }
+    }
+
+    #[test]
+    fn an_intact_index_opens_with_its_payload() {
+        let (data, dir) = data_dir_with_an_index();
+        let index = open_current(data.path(), domain_jieba()).expect("reopens");
+        assert_eq!(index.applied_outbox_id().expect("payload"), 7);
+        assert_eq!(index.reader.searcher().num_docs(), 1);
+        assert!(index.is_on_disk(&search_root(data.path())));
+        std::fs::remove_dir_all(&dir).expect("remove");
+        assert!(!index.is_on_disk(&search_root(data.path())), "a removed directory is noticed");
+    }
+
+    #[test]
+    fn damage_is_an_error_naming_the_directory() {
+        type Damage = fn(&Path);
+        let damages: [(&str, Damage); 5] = [
+            ("corrupt meta.json", |dir| std::fs::write(dir.join("meta.json"), "{\"broken").expect("write")),
+            ("truncated segment", |dir| {
+                let store = std::fs::read_dir(dir)
+                    .expect("list")
+                    .flatten()
+                    .map(|e| e.path())
+                    .find(|p| p.extension().is_some_and(|e| e == "store"))
+                    .expect("a segment's store");
+                let file = std::fs::OpenOptions::new().write(true).open(store).expect("open");
+                file.set_len(10).expect("truncate");
+            }),
+            ("missing directory", |dir| std::fs::remove_dir_all(dir).expect("remove")),
+            ("another schema", |dir| {
+                let meta = std::fs::read_to_string(dir.join("meta.json")).expect("read");
+                let mut meta: serde_json::Value = serde_json::from_str(&meta).expect("json");
+                meta["schema"].as_array_mut().expect("fields").pop();
+                std::fs::write(dir.join("meta.json"), meta.to_string()).expect("write");
+            }),
+            ("payload of another kind", |dir| {
+                let meta = std::fs::read_to_string(dir.join("meta.json")).expect("read");
+                let mut meta: serde_json::Value = serde_json::from_str(&meta).expect("json");
+                meta["payload"] = "x".into();
+                std::fs::write(dir.join("meta.json"), meta.to_string()).expect("write");
+            }),
+        ];
+        for (damage, apply) in damages {
+            let (data, dir) = data_dir_with_an_index();
+            apply(&dir);
+            let error = open_error(data.path(), damage);
+            assert!(error.contains(&dir.display().to_string()), "{damage}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_file_where_the_root_belongs_is_moved_aside() {
+        let data = tempfile::tempdir().expect("temp dir");
+        let root = search_root(data.path());
+        std::fs::write(&root, "not an index").expect("write");
+        assert!(open_error(data.path(), "a file").contains(&format!("{} is not a directory", root.display())));
+        prepare_root(&root).expect("moved aside");
+        assert!(root.is_dir());
+        let kept: Vec<String> = std::fs::read_dir(data.path())
+            .expect("list")
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| std::fs::read_to_string(e.path()).expect("read"))
+            .collect();
+        assert_eq!(kept, ["not an index"], "what was in the way is kept");
+    }
+
+    #[test]
+    fn only_generation_names_are_opened_or_removed() {
+        assert!(is_generation_name("g1796412132664"));
+        for name in ["g", "gid_map", "../g1", "g1/..", "CURRENT"] {
+            assert!(!is_generation_name(name), "{name}");
+        }
+        let data = tempfile::tempdir().expect("temp dir");
+        let root = search_root(data.path());
+        set_current_generation(&root, "../../elsewhere").expect("current");
+        assert!(open_error(data.path(), "a path").contains("names no index generation"));
+        std::fs::create_dir_all(root.join("golden")).expect("dir");
+        remove_other_generations(&root, "g1");
+        assert!(root.join("golden").is_dir(), "not ours: kept");
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod document;
+pub mod health;
 pub mod index;
 pub mod indexer;
 pub mod query;

@@ -1,5 +1,7 @@
 //! Search over HTTP: extract, parse, one service call on the blocking pool, map.
 
+use std::sync::Arc;
+
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
@@ -10,7 +12,7 @@ use crate::auth::extract::CurrentUser;
 use crate::enums::{ClientKind, IntelStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{ClientId, DepartmentId, IntelId, UserId};
-use crate::search::index::category_code;
+use crate::search::index::{category_code, SearchIndex};
 use crate::search::indexer::SearchHandle;
 use crate::search::service::{self, Miss, SearchHit, SearchResponse};
 use crate::search::{SearchRequest, Sort};
@@ -18,6 +20,24 @@ use crate::state::State;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(search).service(similar_to_entry).service(similar_to_draft).service(misses);
+}
+
+/// How long a client waits before asking again while the index is rebuilt.
+const RETRY_AFTER_SECS: u64 = 5;
+
+/// The answer of every route that reads the index while none is usable.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 503,
+    description = "unavailable: the search index is being rebuilt from the database (everything but search \
+                   keeps working), or the database is down (`Retry-After`)",
+    headers(("Retry-After" = u64, description = "seconds to wait before asking again"))
+)]
+pub struct Rebuilding(pub crate::error::ErrorBody);
+
+/// The index to search, or 503 while none is usable (it is being rebuilt).
+fn index(handle: &SearchHandle) -> ApiResult<Arc<SearchIndex>> {
+    handle.index().ok_or_else(|| ApiError::unavailable("搜索索引正在重建，请稍后再试", RETRY_AFTER_SECS))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -63,7 +83,7 @@ fn parse_date(raw: &str, end: bool) -> Result<NaiveDateTime, ApiError> {
 
 /// Full-text search in Chinese (and pinyin), filtered, faceted and paged.
 /// Results, counts and facets only include what you may read.
-#[utoipa::path(tag = "search", params(SearchQuery, PageParams), responses((status = 200, body = SearchResponse), (status = 400), (status = 422)))]
+#[utoipa::path(tag = "search", params(SearchQuery, PageParams), responses((status = 200, body = SearchResponse), (status = 400), (status = 422), Rebuilding))]
 #[get("/search")]
 async fn search(
     state: State,
@@ -94,13 +114,13 @@ async fn search(
         exclude: None,
         owned_clients: Vec::new(),
     };
-    let index = handle.get();
+    let index = index(&handle)?;
     let response = state.read(move |conn| service::search(conn, &index, &me, request)).await?;
     Ok(HttpResponse::Ok().json(response))
 }
 
 /// Likely duplicates of an entry: other entries on the same client sharing its words.
-#[utoipa::path(tag = "search", responses((status = 200, body = Vec<SearchHit>), (status = 404)))]
+#[utoipa::path(tag = "search", responses((status = 200, body = Vec<SearchHit>), (status = 404), Rebuilding))]
 #[get("/intel/{id}/similar")]
 async fn similar_to_entry(
     state: State,
@@ -109,7 +129,7 @@ async fn similar_to_entry(
     id: web::Path<IntelId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let index = handle.get();
+    let index = index(&handle)?;
     let items = state.read(move |conn| service::similar_to_entry(conn, &index, &me, id)).await?;
     Ok(HttpResponse::Ok().json(items))
 }
@@ -126,7 +146,7 @@ pub struct DraftText {
 }
 
 /// Likely duplicates of an entry being written (shown on the submit form).
-#[utoipa::path(tag = "search", request_body = DraftText, responses((status = 200, body = Vec<SearchHit>)))]
+#[utoipa::path(tag = "search", request_body = DraftText, responses((status = 200, body = Vec<SearchHit>), Rebuilding))]
 #[post("/search/similar")]
 async fn similar_to_draft(
     state: State,
@@ -136,7 +156,7 @@ async fn similar_to_draft(
 ) -> ApiResult<HttpResponse> {
     let DraftText { client_id, title, body } = body.0;
     let text: String = format!("{title} {body}").chars().take(2000).collect();
-    let index = handle.get();
+    let index = index(&handle)?;
     let items = state.read(move |conn| service::similar(conn, &index, &me, client_id, &text, None)).await?;
     Ok(HttpResponse::Ok().json(items))
 }

@@ -2,6 +2,7 @@
 //! fresh SQLite file or a fresh PostgreSQL database, and talks to it over HTTP.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection};
@@ -9,6 +10,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use zhiku::app::Application;
 use zhiku::config::{Overrides, Settings};
+use zhiku::search::health::SearchHealth;
+use zhiku::search::indexer::SearchHandle;
 
 use crate::test_db::TestDatabase;
 
@@ -121,6 +124,7 @@ pub struct TestApp {
     pub admin_token: String,
     settings: Settings,
     database_url: String,
+    search: Arc<SearchHandle>,
     _data_dir: tempfile::TempDir,
     /// The PostgreSQL database this server owns (a second server on it has none).
     _database: Option<TestDatabase>,
@@ -186,9 +190,20 @@ impl TestApp {
     /// one deployment would be), with its own data directory and port; the
     /// database and its first admin must exist.
     pub async fn spawn_on(settings: Settings) -> TestApp {
+        Self::spawn_on_prepared(settings, |_| {}).await
+    }
+
+    /// [`TestApp::spawn_on`] with a data directory that `prepare` filled
+    /// (off the runtime) before the server starts on it.
+    pub async fn spawn_on_prepared(
+        settings: Settings,
+        prepare: impl FnOnce(&std::path::Path) + Send + 'static,
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let settings =
-            Settings { bind: "127.0.0.1:0".into(), data_dir: data_dir.path().to_path_buf(), ..settings };
+        let path = data_dir.path().to_path_buf();
+        let prepared = path.clone();
+        blocking(move || prepare(&prepared)).await;
+        let settings = Settings { bind: "127.0.0.1:0".into(), data_dir: path, ..settings };
         let mut app = Self::start(settings, data_dir, None).await;
         app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
         app
@@ -201,6 +216,7 @@ impl TestApp {
     ) -> TestApp {
         let app = Application::build(settings.clone()).await.expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let search = app.search();
         actix_web::rt::spawn(app.run_until_stopped());
         let database_url = match &settings.database_url {
             zhiku::db::DatabaseUrl::Postgres(url) | zhiku::db::DatabaseUrl::Sqlite(url) => url.clone(),
@@ -211,6 +227,7 @@ impl TestApp {
             admin_token: String::new(),
             settings,
             database_url,
+            search,
             _data_dir: data_dir,
             _database: database,
         }
@@ -307,6 +324,16 @@ impl TestApp {
     /// The URL of the database this server uses.
     pub fn database_url(&self) -> &str {
         &self.database_url
+    }
+
+    /// The server's search index health, as readiness reads it.
+    pub async fn search_health(&self) -> SearchHealth {
+        let (search, url) = (self.search.clone(), self.settings.database_url.clone());
+        blocking(move || {
+            let pool = zhiku::db::connect(&url, zhiku::db::Limits::cli(1)).expect("pool");
+            search.health(&mut pool.get().expect("connection")).expect("search health")
+        })
+        .await
     }
 
     pub fn is_postgres(&self) -> bool {

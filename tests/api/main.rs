@@ -4,7 +4,7 @@
 //! Resources: auth, users, departments, categories, clients, contacts, intel,
 //! reviews, usages, points, ratings, search, notifications, mail, jobs, stats,
 //! audit, docs.
-//! Across resources: errors, cli, crash, demo.
+//! Across resources: errors, cli, crash, damaged_index, demo.
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
@@ -38,6 +38,7 @@ mod users;
 
 mod cli;
 mod crash;
+mod damaged_index;
 mod demo;
 mod errors;
 mod faults;

@@ -5889,9 +5889,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            /** @description unavailable: the search index is being rebuilt from the database (everything but search keeps working), or the database is down (`Retry-After`) */
             503: {
                 headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8112,9 +8114,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            /** @description unavailable: the search index is being rebuilt from the database (everything but search keeps working), or the database is down (`Retry-After`) */
             503: {
                 headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8267,9 +8271,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            /** @description unavailable: the search index is being rebuilt from the database (everything but search keeps working), or the database is down (`Retry-After`) */
             503: {
                 headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
