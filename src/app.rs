@@ -66,11 +66,17 @@ impl Application {
             feeds: web::Data::new(crate::agenda::calendar::FeedKeys::new(&secret)),
             search: web::Data::from(search.clone()),
             mail: web::Data::new(MailHandle::new()),
+            scheduler: web::Data::new(crate::jobs::scheduler::SchedulerBeat::default()),
             state: web::Data::new(AppState::new(settings, pool)),
         };
         tracing::info!(to = %mailer.describe(), "mail sender ready");
         crate::notify::sender::spawn(background.clone(), mailer, &handles.mail.clone().into_inner(), sender);
-        crate::jobs::scheduler::spawn(background, &handles.mail.clone().into_inner(), schedule);
+        crate::jobs::scheduler::spawn(
+            background,
+            &handles.mail.clone().into_inner(),
+            schedule,
+            handles.scheduler.clone().into_inner(),
+        );
 
         let mut server = HttpServer::new(move || build_app(handles.clone())).listen(listener)?;
         if workers > 0 {
@@ -121,6 +127,7 @@ impl Application {
         (name = "stats", description = "Statistics, clusters, assessments and exports"),
         (name = "follows", description = "What I follow: clients, tags, competitors, industries, regions"),
         (name = "agenda", description = "Visits, tasks, reminders and the calendar feed"),
+        (name = "health", description = "Liveness and readiness"),
     )
 )]
 struct ApiDoc;
@@ -134,6 +141,7 @@ struct Handles {
     search: web::Data<SearchHandle>,
     mail: web::Data<MailHandle>,
     feeds: web::Data<crate::agenda::calendar::FeedKeys>,
+    scheduler: web::Data<crate::jobs::scheduler::SchedulerBeat>,
 }
 
 fn build_app(
@@ -155,6 +163,7 @@ fn build_app(
         .app_data(handles.search)
         .app_data(handles.mail)
         .app_data(handles.feeds)
+        .app_data(handles.scheduler)
         .app_data(web::QueryConfig::default().error_handler(api::query_error))
         .app_data(web::PathConfig::default().error_handler(api::path_error))
         .service(
@@ -180,6 +189,7 @@ fn build_app(
                 .configure(crate::handover::routes::configure),
         )
         .service(docs::healthz)
+        .service(crate::health::routes::readyz)
         .split_for_parts();
     docs::complete(&mut openapi);
     app.app_data(web::Data::new(openapi))

@@ -18,6 +18,7 @@ pub mod enums;
 pub mod error;
 pub mod follows;
 pub mod handover;
+pub mod health;
 pub mod idempotency;
 pub mod ids;
 pub mod import;

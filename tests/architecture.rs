@@ -27,6 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["ratings", "search", "dossier", "handover"],
     &["stats"],
     &["jobs", "demo", "import"],
+    &["health"],
     &["app"],
     &["cli"],
 ];

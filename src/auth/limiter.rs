@@ -272,9 +272,8 @@ impl LoginLimiter {
 
     /// Reserves a check of `user`'s current password before changing it.
     pub fn begin_password_change(&self, user: UserId) -> Result<Attempt<'_>, RetryAfter> {
-        let now = (self.clock)();
         let key = Key::PasswordChange(user);
-        let mut entries = self.lock(now);
+        let (mut entries, now) = self.lock();
         let mut entry = self.current(&entries, &key, now);
         if !entry.admits(self.limits.per_account, now) {
             return Err(RetryAfter::from_wait(entry.wait(now)));
@@ -287,10 +286,9 @@ impl LoginLimiter {
     /// Reserves a sign-in attempt for `account` from `address`, or refuses it.
     /// Check the password only with the attempt in hand, then settle it.
     pub fn begin_login(&self, account: Account, address: IpAddr) -> Result<Attempt<'_>, RetryAfter> {
-        let now = (self.clock)();
         let address = address_bucket(address);
         let keys = [Key::Account(account.clone()), Key::Address(address), Key::Pair(account, address)];
-        let mut entries = self.lock(now);
+        let (mut entries, now) = self.lock();
         let states = keys.clone().map(|key| self.current(&entries, &key, now));
         let [of_account, of_address, of_pair] = &states;
         let account_admits = of_account.admits(self.limits.per_account, now);
@@ -311,8 +309,7 @@ impl LoginLimiter {
     /// Accounts, logins, addresses and password changes with recent failures,
     /// throttled ones first.
     pub fn throttles(&self) -> Vec<Throttle> {
-        let now = (self.clock)();
-        let mut entries = self.lock(now);
+        let (mut entries, now) = self.lock();
         self.forget(&mut entries, now);
         let mut list: Vec<Throttle> = entries
             .iter()
@@ -336,8 +333,7 @@ impl LoginLimiter {
 
     /// Forgets the failures of `key` (and of the pairs it is part of); false when it had none.
     pub fn clear(&self, key: &Key) -> bool {
-        let now = (self.clock)();
-        let mut entries = self.lock(now);
+        let (mut entries, now) = self.lock();
         let had_failures = entries.get(key).is_some_and(|entry| entry.failures > 0);
         for (candidate, entry) in entries.iter_mut() {
             let part_of = match (key, candidate) {
@@ -367,17 +363,20 @@ impl LoginLimiter {
         });
     }
 
-    fn lock(&self, now: Instant) -> MutexGuard<'_, HashMap<Key, Entry>> {
+    /// The entries, and the time read once they are held: a decision never
+    /// uses a time older than a failure another thread recorded meanwhile
+    /// (which would make `Retry-After` exceed the delay).
+    fn lock(&self) -> (MutexGuard<'_, HashMap<Key, Entry>>, Instant) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = (self.clock)();
         if entries.len() >= MAX_KEYS {
             self.forget(&mut entries, now);
         }
-        entries
+        (entries, now)
     }
 
     fn settle(&self, keys: &[Key], outcome: Outcome) {
-        let now = (self.clock)();
-        let mut entries = self.lock(now);
+        let (mut entries, now) = self.lock();
         for key in keys {
             let Some(entry) = entries.get_mut(key) else { continue };
             entry.in_flight = entry.in_flight.saturating_sub(1);

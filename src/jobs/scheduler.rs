@@ -2,11 +2,11 @@
 //! whose current period has no run yet. Every process has one; the
 //! `job_runs` claim makes sure a period runs once.
 
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::db::Pool;
 use crate::enums::Job;
@@ -16,30 +16,66 @@ use crate::notify::sender::MailHandle;
 /// How often a sleeping scheduler checks whether the application is gone.
 const ALIVE_CHECK: Duration = Duration::from_millis(500);
 
+/// What readiness knows of the scheduler: whether it runs, and how its last
+/// look for due jobs went.
+#[derive(Debug, Default)]
+pub struct SchedulerBeat {
+    inner: Mutex<Beat>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Beat {
+    /// How often it looks for due jobs; `None` when turned off.
+    pub interval: Option<Duration>,
+    pub last_tick_at: Option<DateTime<Utc>>,
+    /// The error of the last look, if it failed.
+    pub last_error: Option<String>,
+}
+
+impl SchedulerBeat {
+    pub fn get(&self) -> Beat {
+        self.inner.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    fn record(&self, update: impl FnOnce(&mut Beat)) {
+        if let Ok(mut beat) = self.inner.lock() {
+            update(&mut beat);
+        }
+    }
+}
+
 /// Starts the scheduler thread, unless `interval` is zero (turned off). It
-/// stops when `handle` is dropped, and rings it when a job queued mail.
+/// stops when `handle` is dropped, rings it when a job queued mail, and
+/// records each look for due jobs in `beat`.
 pub fn spawn(
     pool: Pool,
     handle: &Arc<MailHandle>,
     interval: Duration,
+    beat: Arc<SchedulerBeat>,
 ) -> Option<std::thread::JoinHandle<()>> {
     if interval.is_zero() {
         return None;
     }
+    beat.record(|b| b.interval = Some(interval));
     let weak = Arc::downgrade(handle);
     let thread = std::thread::Builder::new()
         .name("zhiku-scheduler".into())
-        .spawn(move || run(pool, weak, interval))
+        .spawn(move || run(pool, weak, interval, &beat))
         .unwrap_or_else(|error| panic!("cannot start the scheduler thread: {error}"));
     Some(thread)
 }
 
-fn run(pool: Pool, handle: Weak<MailHandle>, interval: Duration) {
+fn run(pool: Pool, handle: Weak<MailHandle>, interval: Duration, beat: &SchedulerBeat) {
     loop {
         let Some(live) = handle.upgrade() else { return };
-        if let Err(error) = tick(&pool, &live) {
+        let outcome = tick(&pool, &live);
+        if let Err(error) = &outcome {
             tracing::warn!(error = format!("{error:#}"), "scheduler tick failed");
         }
+        beat.record(|b| {
+            b.last_tick_at = Some(Utc::now());
+            b.last_error = outcome.err().map(|e| format!("{e:#}"));
+        });
         drop(live);
         let started = Instant::now();
         while started.elapsed() < interval {

@@ -40,6 +40,12 @@ fn assert_unavailable(status: StatusCode, body: &Value, retry_after: Option<u64>
 }
 
 /// Waits until a search finds `total` entries, as someone who sees only adopted ones.
+/// `GET /readyz`: no sign-in.
+async fn readiness(app: &TestApp) -> (StatusCode, Value) {
+    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
 async fn until_found(app: &TestApp, who: &Session, total: usize) {
     eventually(&format!("a search to find {total} entries"), || async {
         let (status, body, retry_after) = search(app, who).await;
@@ -196,6 +202,13 @@ on_both_backends! {
         let (status, body) = server.get(&format!("/api/v1/intel/{first}/similar"), &w.reviewer.access_token).await;
         assert_eq!((status, &body["error"]), (StatusCode::SERVICE_UNAVAILABLE, &json!("unavailable")), "{body}");
         the_rest_works(&server, &w, first).await;
+        // Readiness fails on the index alone; the database is fine.
+        let (status, ready) = readiness(&server).await;
+        assert_eq!((status, ready["status"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")), "{ready}");
+        let components = &ready["components"];
+        assert_eq!((components["search"]["status"].as_str(), components["database"]["status"].as_str()), (Some("failed"), Some("ok")), "{ready}");
+        assert_eq!(components["search"]["searchable"], false);
+        assert!(components["search"]["last_error"].as_str().unwrap_or_default().contains("creating"), "{ready}");
         // Writing goes on; the outbox keeps what the index will need.
         let second = adopt(&server, &w, 1).await;
         assert_eq!(server.get(&format!("/api/v1/intel/{second}"), &w.employee.access_token).await.0, StatusCode::OK);
@@ -203,6 +216,8 @@ on_both_backends! {
         std::fs::remove_file(root).unwrap();
         until_found(&server, &w.employee, 2).await;
         until_healthy(&server).await;
+        let (status, ready) = readiness(&server).await;
+        assert_eq!((status, ready["components"]["search"]["status"].as_str()), (StatusCode::OK, Some("ok")), "{ready}");
     }
 
     async fn a_vanished_index_is_rebuilt_under_a_running_server(app: TestApp) {

@@ -56,6 +56,12 @@ async fn submit(app: &TestApp, token: &str, body: Value) -> Answer {
     Answer { title, status, retry_after, took: started.elapsed() }
 }
 
+/// `GET /readyz`: no sign-in.
+async fn readiness(app: &TestApp) -> (StatusCode, Value) {
+    let response = app.client.get(app.url("/readyz")).timeout(Duration::from_secs(60)).send().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
 /// Titles of the entries stored, by how often each is stored.
 async fn stored_titles(app: &TestApp, w: &World) -> std::collections::HashMap<String, usize> {
     let mut counts = std::collections::HashMap::new();
@@ -177,12 +183,28 @@ async fn postgres_cut_or_stalled_answers_503_in_bounded_time_and_resumes_with_no
             [(Mode::Pass, 1), (Mode::Cut, 6), (Mode::Pass, 2), (Mode::Stall, 6), (Mode::Pass, 1)]
         {
             proxy.set(mode);
-            actix_web::rt::time::sleep(Duration::from_secs(lasts)).await;
+            let began = Instant::now();
+            if mode == Mode::Cut {
+                // Readiness says so while it lasts, in bounded time.
+                let (status, ready) = readiness(&server).await;
+                assert_eq!(
+                    (status, ready["status"].as_str()),
+                    (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")),
+                    "{ready}"
+                );
+                assert_eq!(ready["components"]["database"]["status"], "failed", "{ready}");
+            }
+            actix_web::rt::time::sleep(Duration::from_secs(lasts).saturating_sub(began.elapsed())).await;
         }
         // Service resumes by itself once the network is back.
         eventually("writes succeed again", || async {
             let answer = submit(&server, &w.author.access_token, entry(&w, "网络恢复")).await;
             (answer.status == StatusCode::CREATED).then_some(())
+        })
+        .await;
+        eventually("readiness recovers", || async {
+            let (status, ready) = readiness(&server).await;
+            (status == StatusCode::OK && ready["components"]["database"]["status"] == "ok").then_some(())
         })
         .await;
         stop.send(true).unwrap();
@@ -212,4 +234,26 @@ async fn postgres_cut_or_stalled_answers_503_in_bounded_time_and_resumes_with_no
     }
     assert!(stored.values().all(|n| *n == 1), "{stored:?}");
     drop(proxy);
+}
+
+on_both_backends! {
+    async fn readiness_reports_each_component(app: TestApp) {
+        let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"));
+        let ready: Value = response.json().await.unwrap();
+        assert_eq!(ready["status"], "ready", "{ready}");
+        let c = &ready["components"];
+        let backend = if app.is_postgres() { "postgres" } else { "sqlite" };
+        assert_eq!((c["database"]["status"].as_str(), c["database"]["backend"].as_str()), (Some("ok"), Some(backend)), "{ready}");
+        assert!(c["database"]["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{ready}");
+        assert_eq!((c["search"]["status"].as_str(), c["search"]["state"].as_str(), c["search"]["searchable"].as_bool()),
+                   (Some("ok"), Some("ready"), Some(true)), "{ready}");
+        assert!(c["search"]["lag_rows"].is_i64() && c["search"]["lag_seconds"].is_f64(), "{ready}");
+        assert_eq!((c["mail"]["status"].as_str(), c["mail"]["backlog"].as_i64()), (Some("ok"), Some(0)), "{ready}");
+        assert_eq!((c["scheduler"]["status"].as_str(), c["scheduler"]["enabled"].as_bool()), (Some("ok"), Some(false)), "turned off in tests: {ready}");
+        // Liveness stays what it was.
+        let (status, live) = (app.client.get(app.url("/healthz")).send().await.unwrap().status(), ());
+        assert_eq!((status, live), (StatusCode::OK, ()));
+    }
 }

@@ -1309,6 +1309,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: 200 while every part can serve (`ready`, or `degraded` when one
+         *     lags or retries), 503 `unavailable` when one failed: the database, the
+         *     search index, the mail sender or the scheduler. No sign-in needed.
+         */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1517,6 +1538,17 @@ export interface components {
             months: components["schemas"]["MonthCount"][];
             offers: components["schemas"]["Offer"][];
         };
+        /**
+         * @description How one component is doing.
+         * @enum {string}
+         */
+        ComponentStatus: "ok" | "degraded" | "failed";
+        Components: {
+            database: components["schemas"]["DatabaseComponent"];
+            mail: components["schemas"]["MailComponent"];
+            scheduler: components["schemas"]["SchedulerComponent"];
+            search: components["schemas"]["SearchComponent"];
+        };
         ContactBrief: {
             id: components["schemas"]["ContactId"];
             name: string;
@@ -1621,6 +1653,16 @@ export interface components {
              *     ]
              */
             roles: string[];
+        };
+        DatabaseComponent: {
+            backend: string;
+            error?: string | null;
+            /**
+             * Format: double
+             * @description A round trip (`SELECT 1`) with a pooled connection, when it answered.
+             */
+            latency_ms?: number | null;
+            status: components["schemas"]["ComponentStatus"];
         };
         /**
          * @description A reviewer's decision on one revision.
@@ -1759,6 +1801,11 @@ export interface components {
             reminders: components["schemas"]["Moving_ReminderView"];
             to: components["schemas"]["UserRef"];
         };
+        /**
+         * @description Where the index is in its life.
+         * @enum {string}
+         */
+        IndexState: "ready" | "rebuilding" | "failed";
         /** Format: int64 */
         IntelId: number;
         /**
@@ -1891,6 +1938,33 @@ export interface components {
              */
             login: string;
             password: string;
+        };
+        MailComponent: {
+            /**
+             * Format: int64
+             * @description Mails due to be sent now (pending or being sent).
+             */
+            backlog: number;
+            /** @description Whether an SMTP server is configured (without one, mail is only logged). */
+            configured: boolean;
+            /**
+             * Format: int64
+             * @description Mails given up on, waiting for an admin (`/api/v1/mail/outbox?status=failed`).
+             */
+            failed: number;
+            /** @description The most recent delivery error among the mails not yet sent. */
+            last_error?: string | null;
+            /**
+             * Format: double
+             * @description Age in seconds of the oldest of them; 0 when there is none.
+             */
+            oldest_seconds: number;
+            /**
+             * Format: int64
+             * @description Of them, those a failed attempt is being retried for.
+             */
+            retrying: number;
+            status: components["schemas"]["ComponentStatus"];
         };
         /**
          * @description Where a mail is in its life (see the migration for the transitions).
@@ -2507,6 +2581,18 @@ export interface components {
             timeliness: components["schemas"]["Timeliness"];
             usage: components["schemas"]["UsageRating"];
         };
+        /** @description The answer of `GET /readyz`. */
+        Readiness: {
+            /** Format: date-time */
+            checked_at: string;
+            components: components["schemas"]["Components"];
+            status: components["schemas"]["ReadyStatus"];
+        };
+        /**
+         * @description The process as a whole.
+         * @enum {string}
+         */
+        ReadyStatus: "ready" | "degraded" | "unavailable";
         ReassignRequest: {
             user_id: components["schemas"]["UserId"];
         };
@@ -2717,6 +2803,21 @@ export interface components {
              */
             won_per_entry_cap: number;
         };
+        SchedulerComponent: {
+            /** @description Off when `ZHIKU_SCHEDULER_SECONDS=0`. */
+            enabled: boolean;
+            /** Format: int64 */
+            interval_seconds?: number | null;
+            last_error?: string | null;
+            /** @description When each job last ran (any process), by job name. */
+            last_runs: Record<string, unknown>;
+            /**
+             * Format: date-time
+             * @description When it last looked for due jobs.
+             */
+            last_tick_at?: string | null;
+            status: components["schemas"]["ComponentStatus"];
+        };
         Scores: {
             /** Format: int64 */
             completeness?: number | null;
@@ -2728,6 +2829,42 @@ export interface components {
             truthfulness?: number | null;
             /** Format: int64 */
             value?: number | null;
+        };
+        SearchComponent: (null | components["schemas"]["SearchHealth"]) & {
+            status: components["schemas"]["ComponentStatus"];
+        };
+        /** @description The search index's health, as `SearchHandle::health` reports it. */
+        SearchHealth: {
+            /**
+             * Format: int64
+             * @description Outbox rows written after the last change the served index has
+             *     committed (0 when it is up to date). Counted by id: on PostgreSQL the
+             *     ids of rolled-back transactions in between count too, so this is an
+             *     upper bound, exact when it is 0. With no usable index it counts from
+             *     where the last one stood (from the beginning after a failed start).
+             */
+            lag_rows: number;
+            /**
+             * Format: double
+             * @description Age in seconds of the oldest of those rows; 0 when there is none.
+             */
+            lag_seconds: number;
+            /**
+             * @description The latest problem (a damaged index, a failing indexer or rebuild),
+             *     kept until the index works again.
+             */
+            last_error?: string | null;
+            /**
+             * Format: date-time
+             * @description When the running (or failed) rebuild began; null when ready.
+             */
+            rebuilding_since?: string | null;
+            /**
+             * @description Whether searches are answered (from an index that may trail the
+             *     database); false means the search routes answer 503.
+             */
+            searchable: boolean;
+            state: components["schemas"]["IndexState"];
         };
         SearchHit: {
             intel: components["schemas"]["IntelView"];
@@ -9778,6 +9915,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a component failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };
