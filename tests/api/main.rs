@@ -4,7 +4,7 @@
 //! Resources: auth, users, departments, categories, clients, contacts, intel,
 //! reviews, usages, points, ratings, search, notifications, mail, jobs, stats,
 //! audit, docs.
-//! Across resources: errors, cli, crash, demo.
+//! Across resources: errors, cli, backup, crash, demo.
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
@@ -34,6 +34,7 @@ mod stats;
 mod usages;
 mod users;
 
+mod backup;
 mod cli;
 mod crash;
 mod demo;
