@@ -26,6 +26,11 @@ use crate::with_conn;
 /// Titles listed in one notification before "…".
 const LISTED: usize = 10;
 
+/// A newly stale entry: its id, client (none when market-wide), author and title.
+type StaleEntry = (IntelId, Option<ClientId>, UserId, String);
+/// Stale entries to tell one person about, per client.
+type Notices = BTreeMap<(UserId, Option<ClientId>), Vec<(IntelId, String)>>;
+
 pub fn run(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<serde_json::Value> {
     let mut entries = Vec::new();
     for category in categories::list(conn)? {
@@ -36,7 +41,7 @@ pub fn run(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<serde_json::
     let client_rows = clients::find_many(conn, &client_ids)?;
 
     // A market-wide entry (no client) is announced to its author alone.
-    let mut groups: BTreeMap<(UserId, Option<ClientId>), Vec<(IntelId, String)>> = BTreeMap::new();
+    let mut groups = Notices::new();
     for (id, client, author, title) in &entries {
         let owner = client.and_then(|c| client_rows.get(&c)).and_then(|c| c.owner_id);
         for user in [Some(*author), owner.filter(|o| o != author)].into_iter().flatten() {
@@ -82,11 +87,7 @@ fn notice(
 
 /// Adopted entries of `category` stale at `cutoff` (their clock started
 /// before it) that nobody was told about since their clock started.
-fn newly_stale(
-    conn: &mut DbConn,
-    category: &str,
-    cutoff: NaiveDateTime,
-) -> QueryResult<Vec<(IntelId, Option<ClientId>, UserId, String)>> {
+fn newly_stale(conn: &mut DbConn, category: &str, cutoff: NaiveDateTime) -> QueryResult<Vec<StaleEntry>> {
     with_conn!(conn, |c| intel::table
         .left_join(stale_notices::table)
         .filter(intel::status.eq(IntelStatus::Adopted.as_str()))
