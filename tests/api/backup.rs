@@ -60,16 +60,21 @@ async fn fresh_target(backend: Backend) -> Target {
         Some(database) => database.url().to_owned(),
         None => data_dir.path().join("zhiku.db").to_string_lossy().into_owned(),
     };
-    let settings = Settings::from_overrides(Overrides {
+    let settings = settings_for(data_dir.path(), database_url);
+    Target { data_dir, database, settings }
+}
+
+/// A server's settings on `data_dir` and `database_url`, with the secret it generates.
+fn settings_for(data_dir: &Path, database_url: String) -> Settings {
+    Settings::from_overrides(Overrides {
         bind: Some("127.0.0.1:0".into()),
-        data_dir: Some(data_dir.path().to_path_buf()),
+        data_dir: Some(data_dir.to_path_buf()),
         database_url: Some(database_url),
         workers: Some(2),
         scheduler_seconds: Some(0),
         ..Overrides::default()
     })
-    .unwrap();
-    Target { data_dir, database, settings }
+    .unwrap()
 }
 
 fn is_empty(dir: &Path) -> bool {
@@ -225,5 +230,83 @@ on_both_backends! {
             assert!(text(&failed).contains("找不到 pg_dump"), "{}", text(&failed));
             assert!(!missing.exists(), "a failed backup leaves nothing behind");
         }
+    }
+}
+
+/// Migrates the database of `url` up to the migration named `last` only, as
+/// an older version of Zhiku left it.
+fn migrate_up_to(url: &DatabaseUrl, last: &str) {
+    use diesel::{Connection, PgConnection, SqliteConnection};
+    use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+
+    fn up_to<C: MigrationHarness<C::Backend> + Connection>(
+        conn: &mut C,
+        migrations: FileBasedMigrations,
+        last: &str,
+    ) where
+        FileBasedMigrations: diesel::migration::MigrationSource<C::Backend>,
+    {
+        while conn.run_next_migration(migrations.clone()).unwrap().to_string() != last {}
+    }
+    let folder = |backend: &str| {
+        FileBasedMigrations::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend))
+            .unwrap()
+    };
+    match url {
+        DatabaseUrl::Sqlite(path) => {
+            up_to(&mut SqliteConnection::establish(path).unwrap(), folder("sqlite"), last)
+        }
+        DatabaseUrl::Postgres(url) => {
+            up_to(&mut PgConnection::establish(url).unwrap(), folder("postgres"), last)
+        }
+    }
+}
+
+fn applied(settings: &Settings) -> Option<String> {
+    let pool = zhiku::db::connect(&settings.database_url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    zhiku::db::applied_migration(&mut conn).unwrap()
+}
+
+on_both_backends! {
+    async fn an_older_backup_is_migrated_on_restore_and_a_newer_one_refused(backend: Backend) {
+        // The schema of a test database, as the servers of the other tests use.
+        let data_dir = tempfile::tempdir().unwrap();
+        let schema = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(blocking(TestDatabase::create).await),
+        };
+        let settings = settings_for(data_dir.path(), match &schema {
+            Some(schema) => schema.url().to_owned(),
+            None => data_dir.path().join("zhiku.db").to_string_lossy().into_owned(),
+        });
+        let url = settings.database_url.clone();
+        blocking(move || migrate_up_to(&url, "20261128000005")).await;
+
+        let backups = tempfile::tempdir().unwrap();
+        let dir = backups.path().join("old");
+        let made = zhiku(&settings, &["backup", dir.to_str().unwrap()], &[]).await;
+        assert!(made.status.success(), "{}", text(&made));
+        assert!(text(&made).contains("没有搜索索引"), "a node that never served has no index: {}", text(&made));
+        let manifest_path = dir.join("manifest.json");
+        let mut manifest: Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+        assert_eq!(manifest["migration"], "20261128000005");
+        assert_eq!(manifest["search_index"], Value::Null);
+
+        let target = fresh_target(backend).await;
+        let restored = zhiku(&target.settings, &["restore", dir.to_str().unwrap()], &[]).await;
+        assert!(restored.status.success(), "{}", text(&restored));
+        assert!(text(&restored).contains("补做迁移 3 个") && text(&restored).contains("已重建（0 条）"), "{}", text(&restored));
+        let (restored_settings, latest) = (target.settings.clone(), zhiku::db::latest_migration(&target.settings.database_url).unwrap());
+        assert_eq!(blocking(move || applied(&restored_settings)).await, Some(latest));
+
+        // A backup from a newer Zhiku (a migration this build lacks) is refused.
+        manifest["migration"] = json!("99991231000000");
+        std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+        let newer = fresh_target(backend).await;
+        let refused = zhiku(&newer.settings, &["restore", dir.to_str().unwrap()], &[]).await;
+        assert!(!refused.status.success());
+        assert!(text(&refused).contains("更新的智库版本"), "{}", text(&refused));
+        assert!(is_empty(newer.data_dir.path()));
     }
 }
