@@ -22,7 +22,7 @@ use crate::config::Settings;
 use crate::db::{self, DatabaseUrl};
 use crate::search::{index::search_root, reindex, snapshot};
 use manifest::{
-    fingerprint, FileEntry, IndexInfo, Manifest, PostgresInfo, SecretInfo, FORMAT, MANIFEST_FILE,
+    fingerprint, inside, FileEntry, IndexInfo, Manifest, PostgresInfo, SecretInfo, FORMAT, MANIFEST_FILE,
 };
 
 const SQLITE_FILE: &str = "zhiku.db";
@@ -132,12 +132,21 @@ pub fn backup(settings: &Settings, dir: &Path) -> anyhow::Result<BackupSummary> 
     written
 }
 
+/// The database to back up, with what was checked about PostgreSQL's.
+enum Source<'a> {
+    Sqlite(&'a str),
+    Postgres { url: &'a str, server: postgres::Server, pg_dump_version: String },
+}
+
 fn write_backup(settings: &Settings, dir: &Path) -> anyhow::Result<BackupSummary> {
     let started = Instant::now();
     // Refuse early when pg_dump is missing or too old, before anything is copied.
-    let postgres_server = match &settings.database_url {
-        DatabaseUrl::Postgres(url) => Some(postgres::check_dump(url)?),
-        DatabaseUrl::Sqlite(_) => None,
+    let source = match &settings.database_url {
+        DatabaseUrl::Sqlite(path) => Source::Sqlite(path),
+        DatabaseUrl::Postgres(url) => {
+            let (server, pg_dump_version) = postgres::check_dump(url)?;
+            Source::Postgres { url, server, pg_dump_version }
+        }
     };
     create_private_dir(dir)?;
     let mut notes = Vec::new();
@@ -165,18 +174,17 @@ fn write_backup(settings: &Settings, dir: &Path) -> anyhow::Result<BackupSummary
         std::fs::remove_dir_all(&index_dir).with_context(|| format!("removing {}", index_dir.display()))?;
     }
 
-    let (database, migration, postgres) = match &settings.database_url {
-        DatabaseUrl::Sqlite(path) => {
+    let (database, migration, postgres) = match source {
+        Source::Sqlite(path) => {
             let migration = sqlite::copy_online(path, &dir.join(SQLITE_FILE))?;
             (SQLITE_FILE, migration, None)
         }
-        DatabaseUrl::Postgres(url) => {
+        Source::Postgres { url, server, pg_dump_version } => {
             let pool = db::connect(&settings.database_url, 1)?;
             let migration =
                 db::applied_migration(&mut *pool.get().context("opening a database connection")?)?
                     .context("the database has never been migrated: nothing to back up")?;
             drop(pool);
-            let (server, pg_dump_version) = postgres_server.clone().context("checked above")?;
             postgres::dump(url, &server, &dir.join(POSTGRES_FILE))?;
             let info =
                 PostgresInfo { schema: server.schema, server_version: server.version, pg_dump_version };
@@ -249,7 +257,7 @@ pub fn restore(settings: &Settings, dir: &Path, force: bool) -> anyhow::Result<R
             data_dir.display()
         );
     }
-    let database = inside_backup(dir, &manifest.database)?;
+    let database = inside(dir, &manifest.database)?;
     match &settings.database_url {
         DatabaseUrl::Sqlite(path) => {
             if sqlite::has_database(path) && !force {
@@ -282,7 +290,7 @@ pub fn restore(settings: &Settings, dir: &Path, force: bool) -> anyhow::Result<R
     match &manifest.jwt_secret {
         SecretInfo::DataDir { path } => {
             let secret =
-                std::fs::read_to_string(inside_backup(dir, path)?).context("reading the backed-up secret")?;
+                std::fs::read_to_string(inside(dir, path)?).context("reading the backed-up secret")?;
             write_private(&data_dir.join(SECRET_FILE), &secret).context("restoring the JWT secret")?;
             if settings.jwt_secret.is_some() {
                 notes.push(
@@ -320,10 +328,6 @@ pub fn restore(settings: &Settings, dir: &Path, force: bool) -> anyhow::Result<R
     })
 }
 
-fn inside_backup(dir: &Path, relative: &str) -> anyhow::Result<PathBuf> {
-    manifest::inside(dir, relative)
-}
-
 /// With `--force`: what a restore replaces in a used data directory.
 fn remove_restorable(data_dir: &Path) -> anyhow::Result<()> {
     let index = search_root(data_dir);
@@ -358,7 +362,7 @@ fn restore_index(
             .files
             .iter()
             .filter_map(|f| f.path.strip_prefix(&prefix).map(|name| (name.to_owned(), f.path.clone())))
-            .map(|(name, path)| inside_backup(dir, &path).map(|p| (name, p)))
+            .map(|(name, path)| inside(dir, &path).map(|p| (name, p)))
             .collect::<anyhow::Result<_>>()?;
         let outbox_last_id = {
             let mut conn = pool.get().context("opening a database connection")?;

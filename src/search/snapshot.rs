@@ -44,8 +44,9 @@ pub fn copy_live(data_dir: &Path, dest: &Path) -> anyhow::Result<Option<Snapshot
     for _ in 0..5 {
         let Some(generation) = current_generation(&root) else { return Ok(None) };
         let source = root.join(&generation);
-        if !source.join(META_FILE).exists() {
-            continue;
+        if source.is_dir() && !source.join(META_FILE).exists() {
+            // A generation that never committed holds nothing worth copying.
+            return Ok(None);
         }
         let target = dest.join(&generation);
         match copy_generation(&source, &target)? {
@@ -65,7 +66,11 @@ pub fn copy_live(data_dir: &Path, dest: &Path) -> anyhow::Result<Option<Snapshot
 /// was removed meanwhile.
 fn copy_generation(source: &Path, target: &Path) -> anyhow::Result<Option<Vec<String>>> {
     std::fs::create_dir_all(target).with_context(|| format!("creating {}", target.display()))?;
-    let directory = MmapDirectory::open(source).context("opening the live index directory")?;
+    let directory = match MmapDirectory::open(source) {
+        Ok(directory) => directory,
+        Err(_) if !source.exists() => return Ok(None),
+        Err(error) => return Err(error).context("opening the live index directory"),
+    };
     let lock = match directory.acquire_lock(&META_LOCK) {
         Ok(lock) => lock,
         Err(_) if !source.exists() => return Ok(None),
@@ -159,4 +164,62 @@ pub fn install(
         }
     }
     Ok(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use tantivy::{doc, TantivyDocument};
+
+    use super::*;
+
+    /// Copies taken while a writer commits, merges and collects garbage are
+    /// each one whole commit: the documents of the commit their payload names.
+    #[test]
+    fn copies_of_an_index_being_written_are_whole_commits() {
+        let data = tempfile::tempdir().unwrap();
+        let root = search_root(data.path());
+        let live = SearchIndex::open(&root, "g1", domain_jieba()).unwrap();
+        set_current_generation(&root, "g1").unwrap();
+        let id = live.fields.id;
+        let mut writer = live.index.writer::<TantivyDocument>(15_000_000).unwrap();
+        let (started, done) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+        let (copying, finished) = (started.clone(), done.clone());
+        let writing = std::thread::spawn(move || {
+            while !copying.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            for n in 1..=40u64 {
+                writer.add_document(doc!(id => n)).unwrap();
+                let mut commit = writer.prepare_commit().unwrap();
+                commit.set_payload(&n.to_string());
+                commit.commit().unwrap();
+            }
+            writer.wait_merging_threads().unwrap();
+            finished.store(true, Ordering::SeqCst);
+        });
+        let backups = tempfile::tempdir().unwrap();
+        let mut copies = 0;
+        loop {
+            let last = done.load(Ordering::SeqCst);
+            let dest = backups.path().join(format!("b{copies}"));
+            let copied = copy_live(data.path(), &dest).unwrap().expect("a committed index");
+            assert_eq!(copied.entries, copied.applied_outbox_id as u64, "{copied:?}");
+            let files: Vec<(String, PathBuf)> =
+                copied.files.iter().map(|f| (f.clone(), dest.join("g1").join(f))).collect();
+            let restored = tempfile::tempdir().unwrap();
+            let installed = install(&files, "g1", restored.path(), i64::MAX).unwrap().expect("it opens");
+            assert_eq!(installed.entries, copied.entries, "every document of the commit is readable");
+            copies += 1;
+            started.store(true, Ordering::SeqCst);
+            if last {
+                assert_eq!(copied.entries, 40);
+                break;
+            }
+        }
+        writing.join().unwrap();
+        assert!(copies > 1);
+    }
 }
