@@ -79,6 +79,7 @@ pub enum Command {
     },
     /// Restore a backup from DIR into an empty data directory and database.
     Restore {
+        /// A directory written by `zhiku backup`.
         dir: PathBuf,
         /// Replace a data directory or database that is not empty.
         #[arg(long)]
