@@ -17,7 +17,7 @@ openapi: frontend-deps
 	ZHIKU_UPDATE_OPENAPI=1 INSTA_UPDATE=always $(CARGO) test --locked --test api openapi
 	cd frontend && $(NPM) run types
 
-.PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e test-api-fuzz chromium check-postgres smtp-server lint fmt bench
+.PHONY: run build frontend frontend-deps test test-rust test-frontend test-e2e test-api-fuzz chromium check-postgres pg-client smtp-server lint fmt bench
 
 ## Build everything (web app embedded) and serve on SQLite in $(DATA_DIR) with the demo world.
 run: build
@@ -39,16 +39,26 @@ frontend: frontend-deps
 ## schemathesis against the OpenAPI document as an employee and as an admin.
 test: check-postgres test-rust test-frontend test-e2e test-api-fuzz
 
-check-postgres:
+check-postgres: pg-client
 	@command -v pg_isready >/dev/null && pg_isready -q -d "$(PG_URL)" \
 	  || psql "$(PG_URL)" -qAtc 'select 1' >/dev/null \
 	  || { echo "PostgreSQL is required for the tests and is not reachable at $(PG_URL)"; exit 1; }
+
+## `zhiku backup`/`restore` and their tests run pg_dump and pg_restore: Debian's
+## postgresql-client, installed when missing and running as root.
+pg-client:
+	@if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get install -y postgresql-client >/dev/null 2>&1 \
+	      || { apt-get update -qq && apt-get install -y postgresql-client >/dev/null; }; \
+	  else echo "pg_dump and pg_restore are needed for the backup tests: sudo apt-get install postgresql-client"; exit 1; fi; \
+	fi
 
 ## The mail tests talk SMTP to aiosmtpd on loopback (tests/smtp_sink.py).
 smtp-server:
 	python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
 
-test-rust: smtp-server
+test-rust: smtp-server pg-client
 	ZHIKU_TEST_PG_URL="$(PG_URL)" $(CARGO) test --locked --all-targets
 
 test-frontend: frontend-deps

@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-admin`, `seed-demo`.
+//! The command line: `serve`, `migrate`, `create-admin`, `seed-demo`,
+//! `reindex`, `import`, `backup`, `restore`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -70,6 +71,19 @@ pub enum Command {
         /// Employee number of the reviewer recorded as adopting them.
         #[arg(long)]
         reviewer: String,
+    },
+    /// Back up the database, search index and secrets into DIR (servers may keep running).
+    Backup {
+        /// A new or empty directory.
+        dir: PathBuf,
+    },
+    /// Restore a backup from DIR into an empty data directory and database.
+    Restore {
+        /// A directory written by `zhiku backup`.
+        dir: PathBuf,
+        /// Replace a data directory or database that is not empty.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -143,6 +157,60 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             println!("imported: {}, skipped: {}", summary.imported, summary.skipped.len());
             Ok(())
         }
+        Command::Backup { dir } => {
+            let done = crate::backup::backup(&settings, &dir)?;
+            for note in &done.notes {
+                eprintln!("注意：{note}");
+            }
+            let m = &done.manifest;
+            let index = m.search_index.as_ref().map_or("无（恢复时重建）".to_owned(), |i| {
+                format!("{}（{} 条）", i.generation, i.entries)
+            });
+            println!(
+                "已备份到 {}：{} 数据库（迁移 {}）、搜索索引 {index}、{} 个文件共 {}，用时 {:.1} 秒",
+                dir.display(),
+                m.backend,
+                m.migration,
+                m.files.len(),
+                human_bytes(done.bytes),
+                done.seconds
+            );
+            println!(
+                "backup written to {} ({}, {:.1} s)",
+                dir.display(),
+                human_bytes(done.bytes),
+                done.seconds
+            );
+            Ok(())
+        }
+        Command::Restore { dir, force } => {
+            let done = crate::backup::restore(&settings, &dir, force)?;
+            for note in &done.notes {
+                eprintln!("注意：{note}");
+            }
+            let index = match done.index_rebuilt {
+                Some(entries) => format!("已重建（{entries} 条）"),
+                None => "取自备份".to_owned(),
+            };
+            println!(
+                "已从 {} 恢复 {} 的备份（{}）到 {}：补做迁移 {} 个，搜索索引{index}，用时 {:.1} 秒",
+                dir.display(),
+                done.manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                done.manifest.backend,
+                settings.database_url.redacted(),
+                done.migrations_applied,
+                done.seconds
+            );
+            println!("restored from {} in {:.1} s", dir.display(), done.seconds);
+            Ok(())
+        }
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        0..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
     }
 }
 

@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["review", "usage", "agenda"],
     &["ratings", "search", "dossier", "handover"],
     &["stats"],
-    &["jobs", "demo", "import"],
+    &["jobs", "demo", "import", "backup"],
     &["health"],
     &["app"],
     &["cli"],

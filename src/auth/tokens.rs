@@ -97,13 +97,16 @@ pub fn hash_refresh_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The file in the data directory that keeps a generated JWT secret.
+pub const SECRET_FILE: &str = "jwt_secret";
+
 /// The JWT secret from the settings, or the one kept in `data_dir/jwt_secret`
 /// (generated on first use, mode 0600).
 pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = configured {
         return Ok(secret.as_bytes().to_vec());
     }
-    let path = data_dir.join("jwt_secret");
+    let path = data_dir.join(SECRET_FILE);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let existing = existing.trim();
         if existing.len() >= 32 {
@@ -118,8 +121,9 @@ pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> anyho
     Ok(secret.into_bytes())
 }
 
+/// Writes a file only its owner may read (mode 0600).
 #[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let mut file =
@@ -129,7 +133,7 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
 }
 

@@ -196,6 +196,58 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     applied.map_err(|e| anyhow::anyhow!("running migrations: {e}"))
 }
 
+/// The newest migration this build knows for `url`'s backend (`20261204000008`).
+pub fn latest_migration(url: &DatabaseUrl) -> anyhow::Result<String> {
+    use diesel::migration::MigrationSource;
+    use diesel::pg::Pg;
+    use diesel::sqlite::Sqlite;
+
+    fn newest<DB: diesel::backend::Backend>(source: &impl MigrationSource<DB>) -> anyhow::Result<String> {
+        let migrations = source.migrations().map_err(|e| anyhow::anyhow!("listing migrations: {e}"))?;
+        migrations
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .max()
+            .context("this build has no migrations")
+    }
+    match url {
+        DatabaseUrl::Postgres(_) => newest::<Pg>(&POSTGRES_MIGRATIONS),
+        DatabaseUrl::Sqlite(_) => newest::<Sqlite>(&SQLITE_MIGRATIONS),
+    }
+}
+
+/// The newest migration applied to the connection's database; `None` before the first.
+pub fn applied_migration(conn: &mut DbConn) -> anyhow::Result<Option<String>> {
+    use diesel::sql_types::{Nullable, Text};
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct Newest {
+        #[diesel(sql_type = Nullable<Text>)]
+        version: Option<String>,
+    }
+    let exists = match conn {
+        DbConn::Pg(_) => "SELECT to_regclass('__diesel_schema_migrations') IS NOT NULL AS found",
+        DbConn::Sqlite(_) => {
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = '__diesel_schema_migrations') AS found"
+        }
+    };
+    #[derive(diesel::QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        found: bool,
+    }
+    let found: Found = with_conn!(conn, |c| diesel::sql_query(exists).get_result(c))?;
+    if !found.found {
+        return Ok(None);
+    }
+    let newest: Newest = with_conn!(conn, |c| diesel::sql_query(
+        "SELECT MAX(version) AS version FROM __diesel_schema_migrations"
+    )
+    .get_result(c))?;
+    Ok(newest.version)
+}
+
 /// Runs `f` in a transaction meant to write (a savepoint when one is open). On SQLite it starts with
 /// `BEGIN IMMEDIATE`, so concurrent writers queue on the busy timeout instead
 /// of failing when a read lock would have to be upgraded mid-transaction.

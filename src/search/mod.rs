@@ -12,6 +12,7 @@ pub mod ranking;
 pub mod reindex;
 pub mod routes;
 pub mod service;
+pub mod snapshot;
 pub mod snippet;
 pub mod store;
 

@@ -144,6 +144,16 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, overrides: Overrides) -> TestApp {
+        Self::spawn_with_secret(backend, overrides, Some(JWT_SECRET)).await
+    }
+
+    /// A server with no JWT secret set, which generates one into its data
+    /// directory (as a deployment without `ZHIKU_JWT_SECRET` does).
+    pub async fn spawn_with_generated_secret(backend: Backend) -> TestApp {
+        Self::spawn_with_secret(backend, Overrides::default(), None).await
+    }
+
+    async fn spawn_with_secret(backend: Backend, overrides: Overrides, secret: Option<&str>) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let database = match backend {
             Backend::Sqlite => None,
@@ -157,7 +167,7 @@ impl TestApp {
             bind: Some("127.0.0.1:0".into()),
             data_dir: Some(data_dir.path().to_path_buf()),
             database_url: Some(database_url),
-            jwt_secret: Some(JWT_SECRET.into()),
+            jwt_secret: secret.map(str::to_owned),
             db_pool_size: Some(overrides.db_pool_size.unwrap_or(8)),
             workers: Some(2),
             // No scheduled job runs by itself in a test unless the test asks for it.
@@ -205,6 +215,18 @@ impl TestApp {
         blocking(move || prepare(&prepared)).await;
         let settings = Settings { bind: "127.0.0.1:0".into(), data_dir: path, ..settings };
         let mut app = Self::start(settings, data_dir, None).await;
+        app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
+        app
+    }
+
+    /// A server on a data directory and database that already hold a world
+    /// with its first admin (a restored backup); the server owns both.
+    pub async fn spawn_on_existing(
+        settings: Settings,
+        data_dir: tempfile::TempDir,
+        database: Option<TestDatabase>,
+    ) -> TestApp {
+        let mut app = Self::start(settings, data_dir, database).await;
         app.admin_token = app.login_ok("ADMIN1", ADMIN_PASSWORD).await.access_token;
         app
     }

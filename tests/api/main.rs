@@ -4,7 +4,7 @@
 //! Resources: auth, users, departments, categories, clients, contacts, intel,
 //! reviews, usages, points, ratings, search, notifications, mail, jobs, stats,
 //! audit, docs.
-//! Across resources: errors, cli, crash, damaged_index, demo.
+//! Across resources: errors, cli, backup, crash, damaged_index, demo, faults.
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
@@ -36,6 +36,7 @@ mod stats;
 mod usages;
 mod users;
 
+mod backup;
 mod cli;
 mod crash;
 mod damaged_index;

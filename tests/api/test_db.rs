@@ -31,27 +31,45 @@ fn connect() -> PgConnection {
         .unwrap_or_else(|e| panic!("PostgreSQL at {base} is required for these tests: {e}"))
 }
 
-/// An empty schema of its own; its URL makes it the connection's search path.
+/// An empty schema of its own (its URL makes it the connection's search
+/// path), or a whole empty database.
 pub struct TestDatabase {
     schema: String,
     url: String,
+    database: Option<String>,
+}
+
+fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        chrono::Utc::now().timestamp_subsec_nanos()
+    )
 }
 
 impl TestDatabase {
     /// Creates the schema (blocking: call it off the async runtime).
     pub fn create() -> TestDatabase {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let schema = format!(
-            "zhiku_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            chrono::Utc::now().timestamp_subsec_nanos()
-        );
+        let schema = unique_name("zhiku_test");
         sql_query(format!("CREATE SCHEMA {schema}")).execute(&mut connect()).expect("create schema");
         let base = postgres_base_url();
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
-        TestDatabase { schema, url }
+        TestDatabase { schema, url, database: None }
+    }
+
+    /// A fresh database of its own, with nothing in its `public` schema (as
+    /// a restore starts from). Blocking.
+    pub fn create_database() -> TestDatabase {
+        let name = unique_name("zhiku_restore");
+        sql_query(format!("CREATE DATABASE {name}")).execute(&mut connect()).expect("create database");
+        let base = postgres_base_url();
+        let (address, query) = base.split_once('?').unwrap_or((&base, ""));
+        let server = address.rsplit_once('/').map_or(address, |(server, _)| server);
+        let url = format!("{server}/{name}?{query}");
+        TestDatabase { schema: "public".into(), url, database: Some(name) }
     }
 
     pub fn url(&self) -> &str {
@@ -62,7 +80,12 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = PgConnection::establish(&postgres_base_url()) {
-            let _ = sql_query(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema)).execute(&mut conn);
+            let drop = match &self.database {
+                // A server may still hold connections to it.
+                Some(name) => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                None => format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema),
+            };
+            let _ = sql_query(drop).execute(&mut conn);
         }
     }
 }
