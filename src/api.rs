@@ -17,6 +17,7 @@ use crate::ids::UserId;
 use crate::state::AppState;
 
 const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+const DEFAULT_BODY_SECONDS: u64 = 15;
 
 /// A JSON request body. Malformed JSON or invalid UTF-8 is a 400, a value of
 /// the wrong type or a missing field a 422 naming the field, an oversize body
@@ -28,9 +29,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<actix_web::web::Data<AppState>>()
-            .map_or(DEFAULT_BODY_LIMIT, |state| state.settings.max_body_bytes);
+        let settings = req.app_data::<actix_web::web::Data<AppState>>().map(|state| &state.settings);
+        let limit = settings.map_or(DEFAULT_BODY_LIMIT, |s| s.max_body_bytes);
+        let patience =
+            std::time::Duration::from_secs(settings.map_or(DEFAULT_BODY_SECONDS, |s| s.body_timeout_seconds));
         let declared = req
             .headers()
             .get(actix_web::http::header::CONTENT_LENGTH)
@@ -41,14 +43,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if declared.is_some_and(|len| len > limit) {
                 return Err(ApiError::PayloadTooLarge);
             }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| ApiError::BadRequest("请求体读取失败".into()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge);
+            // A body trickled in slowly holds a connection: it gets `patience` in all.
+            let read = async {
+                let mut body = BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|_| ApiError::BadRequest("请求体读取失败".into()))?;
+                    if body.len() + chunk.len() > limit {
+                        return Err(ApiError::PayloadTooLarge);
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
-            }
+                Ok(body)
+            };
+            let body = actix_web::rt::time::timeout(patience, read)
+                .await
+                .map_err(|_| ApiError::RequestTimeout)??;
             parse_json(&body).map(Json)
         })
     }

@@ -67,6 +67,7 @@ impl Application {
             search: web::Data::from(search.clone()),
             mail: web::Data::new(MailHandle::new()),
             scheduler: web::Data::new(crate::jobs::scheduler::SchedulerBeat::default()),
+            traffic: crate::traffic::Traffic::new(&settings),
             state: web::Data::new(AppState::new(settings, pool)),
         };
         tracing::info!(to = %mailer.describe(), "mail sender ready");
@@ -142,6 +143,7 @@ struct Handles {
     mail: web::Data<MailHandle>,
     feeds: web::Data<crate::agenda::calendar::FeedKeys>,
     scheduler: web::Data<crate::jobs::scheduler::SchedulerBeat>,
+    traffic: Arc<crate::traffic::Traffic>,
 }
 
 fn build_app(
@@ -155,6 +157,7 @@ fn build_app(
         InitError = (),
     >,
 > {
+    let traffic = handles.traffic.clone();
     let (app, mut openapi) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -208,6 +211,20 @@ fn build_app(
                     response.headers_mut().insert(header::HeaderName::from_static("x-request-id"), id);
                 }
                 Ok(response)
+            }
+        })
+        .wrap_fn(move |req, srv| {
+            let admitted = traffic.admit(req.request());
+            let response = admitted.map(|ticket| (ticket, actix_web::dev::Service::call(srv, req)));
+            async move {
+                match response {
+                    Ok((ticket, response)) => {
+                        let response = response.await.map(|r| r.map_into_boxed_body());
+                        drop(ticket);
+                        response
+                    }
+                    Err(refused) => Err(refused.into()),
+                }
             }
         })
         .wrap(TracingLogger::default())

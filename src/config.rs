@@ -34,6 +34,10 @@ pub struct Settings {
     pub request_budget_seconds: u64,
     /// The same for reports (statistics, exports, recalculation) over the whole history.
     pub report_budget_seconds: u64,
+    /// A request body must arrive within this (else 408); slow senders are cut off.
+    pub body_timeout_seconds: u64,
+    /// Requests one client address may have in progress at once (else 429).
+    pub max_requests_per_address: u32,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
     pub log_json: bool,
@@ -75,6 +79,8 @@ pub struct Overrides {
     pub db_statement_timeout_seconds: Option<u64>,
     pub request_budget_seconds: Option<u64>,
     pub report_budget_seconds: Option<u64>,
+    pub body_timeout_seconds: Option<u64>,
+    pub max_requests_per_address: Option<u32>,
     pub workers: Option<usize>,
     pub log_json: Option<bool>,
     pub max_body_bytes: Option<usize>,
@@ -116,6 +122,8 @@ impl Overrides {
             db_statement_timeout_seconds: get(env, "ZHIKU_DB_STATEMENT_TIMEOUT_SECONDS")?,
             request_budget_seconds: get(env, "ZHIKU_REQUEST_BUDGET_SECONDS")?,
             report_budget_seconds: get(env, "ZHIKU_REPORT_BUDGET_SECONDS")?,
+            body_timeout_seconds: get(env, "ZHIKU_BODY_TIMEOUT_SECONDS")?,
+            max_requests_per_address: get(env, "ZHIKU_MAX_REQUESTS_PER_ADDRESS")?,
             workers: get(env, "ZHIKU_WORKERS")?,
             log_json: get(env, "ZHIKU_LOG_JSON")?,
             max_body_bytes: get(env, "ZHIKU_MAX_BODY_BYTES")?,
@@ -156,6 +164,8 @@ impl Overrides {
             db_statement_timeout_seconds,
             request_budget_seconds,
             report_budget_seconds,
+            body_timeout_seconds,
+            max_requests_per_address,
             workers,
             log_json,
             max_body_bytes,
@@ -207,6 +217,8 @@ impl Settings {
             db_statement_timeout_seconds: o.db_statement_timeout_seconds.unwrap_or(30),
             request_budget_seconds: o.request_budget_seconds.unwrap_or(4),
             report_budget_seconds: o.report_budget_seconds.unwrap_or(60),
+            body_timeout_seconds: o.body_timeout_seconds.unwrap_or(15),
+            max_requests_per_address: o.max_requests_per_address.unwrap_or(64),
             workers: o.workers.unwrap_or(0),
             log_json: o.log_json.unwrap_or(false),
             max_body_bytes: o.max_body_bytes.unwrap_or(1024 * 1024),
@@ -235,6 +247,9 @@ impl Settings {
         }
         if self.db_pool_size == 0 {
             bail!("db_pool_size must be at least 1");
+        }
+        if self.body_timeout_seconds == 0 || self.max_requests_per_address == 0 {
+            bail!("body_timeout_seconds and max_requests_per_address must be at least 1");
         }
         if self.db_timeout_seconds == 0 || self.db_statement_timeout_seconds == 0 {
             bail!("db_timeout_seconds and db_statement_timeout_seconds must be at least 1");

@@ -58,9 +58,14 @@ pub fn complete(openapi: &mut OpenApi) {
                 errors.push(("404", "not_found"));
             }
             if operation.request_body.is_some() {
+                errors.push(("408", "request_timeout: the body did not arrive in time"));
                 errors.push(("413", "payload_too_large"));
                 errors.push(("422", "validation_failed: `fields` names each problem"));
             }
+            errors.push((
+                "429",
+                "rate_limited: too many requests in progress from this address (`Retry-After`)",
+            ));
             errors.push(("500", "internal"));
             errors.push(("503", "unavailable: the database or another part is down (`Retry-After`)"));
             for (status, description) in errors {

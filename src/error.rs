@@ -29,6 +29,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("请求体过大")]
     PayloadTooLarge,
+    /// The request body did not arrive in time.
+    #[error("请求体发送超时")]
+    RequestTimeout,
     #[error("{message}")]
     Validation { message: String, fields: Fields },
     #[error("尝试次数过多，请稍后再试")]
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::RequestTimeout => "request_timeout",
             ApiError::Validation { .. } => "validation_failed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable { .. } => "unavailable",
@@ -137,6 +141,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,

@@ -36,6 +36,7 @@ pub mod stats;
 pub mod telemetry;
 pub mod text;
 pub mod time;
+pub mod traffic;
 pub mod usage;
 pub mod users;
 pub mod web;

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["state"],
     &["api", "idempotency"],
     &["web", "docs", "auth"],
-    &["audit"],
+    &["audit", "traffic"],
     &["points"],
     &["users"],
     &["sessions", "notify"],

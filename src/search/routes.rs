@@ -44,6 +44,8 @@ fn index(handle: &SearchHandle) -> ApiResult<Arc<SearchIndex>> {
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words (all must appear), "quoted phrases", pinyin of client or author names.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     pub category: Option<String>,
     pub client_kind: Option<ClientKind>,
@@ -60,6 +62,9 @@ pub struct SearchQuery {
     pub to: Option<String>,
     pub sort: Option<Sort>,
 }
+
+/// The longest search text: longer is a 422 rather than a slow query.
+pub const MAX_QUERY_CHARS: usize = 200;
 
 /// A plain date or an RFC 3339 time, as `parse_date` reads them.
 fn date_or_time() -> utoipa::openapi::schema::Schema {
@@ -96,6 +101,9 @@ async fn search(
     let page = page.into_inner();
     if let Some(category) = query.category.as_deref().filter(|c| category_code(c).is_none()) {
         return Err(ApiError::field("category", format!("没有这个分类: {category}")));
+    }
+    if query.q.as_deref().is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
+        return Err(ApiError::field("q", format!("搜索词不能超过 {MAX_QUERY_CHARS} 个字符")));
     }
     let request = SearchRequest {
         q: query.q.clone().unwrap_or_default(),

@@ -181,7 +181,8 @@ mod tests {
     fn copies_of_an_index_being_written_are_whole_commits() {
         let data = tempfile::tempdir().unwrap();
         let root = search_root(data.path());
-        let live = SearchIndex::open(&root, "g1", domain_jieba()).unwrap();
+        crate::search::index::prepare_root(&root).unwrap();
+        let live = SearchIndex::create(&root, "g1", domain_jieba()).unwrap();
         set_current_generation(&root, "g1").unwrap();
         let id = live.fields.id;
         let mut writer = live.index.writer::<TantivyDocument>(15_000_000).unwrap();

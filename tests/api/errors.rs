@@ -105,3 +105,61 @@ on_both_backends! {
         }
     }
 }
+
+/// Sends the head of a POST whose body never comes, on a connection of its own;
+/// returns the connection (to keep it open) once the head is written.
+async fn stalled_body(app: &TestApp, token: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/follows HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"tar"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+/// Reads what the server answered on `stream` (the status line and the body's JSON).
+async fn answer_on(mut stream: tokio::net::TcpStream) -> (u16, Value) {
+    use tokio::io::AsyncReadExt;
+    let mut raw = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(&buffer[..n]),
+        }
+        let text = String::from_utf8_lossy(&raw);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            if let Ok(value) = serde_json::from_str::<Value>(body.trim()) {
+                let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+                return (status, value);
+            }
+        }
+    }
+    panic!("no JSON answer: {}", String::from_utf8_lossy(&raw));
+}
+
+on_both_backends! {
+    async fn over_long_urls_and_queries_get_json_errors(app: TestApp) {
+        let long = "a".repeat(9000);
+        let (status, error) = app.get(&format!("/api/v1/clients?q={long}"), &app.admin_token).await;
+        assert_eq!((status, error["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")), "{error}");
+        let query = "芜".repeat(201);
+        let (status, error) = app.get(&format!("/api/v1/search?q={}", crate::helpers::urlencode(&query)), &app.admin_token).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert!(error["fields"]["q"].is_string(), "{error}");
+        let (status, _) = app.get(&format!("/api/v1/search?q={}", crate::helpers::urlencode(&"芜".repeat(200))), &app.admin_token).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+#[actix_web::test]
+async fn a_slow_body_is_cut_off_with_408() {
+    let overrides = zhiku::config::Overrides { body_timeout_seconds: Some(1), ..Default::default() };
+    let app = TestApp::spawn_with(crate::helpers::Backend::Sqlite, overrides).await;
+    let stalled = stalled_body(&app, &app.admin_token).await;
+    let (status, error) = answer_on(stalled).await;
+    assert_eq!((status, error["error"].as_str()), (408, Some("request_timeout")), "{error}");
+    assert_eq!(app.get("/api/v1/follows", &app.admin_token).await.0, StatusCode::OK);
+}
