@@ -5,7 +5,8 @@
 # /api/openapi.json once per token with every check on (no 5xx, statuses,
 # content types, headers and bodies as documented, invalid input rejected,
 # valid input accepted, 401 without the token, 405 with `Allow` for other
-# methods). Deterministic and bounded: derandomised generation, a few
+# methods), after checking that the document is valid OpenAPI 3.1
+# (openapi-spec-validator). Deterministic and bounded: derandomised generation, a few
 # examples per operation and a time budget per run. Requests go to the
 # loopback server only: its URL is the base, no proxy, no redirects.
 # Reports of failures go to test-artifacts/schemathesis/.
@@ -38,6 +39,11 @@ unset HTTP_PROXY HTTPS_PROXY ALL_PROXY http_proxy https_proxy all_proxy
 reports=test-artifacts/schemathesis
 rm -rf "$reports"
 status=0
+# The document itself must be valid OpenAPI 3.1 before anything is fuzzed against it.
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet "openapi-spec-validator==0.7.2"
+mkdir -p "$reports"
+curl -sf "$url/api/openapi.json" -o "$reports/openapi.json"
+python3 -m openapi_spec_validator --schema 3.1 "$reports/openapi.json"
 for who in employee admin; do
   echo "schemathesis $SCHEMATHESIS_VERSION against $url as $who"
   # Excluded: POST /auth/logout ends the very session under test, so every
