@@ -218,7 +218,7 @@ impl Settings {
             request_budget_seconds: o.request_budget_seconds.unwrap_or(4),
             report_budget_seconds: o.report_budget_seconds.unwrap_or(60),
             body_timeout_seconds: o.body_timeout_seconds.unwrap_or(15),
-            max_requests_per_address: o.max_requests_per_address.unwrap_or(64),
+            max_requests_per_address: o.max_requests_per_address.unwrap_or(256),
             workers: o.workers.unwrap_or(0),
             log_json: o.log_json.unwrap_or(false),
             max_body_bytes: o.max_body_bytes.unwrap_or(1024 * 1024),

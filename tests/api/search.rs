@@ -190,8 +190,13 @@ on_both_backends! {
             let (status, body) = app.get(&format!("/api/v1/search?q={}", enc(q)), &w.employee.access_token).await;
             assert_eq!(status, StatusCode::OK, "{q}: {body}");
         }
-        let long = "长".repeat(5000);
-        assert_eq!(app.get(&format!("/api/v1/search?q={}", enc(&long)), &w.employee.access_token).await.0, StatusCode::OK);
+        // Long text is refused clearly, never searched slowly: over 200 characters a 422 on `q`,
+        // a URL over 8 KiB a 400, both in the error shape.
+        let (status, body) = app.get(&format!("/api/v1/search?q={}", enc(&"长".repeat(201))), &w.employee.access_token).await;
+        assert_eq!((status, body["fields"]["q"].is_string()), (StatusCode::UNPROCESSABLE_ENTITY, true), "{body}");
+        let (status, body) = app.get(&format!("/api/v1/search?q={}", enc(&"长".repeat(5000))), &w.employee.access_token).await;
+        assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")), "{body}");
+        assert_eq!(app.get(&format!("/api/v1/search?q={}", enc(&"长".repeat(200))), &w.employee.access_token).await.0, StatusCode::OK);
         for bad in ["from=yesterday", "sort=random", "client_kind=alien", "status=maybe", "page=-3", "author_id=x"] {
             let (status, body) = app.get(&format!("/api/v1/search?q=a&{bad}"), &w.employee.access_token).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
