@@ -124,8 +124,12 @@ function kindForStatus(status: number): string {
       return 'payload_too_large'
     case 422:
       return 'validation_failed'
+    case 408:
+      return 'request_timeout'
     case 429:
       return 'rate_limited'
+    case 503:
+      return 'unavailable'
     default:
       return 'internal'
   }

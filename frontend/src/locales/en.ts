@@ -151,6 +151,8 @@ const en: typeof zhCN = {
     payload_too_large: 'Too large',
     validation_failed: 'Please check the highlighted fields',
     rate_limited: 'Too many requests; try again later',
+    unavailable: 'The service is briefly unavailable; please retry shortly',
+    request_timeout: 'The request took too long to send; please retry',
     internal: 'Server error; please try again later',
     network: 'Cannot reach the server',
     loadFailed: 'Loading failed',

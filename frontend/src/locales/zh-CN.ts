@@ -149,6 +149,8 @@ export default {
     payload_too_large: '内容过大',
     validation_failed: '请检查填写的内容',
     rate_limited: '操作过于频繁，请稍后再试',
+    unavailable: '服务暂时不可用，请稍后重试',
+    request_timeout: '发送超时，请重试',
     internal: '服务器出错，请稍后再试',
     network: '无法连接服务器，请检查网络',
     loadFailed: '加载失败',

@@ -12,6 +12,8 @@ const KNOWN_KINDS = [
   'payload_too_large',
   'validation_failed',
   'rate_limited',
+  'unavailable',
+  'request_timeout',
   'internal',
   'network',
 ]
