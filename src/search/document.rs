@@ -22,7 +22,7 @@ use crate::ids::UserId;
 use crate::intel::model::{Intel, Subject};
 use crate::intel::store as intel_store;
 use crate::search::analysis::FIELD_SEPARATOR;
-use crate::search::index::{category_code, kind_code, status_code, IndexFields};
+use crate::search::index::{category_code, kind_code, status_code, IndexFields, MARKET_KIND_CODE};
 use crate::users::model::User;
 use crate::users::store as users;
 use crate::with_conn;
@@ -89,7 +89,12 @@ pub fn document(fields: &IndexFields, entry: &Intel, context: &Context) -> Tanti
     doc.add_u64(fields.id, entry.id.0 as u64);
     doc.add_u64(fields.status, status_code(entry.status));
     doc.add_u64(fields.category, category_code(&entry.category).unwrap_or(u64::MAX));
-    doc.add_u64(fields.client_kind, client.map_or(u64::MAX, |c| kind_code(c.kind)));
+    let kind = match client {
+        Some(client) => kind_code(client.kind),
+        None if subject.clients().is_empty() => MARKET_KIND_CODE,
+        None => u64::MAX,
+    };
+    doc.add_u64(fields.client_kind, kind);
     for client in subject.clients() {
         doc.add_u64(fields.client_id, client.0 as u64);
     }

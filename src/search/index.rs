@@ -28,6 +28,12 @@ pub fn category_code(key: &str) -> Option<u64> {
     CATEGORY_KEYS.iter().position(|k| *k == key).map(|i| i as u64)
 }
 
+/// The client-kind code of an entry about no client (market-wide), after every kind's.
+pub const MARKET_KIND_CODE: u64 = ClientKind::ALL.len() as u64;
+
+/// The facet key of [`MARKET_KIND_CODE`].
+pub const MARKET_KIND: &str = "market";
+
 pub fn kind_code(kind: ClientKind) -> u64 {
     ClientKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u64
 }

@@ -32,7 +32,9 @@ use crate::enums::{ClientKind, IntelStatus};
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::{DepartmentId, UserId};
-use crate::search::index::{category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS};
+use crate::search::index::{
+    category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS, MARKET_KIND,
+};
 use crate::search::query::{parse, text_query, Unit};
 use crate::search::ranking::Ranked;
 
@@ -236,7 +238,10 @@ pub fn execute(
         hits,
         total,
         category_facet: named(category_counts, &CATEGORY_KEYS),
-        kind_facet: named(kind_counts, &ClientKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+        kind_facet: named(
+            kind_counts,
+            &ClientKind::ALL.iter().map(|k| k.as_str()).chain([MARKET_KIND]).collect::<Vec<_>>(),
+        ),
         units,
     })
 }

@@ -61,7 +61,7 @@ on_both_backends! {
         assert_eq!((note["intel_id"].as_i64(), note["client_id"].clone()), (Some(entry_id), Value::Null), "{note}");
         assert!(note["body"].as_str().unwrap().contains("全市场"), "{note}");
 
-        // Everyone finds it, by its words and as a competitor entry; the kind facet does not count it as a client's.
+        // Everyone finds it, by its words and as a competitor entry; the kind facet counts it as market-wide.
         let words = format!("q={}", urlencode("校园卡"));
         eventually("the adopted entry is searchable", || async {
             (search_total(&app, &w.employee.access_token, &words).await == 1).then_some(())
@@ -69,6 +69,7 @@ on_both_backends! {
         let (_, found) = app.get(&format!("/api/v1/search?{words}&category=competitor"), &w.employee.access_token).await;
         assert_eq!(found["items"][0]["intel"]["id"].as_i64(), Some(entry_id), "{found}");
         assert_eq!(found["items"][0]["intel"]["clients"], json!([]));
+        assert_eq!(found["facets"]["client_kind"]["market"], 1, "the kind facet counts it as market-wide: {}", found["facets"]);
         assert_eq!(search_total(&app, &w.employee.access_token, &format!("{words}&client_id={}", w.client_id)).await, 0);
 
         // The competitor report counts it, and as market-wide.
