@@ -588,4 +588,20 @@ export const scenarios = [
       log(`found by search; ${MARKET_COMPETITOR} shows 全市场 ${count}`)
     },
   },
+
+  {
+    name: 'ADMIN opens 系统状态: every component of the server is ready',
+    async run({ session, log }) {
+      const { page } = await signIn(session, 'ADMIN', '/admin')
+      await page.locator('#tab-health').click()
+      const overall = page.locator('[data-test="health-overall"]')
+      await overall.waitFor()
+      for (const part of ['database', 'search', 'mail', 'scheduler']) {
+        await page.locator(`[data-test="health-${part}"]`).waitFor()
+      }
+      const text = (await overall.textContent()).trim()
+      check(text.includes('一切正常') || text.includes('部分功能降级'), `readiness is not ready: ${text}`)
+      log(`系统状态: ${text}`)
+    },
+  },
 ]

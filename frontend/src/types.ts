@@ -91,6 +91,8 @@ export type Mail = Schema['MailView']
 export type JobName = Schema['Job']
 export type JobView = Schema['JobView']
 export type Throttle = Schema['ThrottleView']
+export type Readiness = Schema['Readiness']
+export type ComponentStatus = Schema['ComponentStatus']
 export type ThrottleKind = Schema['ThrottleKind']
 export type JobRun = Schema['JobRun']
 /** What a run did, e.g. `{"notified": 3}`. */

@@ -2,7 +2,7 @@
 // routes (src/**/routes.rs). Exports are files: fetched with the token as a
 // blob (`utils/download.ts`).
 
-import { http, type Query } from './client'
+import { ApiError, http, type Query } from './client'
 import { downloadExport } from '@/utils/download'
 import type {
   AdjustmentInput,
@@ -57,6 +57,7 @@ import type {
   PreferenceChanges,
   QueryOf,
   Ratings,
+  Readiness,
   Recalculation,
   ReviewerReport,
   ReviewInput,
@@ -187,6 +188,15 @@ export const mailApi = {
 }
 
 /** Admins only: sign-in throttles (docs/SECURITY.md). */
+export const healthApi = {
+  /** `GET /readyz` (outside /api/v1, no sign-in): 200 ready or degraded, 503 when a component failed — both a report. */
+  readiness: async (signal?: AbortSignal): Promise<Readiness> => {
+    const response = await fetch('/readyz', { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal })
+    if (response.status !== 200 && response.status !== 503) throw new ApiError(response.status, 'internal', response.statusText)
+    return (await response.json()) as Readiness
+  },
+}
+
 export const throttlesApi = {
   list: (query: QueryOf<'list_throttles'> = {}, signal?: AbortSignal) => http.get<Page<Throttle>>('/auth/throttles', query, signal),
   /** 404 when nothing is counted for the key any more; audited. */
