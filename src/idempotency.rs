@@ -29,6 +29,7 @@ use crate::with_conn;
 pub const HEADER: &str = "Idempotency-Key";
 const REPLAYED: &str = "Idempotent-Replayed";
 const MAX_KEY_CHARS: usize = 200;
+const IN_PROGRESS: &str = "同一 Idempotency-Key 的请求正在处理";
 
 /// How long a stored answer is replayed.
 pub fn retention() -> Duration {
@@ -138,7 +139,7 @@ where
         match failed {
             Failed::Work(error) => error.into(),
             Failed::Db(error) => error.into(),
-            Failed::Taken => ApiError::Conflict("同一 Idempotency-Key 的请求正在处理".into()),
+            Failed::Taken => ApiError::Conflict(IN_PROGRESS.into()),
         }
     }
 }
@@ -213,7 +214,7 @@ impl AppState {
                     .await?;
                 match stored {
                     Some(stored) => replay(stored, &request),
-                    None => Err(ApiError::Conflict("同一 Idempotency-Key 的请求正在处理".into())),
+                    None => Err(ApiError::Conflict(IN_PROGRESS.into())),
                 }
             }
             Err(error) => Err(error),

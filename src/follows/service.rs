@@ -138,10 +138,14 @@ fn views(conn: &mut DbConn, follows: Vec<Follow>) -> QueryResult<Vec<FollowView>
 }
 
 /// What `entry` is about, as follows see it: its clients with their groups,
-/// tags, industries and regions, and the competitor a competitor entry names.
-fn subject(conn: &mut DbConn, entry: &Intel) -> QueryResult<Subject> {
+/// tags, industries and regions, and the competitor a competitor entry names;
+/// and its clients' names as one line ("甲、乙", or 全市场 for none).
+fn subject(conn: &mut DbConn, entry: &Intel) -> QueryResult<(Subject, String)> {
     let named = intel_store::subject(conn, entry)?;
     let found = clients::find_many(conn, named.clients())?;
+    let names: Vec<&str> =
+        named.clients().iter().filter_map(|c| found.get(c)).map(|c| c.name.as_str()).collect();
+    let about = if names.is_empty() { "全市场".to_owned() } else { names.join("、") };
     let mut ids: Vec<ClientId> = named.clients().to_vec();
     ids.extend(found.values().filter_map(|c| c.parent_id));
     let mut tags: Vec<String> = clients::tags_of(conn, named.clients())?.into_values().flatten().collect();
@@ -150,22 +154,14 @@ fn subject(conn: &mut DbConn, entry: &Intel) -> QueryResult<Subject> {
     let competitor = (entry.category == COMPETITOR)
         .then(|| entry.field_values().get("competitor").and_then(|v| v.as_str()).map(normalise))
         .flatten();
-    Ok(Subject {
+    let subject = Subject {
         clients: ids.iter().map(|id| id.0.to_string()).collect(),
         tags,
         industries: found.values().filter_map(|c| c.industry.clone()).collect(),
         regions: found.values().filter_map(|c| c.region.clone()).collect(),
         competitor,
-    })
-}
-
-/// The clients `entry` is about as one line: "甲、乙", or 全市场 for none.
-fn clients_named(conn: &mut DbConn, entry: &Intel) -> QueryResult<String> {
-    let named = intel_store::subject(conn, entry)?;
-    let found = clients::find_many(conn, named.clients())?;
-    let names: Vec<&str> =
-        named.clients().iter().filter_map(|c| found.get(c)).map(|c| c.name.as_str()).collect();
-    Ok(if names.is_empty() { "全市场".to_owned() } else { names.join("、") })
+    };
+    Ok((subject, about))
 }
 
 /// Tells everyone following what a newly adopted `entry` is about, once per
@@ -178,7 +174,7 @@ pub fn notify_followers(
     urgent: bool,
     skip: &[UserId],
 ) -> QueryResult<usize> {
-    let subject = subject(conn, entry)?;
+    let (subject, about) = subject(conn, entry)?;
     let mut followers: HashMap<UserId, (Delivery, String)> = HashMap::new();
     for follow in store::matching(conn, &subject.keys())? {
         if follow.user_id == entry.author_id || skip.contains(&follow.user_id) {
@@ -195,7 +191,6 @@ pub fn notify_followers(
             })
             .or_insert(candidate);
     }
-    let about = clients_named(conn, entry)?;
     let urgent_mark = if urgent { "【紧急】" } else { "" };
     let told = followers.len();
     for (user, (delivery, _)) in followers {

@@ -32,14 +32,6 @@ async fn reminders(app: &TestApp, token: &str, status: &str) -> Vec<Value> {
     page["items"].as_array().unwrap().clone()
 }
 
-/// The feed behind a calendar URL, fetched from this server.
-async fn feed(app: &TestApp, url: &str) -> (StatusCode, String) {
-    let path = &url[url.find("/api/v1/").expect("an API path")..];
-    let response = app.client.get(app.url(path)).send().await.unwrap();
-    let status = response.status();
-    (status, response.text().await.unwrap())
-}
-
 on_both_backends! {
     async fn an_adopted_date_reminds_the_owner_once_and_reaches_the_calendar(backend: Backend) {
         let app = TestApp::spawn(backend).await;
@@ -69,7 +61,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::OK, "{calendar}");
         let url = calendar["url"].as_str().unwrap().to_owned();
         assert!(url.starts_with(&format!("{}/api/v1/calendar/", app.address)), "a URL one can subscribe to: {url}");
-        let (status, ics) = feed(&app, &url).await;
+        let (status, ics) = app.calendar_feed(&url).await;
         assert_eq!(status, StatusCode::OK, "{ics}");
         let parsed: icalendar::Calendar = ics.parse().expect("an iCalendar feed");
         let events: Vec<&icalendar::Event> = parsed.components.iter().filter_map(|c| c.as_event()).collect();
@@ -81,9 +73,9 @@ on_both_backends! {
         let (_, rotated) = app.post("/api/v1/me/calendar/rotate", &w.manager.access_token, json!({})).await;
         let new_url = rotated["url"].as_str().unwrap();
         assert_ne!(new_url, url);
-        assert_eq!(feed(&app, &url).await.0, StatusCode::NOT_FOUND);
-        assert_eq!(feed(&app, new_url).await.0, StatusCode::OK);
-        assert_eq!(feed(&app, "/api/v1/calendar/1-00000000000000000000000000000000.ics").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(app.calendar_feed(&url).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(app.calendar_feed(new_url).await.0, StatusCode::OK);
+        assert_eq!(app.calendar_feed("/api/v1/calendar/1-00000000000000000000000000000000.ics").await.0, StatusCode::NOT_FOUND);
 
         // Snooze, then done.
         let path = format!("/api/v1/reminders/{}", id(reminder));

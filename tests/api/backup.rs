@@ -99,14 +99,6 @@ async fn search_total(app: &TestApp, token: &str, q: &str) -> i64 {
     found["total"].as_i64().unwrap()
 }
 
-/// The feed behind a calendar URL, fetched from `app` (the URL's host is the old server's).
-async fn feed(app: &TestApp, url: &str) -> (StatusCode, String) {
-    let path = &url[url.find("/api/v1/").expect("an API path")..];
-    let response = app.client.get(app.url(path)).send().await.unwrap();
-    let status = response.status();
-    (status, response.text().await.unwrap())
-}
-
 on_both_backends! {
     async fn a_backup_taken_while_serving_restores_the_whole_world(backend: Backend) {
         let app = TestApp::spawn_with_generated_secret(backend).await;
@@ -122,7 +114,7 @@ on_both_backends! {
         let (status, calendar) = app.get("/api/v1/me/calendar", &w.manager.access_token).await;
         assert_eq!(status, StatusCode::OK, "{calendar}");
         let feed_url = calendar["url"].as_str().unwrap().to_owned();
-        assert!(feed(&app, &feed_url).await.1.contains("发送代付方案"));
+        assert!(app.calendar_feed(&feed_url).await.1.contains("发送代付方案"));
         let points = balance(&app, &w.author).await;
         assert_eq!(points, 2 * 16, "DESIGN's worked example, twice");
         eventually("both entries are searchable before the backup", || async {
@@ -197,7 +189,7 @@ on_both_backends! {
         .await;
         assert_eq!(search_total(&new, &w.employee.access_token, "备份前采纳").await, 2);
         assert_eq!(search_total(&new, &w.employee.access_token, "备份之后才采纳").await, 0);
-        let (status, ics) = feed(&new, &feed_url).await;
+        let (status, ics) = new.calendar_feed(&feed_url).await;
         assert_eq!(status, StatusCode::OK, "the old calendar URL: {ics}");
         assert!(ics.contains("发送代付方案"), "{ics}");
         // New writes go on from the restored ids.

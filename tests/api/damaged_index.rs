@@ -39,13 +39,6 @@ fn assert_unavailable(status: StatusCode, body: &Value, retry_after: Option<u64>
     assert!(retry_after.is_some_and(|s| s > 0), "Retry-After: {retry_after:?}");
 }
 
-/// Waits until a search finds `total` entries, as someone who sees only adopted ones.
-/// `GET /readyz`: no sign-in.
-async fn readiness(app: &TestApp) -> (StatusCode, Value) {
-    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
-    (response.status(), response.json().await.unwrap())
-}
-
 async fn until_found(app: &TestApp, who: &Session, total: usize) {
     eventually(&format!("a search to find {total} entries"), || async {
         let (status, body, retry_after) = search(app, who).await;
@@ -203,7 +196,7 @@ on_both_backends! {
         assert_eq!((status, &body["error"]), (StatusCode::SERVICE_UNAVAILABLE, &json!("unavailable")), "{body}");
         the_rest_works(&server, &w, first).await;
         // Readiness fails on the index alone; the database is fine.
-        let (status, ready) = readiness(&server).await;
+        let (status, ready) = server.readiness().await;
         assert_eq!((status, ready["status"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")), "{ready}");
         let components = &ready["components"];
         assert_eq!((components["search"]["status"].as_str(), components["database"]["status"].as_str()), (Some("failed"), Some("ok")), "{ready}");
@@ -216,7 +209,7 @@ on_both_backends! {
         std::fs::remove_file(root).unwrap();
         until_found(&server, &w.employee, 2).await;
         until_healthy(&server).await;
-        let (status, ready) = readiness(&server).await;
+        let (status, ready) = server.readiness().await;
         assert_eq!((status, ready["components"]["search"]["status"].as_str()), (StatusCode::OK, Some("ok")), "{ready}");
     }
 

@@ -56,12 +56,6 @@ async fn submit(app: &TestApp, token: &str, body: Value) -> Answer {
     Answer { title, status, retry_after, took: started.elapsed() }
 }
 
-/// `GET /readyz`: no sign-in.
-async fn readiness(app: &TestApp) -> (StatusCode, Value) {
-    let response = app.client.get(app.url("/readyz")).timeout(Duration::from_secs(60)).send().await.unwrap();
-    (response.status(), response.json().await.unwrap())
-}
-
 /// Titles of the entries stored, by how often each is stored.
 async fn stored_titles(app: &TestApp, w: &World) -> std::collections::HashMap<String, usize> {
     let mut counts = std::collections::HashMap::new();
@@ -186,7 +180,7 @@ async fn postgres_cut_or_stalled_answers_503_in_bounded_time_and_resumes_with_no
             let began = Instant::now();
             if mode == Mode::Cut {
                 // Readiness says so while it lasts, in bounded time.
-                let (status, ready) = readiness(&server).await;
+                let (status, ready) = server.readiness().await;
                 assert_eq!(
                     (status, ready["status"].as_str()),
                     (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")),
@@ -203,7 +197,7 @@ async fn postgres_cut_or_stalled_answers_503_in_bounded_time_and_resumes_with_no
         })
         .await;
         eventually("readiness recovers", || async {
-            let (status, ready) = readiness(&server).await;
+            let (status, ready) = server.readiness().await;
             (status == StatusCode::OK && ready["components"]["database"]["status"] == "ok").then_some(())
         })
         .await;

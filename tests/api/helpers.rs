@@ -343,6 +343,21 @@ impl TestApp {
         .await
     }
 
+    /// `GET /readyz` (no sign-in): status and report.
+    pub async fn readiness(&self) -> (StatusCode, Value) {
+        let response =
+            self.client.get(self.url("/readyz")).timeout(Duration::from_secs(60)).send().await.unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    /// The feed behind a calendar URL, fetched from this server (whatever host the URL names).
+    pub async fn calendar_feed(&self, url: &str) -> (StatusCode, String) {
+        let path = &url[url.find("/api/v1/").expect("an API path")..];
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
     /// The URL of the database this server uses.
     pub fn database_url(&self) -> &str {
         &self.database_url
