@@ -76,6 +76,10 @@ fn main() -> anyhow::Result<()> {
     // ZHIKU_BENCH_ONLY=profile: only Zhiku's searches, in a loop, for a profiler.
     let only = std::env::var("ZHIKU_BENCH_ONLY").unwrap_or_default();
     let search_only = only == "search" || only == "profile";
+    // ZHIKU_BENCH_ONLY=writes: only the submit-and-adopt throughput (step 4).
+    if only == "writes" {
+        return write_throughputs(&dir, if smoke { 1 } else { 10 });
+    }
     anyhow::ensure!(
         search_only == data.exists(),
         "{}: use an empty ZHIKU_BENCH_DIR, or one a run filled for ZHIKU_BENCH_ONLY=search",
@@ -206,16 +210,7 @@ fn main() -> anyhow::Result<()> {
     serve(&data, &sample)?;
 
     // 4. Submit-and-adopt throughput over HTTP, on SQLite and on PostgreSQL.
-    let seconds = if smoke { 1 } else { 10 };
-    write_throughput("SQLite", &dir.join("write-sqlite"), None, seconds)?;
-    match bench_pg_database("write") {
-        Ok((url, drop_db)) => {
-            let result = write_throughput("PostgreSQL", &dir.join("write-pg"), Some(&url), seconds);
-            drop_db()?;
-            result?;
-        }
-        Err(error) => println!("PostgreSQL write throughput skipped: {error:#}"),
-    }
+    write_throughputs(&dir, if smoke { 1 } else { 10 })?;
 
     let worst = rows[0].recall_min.min(rows[2].recall_min);
     anyhow::ensure!(worst >= 0.99, "Zhiku recall below 0.99: {worst}");
@@ -834,6 +829,22 @@ fn hello_world() -> anyhow::Result<String> {
     Ok(url)
 }
 
+/// Submit-and-adopt throughput over HTTP on SQLite, then on PostgreSQL when reachable.
+fn write_throughputs(dir: &Path, seconds: u64) -> anyhow::Result<()> {
+    write_throughput("SQLite", &dir.join("write-sqlite"), None, seconds)?;
+    match bench_pg_database("write") {
+        Ok((url, drop_db)) => {
+            let result = write_throughput("PostgreSQL", &dir.join("write-pg"), Some(&url), seconds);
+            drop_db()?;
+            result
+        }
+        Err(error) => {
+            println!("PostgreSQL write throughput skipped: {error:#}");
+            Ok(())
+        }
+    }
+}
+
 /// Submit-and-adopt pairs over HTTP by 8 concurrent clients for `seconds`,
 /// against a fresh `zhiku serve --demo` on SQLite or (with `database`) PostgreSQL.
 fn write_throughput(label: &str, data: &Path, database: Option<&str>, seconds: u64) -> anyhow::Result<()> {
@@ -877,11 +888,12 @@ fn write_throughput(label: &str, data: &Path, database: Option<&str>, seconds: u
         let pairs = ms.len();
         let latency = summarise(ms);
         println!(
-            "| submit + adopt over HTTP, {label}, {workers} concurrent clients | {:.0} entries/s ({:.0} requests/s); pair p50 {:.1} ms, p99 {:.1} ms |",
+            "| submit + adopt over HTTP, {label}, {workers} concurrent clients | {:.0} entries/s ({:.0} requests/s); pair p50 {:.1} ms, p99 {:.1} ms, max {:.0} ms |",
             pairs as f64 / elapsed,
             2.0 * pairs as f64 / elapsed,
             latency.p50,
-            latency.p99
+            latency.p99,
+            latency.max
         );
         anyhow::Ok(())
     })?;

@@ -117,12 +117,14 @@ pub struct Latency {
     pub p50: f64,
     pub p99: f64,
     pub mean: f64,
+    pub max: f64,
 }
 
 pub fn summarise(mut ms: Vec<f64>) -> Latency {
     ms.sort_by(f64::total_cmp);
     let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
-    Latency { p50: percentile(&ms, 0.5), p99: percentile(&ms, 0.99), mean }
+    let max = ms.last().copied().unwrap_or(f64::NAN);
+    Latency { p50: percentile(&ms, 0.5), p99: percentile(&ms, 0.99), mean, max }
 }
 
 /// Recall of `found` against `truth` (both entry ids); 1 when nothing is to be found.

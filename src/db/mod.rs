@@ -264,19 +264,64 @@ where
     if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
         return conn.transaction(f);
     }
+    let gate = writer_gate(sqlite)?;
+    let turn = match &gate {
+        Some(gate) => Some(gate.try_lock_for(WRITER_WAIT).ok_or_else(database_locked)?),
+        None => None,
+    };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let result = f(conn);
     let DbConn::Sqlite(sqlite) = conn else { unreachable!("a connection never changes its backend") };
-    match result {
-        Ok(value) => {
-            AnsiTransactionManager::commit_transaction(sqlite)?;
-            Ok(value)
-        }
-        Err(error) => {
-            AnsiTransactionManager::rollback_transaction(sqlite)?;
-            Err(error)
-        }
+    let finished = match result {
+        Ok(value) => AnsiTransactionManager::commit_transaction(sqlite).map(|()| value).map_err(E::from),
+        Err(error) => AnsiTransactionManager::rollback_transaction(sqlite).map_err(E::from).and(Err(error)),
+    };
+    // Straight to the writer that has waited longest.
+    if let Some(turn) = turn {
+        parking_lot::MutexGuard::unlock_fair(turn);
     }
+    finished
+}
+
+/// How long a writer of this process waits for its turn; SQLite's own busy
+/// timeout (the pragma) is the same.
+const WRITER_WAIT: Duration = Duration::from_secs(10);
+
+/// SQLite admits one writer at a time, and a writer that finds the lock
+/// taken polls in SQLite's busy handler, sleeping up to 100 ms between tries:
+/// under eight concurrent writers that made the slowest writes wait ten times
+/// longer than the queue ahead of them. So the writers of this process queue
+/// in order on one lock per database file before `BEGIN IMMEDIATE`, each woken
+/// the moment the one before commits; the busy handler is left to arbitrate
+/// with other processes (the command line). `None` for an in-memory database.
+fn writer_gate(sqlite: &mut SqliteConnection) -> diesel::QueryResult<Option<std::sync::Arc<parking_lot::Mutex<()>>>> {
+    use diesel::sql_types::Text;
+    use diesel::RunQueryDsl;
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock};
+
+    #[derive(diesel::QueryableByName)]
+    struct Main {
+        #[diesel(sql_type = Text)]
+        file: String,
+    }
+    static GATES: LazyLock<parking_lot::Mutex<HashMap<String, Arc<parking_lot::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+
+    let main: Main =
+        diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'").get_result(sqlite)?;
+    if main.file.is_empty() || std::env::var_os("ZHIKU_NO_WRITER_GATE").is_some() {
+        return Ok(None);
+    }
+    Ok(Some(GATES.lock().entry(main.file).or_default().clone()))
+}
+
+/// What SQLite itself answers when its busy timeout runs out.
+fn database_locked() -> diesel::result::Error {
+    diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::Unknown,
+        Box::new("database is locked (waited for the other writers of this process)".to_owned()),
+    )
 }
 
 #[cfg(test)]

@@ -44,6 +44,25 @@ pub fn mean(values: &[f64]) -> Option<f64> {
     (!values.is_empty()).then(|| exact_sum(values) / values.len() as f64)
 }
 
+/// [`mean`] of a multiset given as (value, how many times) — what a
+/// `GROUP BY value` returns — exactly as if every value were listed: each
+/// product enters the exact sum with its rounding error (two-product by
+/// fused multiply-add), so the sum before the one division is the same.
+pub fn weighted_mean(counted: &[(f64, i64)]) -> Option<f64> {
+    let total: i64 = counted.iter().map(|(_, n)| *n).sum();
+    if total <= 0 {
+        return None;
+    }
+    let mut terms = Vec::with_capacity(counted.len() * 2);
+    for &(value, n) in counted.iter().filter(|(_, n)| *n > 0) {
+        let n = n as f64;
+        let product = value * n;
+        terms.push(product);
+        terms.push(value.mul_add(n, -product));
+    }
+    Some(exact_sum(&terms) / total as f64)
+}
+
 /// The sum of finite `values` correctly rounded (Shewchuk's exact partials,
 /// as in Python's `math.fsum`), hence independent of their order.
 fn exact_sum(values: &[f64]) -> f64 {
@@ -245,6 +264,17 @@ mod tests {
             let min = values.iter().copied().fold(f64::INFINITY, f64::min);
             let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             prop_assert!(m >= min && m <= max);
+        }
+
+        #[test]
+        fn a_weighted_mean_is_the_mean_of_the_values_listed(
+            counted in proptest::collection::vec((0u8..=25, 1i64..40), 1..12)
+        ) {
+            // Rubric means: multiples of 0.2 from 0 to 5, none exact in binary.
+            let counted: Vec<(f64, i64)> = counted.into_iter().map(|(v, n)| (f64::from(v) / 5.0, n)).collect();
+            let listed: Vec<f64> =
+                counted.iter().flat_map(|&(v, n)| std::iter::repeat_n(v, n as usize)).collect();
+            prop_assert_eq!(weighted_mean(&counted), mean(&listed));
         }
 
         #[test]
