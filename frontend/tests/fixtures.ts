@@ -133,6 +133,7 @@ export function dossier(overrides: Partial<Dossier> = {}): Dossier {
     owner_history: [],
     contacts: [],
     intel: [],
+    intel_total: overrides.intel?.length ?? 0,
     stale_count: 0,
     usages: [],
     summary: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dossierTimeline } from '@/utils/dossier'
 import { isUnread, notificationLink, notificationText } from '@/utils/notifications'
-import type { Notification } from '@/types'
+import type { Dossier, Notification } from '@/types'
 import { dossier, intel, usage } from './fixtures'
 
 describe('dossier timeline', () => {
@@ -31,6 +31,24 @@ describe('dossier timeline', () => {
     })
     const titles = dossierTimeline(d).flatMap((e) => (e.kind === 'usage' ? [e.title] : []))
     expect(titles).toEqual(['在用产品', null])
+  })
+
+  it('pages through the entries showing each other event once', () => {
+    const history = [5, 15, 25].map((day) => ({
+      from: null,
+      to: { id: 2, real_name: '王' },
+      changed_by: { id: 9, real_name: '管理员' },
+      note: `第${day}日`,
+      created_at: `2026-03-${String(day).padStart(2, '0')}T00:00:00Z`,
+    }))
+    const entry = (day: number) => intel({ id: day, adopted_at: `2026-03-${String(day).padStart(2, '0')}T12:00:00Z` })
+    // Four entries, two a page: days 20 and 10 on page 1, then 8 and 1.
+    const first = dossier({ owner_history: history, intel: [entry(20), entry(10)], intel_total: 4 })
+    const second = dossier({ owner_history: history, intel: [entry(8), entry(1)], intel_total: 4 })
+    const notes = (d: Dossier, page: number) =>
+      dossierTimeline(d, { page, perPage: 2 }).flatMap((e) => (e.kind === 'owner' ? [e.note] : []))
+    expect(notes(first, 1)).toEqual(['第25日', '第15日'])
+    expect(notes(second, 2)).toEqual(['第5日'])
   })
 })
 

@@ -294,7 +294,9 @@ const WRITER_WAIT: Duration = Duration::from_secs(10);
 /// in order on one lock per database file before `BEGIN IMMEDIATE`, each woken
 /// the moment the one before commits; the busy handler is left to arbitrate
 /// with other processes (the command line). `None` for an in-memory database.
-fn writer_gate(sqlite: &mut SqliteConnection) -> diesel::QueryResult<Option<std::sync::Arc<parking_lot::Mutex<()>>>> {
+fn writer_gate(
+    sqlite: &mut SqliteConnection,
+) -> diesel::QueryResult<Option<std::sync::Arc<parking_lot::Mutex<()>>>> {
     use diesel::sql_types::Text;
     use diesel::RunQueryDsl;
     use std::collections::HashMap;
@@ -310,7 +312,7 @@ fn writer_gate(sqlite: &mut SqliteConnection) -> diesel::QueryResult<Option<std:
 
     let main: Main =
         diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'").get_result(sqlite)?;
-    if main.file.is_empty() || std::env::var_os("ZHIKU_NO_WRITER_GATE").is_some() {
+    if main.file.is_empty() {
         return Ok(None);
     }
     Ok(Some(GATES.lock().entry(main.file).or_default().clone()))

@@ -4,7 +4,7 @@ use utoipa::IntoParams;
 
 use crate::api::{Page, PageParams};
 use crate::auth::extract::CurrentUser;
-use crate::dossier::service::{self, Dossier, MyClient, MyClientsSort};
+use crate::dossier::service::{self, Dossier, MyClient, MyClientsSort, TimelinePage};
 use crate::error::ApiResult;
 use crate::ids::ClientId;
 use crate::state::State;
@@ -21,18 +21,21 @@ pub struct DossierQuery {
 }
 
 /// The client dossier for a handover: a summary of what needs attention,
-/// adopted entries (optionally of one category), contacts, owner history, usages.
-#[utoipa::path(tag = "clients", params(DossierQuery), responses((status = 200, body = Dossier), (status = 404)))]
+/// adopted entries (a page of them, optionally of one category), contacts,
+/// owner history, the newest usages.
+#[utoipa::path(tag = "clients", params(DossierQuery, PageParams), responses((status = 200, body = Dossier), (status = 404)))]
 #[get("/clients/{id}/dossier")]
 async fn dossier(
     state: State,
     me: CurrentUser,
     id: web::Path<ClientId>,
     query: web::Query<DossierQuery>,
+    page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let category = query.into_inner().category.filter(|c| !c.trim().is_empty());
-    let dossier = state.read(move |conn| service::dossier(conn, &me, id, category.as_deref())).await?;
+    let page = TimelinePage { offset: page.offset(), limit: page.per_page() };
+    let dossier = state.read(move |conn| service::dossier(conn, &me, id, category.as_deref(), page)).await?;
     Ok(HttpResponse::Ok().json(dossier))
 }
 

@@ -9,6 +9,7 @@ use crate::api::UserRef;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy;
+use crate::categories::store as categories;
 use crate::clients::service::{self as clients, ClientError};
 use crate::clients::store::{self as client_store, ClientFilter};
 use crate::clients::view::{client_view, client_views, contact_views, ClientView, ContactView};
@@ -22,6 +23,17 @@ use crate::users::view::user_refs;
 
 /// Individuals listed in a group's dossier, at most.
 const MAX_MEMBERS: i64 = 500;
+/// Uses listed in a dossier (the newest), at most …
+const MAX_USAGES: usize = 50;
+/// … of the newest this many recorded on the client's entries.
+const USAGES_READ: i64 = 200;
+
+/// Which part of the timeline a dossier shows.
+#[derive(Debug, Clone, Copy)]
+pub struct TimelinePage {
+    pub offset: i64,
+    pub limit: i64,
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OwnerHistoryItem {
@@ -41,10 +53,14 @@ pub struct Dossier {
     pub contacts: Vec<ContactView>,
     /// What needs the account manager's attention (the summary line of 我的客户).
     pub summary: ClientSummary,
-    /// Adopted entries, newest first (of one category when the timeline is filtered).
+    /// Adopted entries, newest first (of one category when the timeline is
+    /// filtered): one page (`?page=&per_page=`, 20 by default).
     pub intel: Vec<IntelView>,
+    /// How many adopted entries the timeline has in all pages.
+    pub intel_total: i64,
     /// How many of them are stale.
     pub stale_count: i64,
+    /// The newest uses of the client's entries (at most 50).
     pub usages: Vec<UsageView>,
 }
 
@@ -55,6 +71,7 @@ pub fn dossier(
     me: &CurrentUser,
     id: ClientId,
     category: Option<&str>,
+    page: TimelinePage,
 ) -> Result<Dossier, ClientError> {
     let client = clients::find(conn, id)?;
     let owner = client.owner_id;
@@ -75,20 +92,24 @@ pub fn dossier(
         })
         .collect();
     let (contacts, mut unmasked) = contact_views(me, owner, client_store::contacts_of(conn, id)?);
-    let mut adopted = intel_store::adopted_of_client(conn, id)?;
+    let (adopted, intel_total) = intel_store::adopted_of_client(conn, id, category, page.offset, page.limit)?;
     let now = Utc::now().naive_utc();
     let summary = summaries(conn, &[id], today(), now)?.remove(&id).unwrap_or_default();
-    if let Some(category) = category {
-        adopted.retain(|e| e.category == category);
-    }
     let (intel, unmasked_intel) = intel_views(conn, me, adopted)?;
     unmasked.extend(unmasked_intel);
-    let stale_count = intel.iter().filter(|i| i.stale).count() as i64;
+    let windows: Vec<(String, i32)> = categories::list(conn)?
+        .into_iter()
+        .filter(|c| category.is_none_or(|only| only == c.key))
+        .map(|c| (c.key, c.freshness_days))
+        .collect();
+    let stale_count = intel_store::stale_of_client(conn, id, &windows, now)?;
     let owners = client_store::owners(conn, &[id])?.remove(&id).unwrap_or_default();
-    let usages: Vec<_> = usages::for_client(conn, id)?
+    // The newest uses the viewer may see, from a bounded read.
+    let usages: Vec<_> = usages::for_client(conn, id, USAGES_READ)?
         .into_iter()
         .filter(|(_, status, author)| policy::can_read(me, *status, *author, owners.as_slice()))
         .map(|(usage, _, _)| usage)
+        .take(MAX_USAGES)
         .collect();
     let usages = usages::views(conn, usages)?;
     let member_filter = ClientFilter { parent_id: Some(id), ..Default::default() };
@@ -104,6 +125,7 @@ pub fn dossier(
         contacts,
         summary,
         intel,
+        intel_total,
         stale_count,
         usages,
     })

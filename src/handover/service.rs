@@ -177,8 +177,9 @@ fn briefing(
     let names: BTreeMap<String, String> =
         categories::list(conn)?.into_iter().map(|c| (c.key, c.name)).collect();
     let mut latest: BTreeMap<String, crate::intel::model::Intel> = BTreeMap::new();
-    for entry in intel_store::adopted_of_client(conn, id)? {
-        latest.entry(entry.category.clone()).or_insert(entry);
+    for category in names.keys() {
+        let (newest, _) = intel_store::adopted_of_client(conn, id, Some(category), 0, 1)?;
+        latest.extend(newest.into_iter().map(|entry| (category.clone(), entry)));
     }
     let mut lines = vec!["【交接简报】".to_owned(), "关键信息：".to_owned()];
     if latest.is_empty() {

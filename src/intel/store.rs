@@ -315,15 +315,72 @@ pub fn review_queue(
 }
 
 /// Adopted entries about a client, newest adoption first.
-pub fn adopted_of_client(conn: &mut DbConn, client: ClientId) -> QueryResult<Vec<Intel>> {
-    with_conn!(conn, |c| intel::table
-        .filter(intel::id.eq_any(
-            intel_clients::table.filter(intel_clients::client_id.eq(client)).select(intel_clients::intel_id),
-        ),)
-        .filter(intel::status.eq(IntelStatus::Adopted.as_str()))
-        .order((intel::adopted_at.desc(), intel::id.desc()))
-        .select(Intel::as_select())
-        .load(c))
+/// One page of the adopted entries about `client` (of `category`, when
+/// given), newest first, and how many there are.
+pub fn adopted_of_client(
+    conn: &mut DbConn,
+    client: ClientId,
+    category: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Intel>, i64)> {
+    with_conn!(conn, |c| {
+        let about = || {
+            let mut query = intel::table
+                .filter(
+                    intel::id.eq_any(
+                        intel_clients::table
+                            .filter(intel_clients::client_id.eq(client))
+                            .select(intel_clients::intel_id),
+                    ),
+                )
+                .filter(intel::status.eq(IntelStatus::Adopted.as_str()))
+                .into_boxed();
+            if let Some(category) = category {
+                query = query.filter(intel::category.eq(category.to_owned()));
+            }
+            query
+        };
+        let total = about().count().get_result(c)?;
+        let page = about()
+            .order((intel::adopted_at.desc(), intel::id.desc()))
+            .offset(offset)
+            .limit(limit)
+            .select(Intel::as_select())
+            .load(c)?;
+        Ok((page, total))
+    })
+}
+
+/// How many adopted entries about `client` have gone stale at `now`: those of
+/// each category whose freshness clock (see `intel::freshness`) started
+/// before `now` less the category's window.
+pub fn stale_of_client(
+    conn: &mut DbConn,
+    client: ClientId,
+    windows: &[(String, i32)],
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    let mut stale = 0;
+    for (category, days) in windows {
+        let Some(cutoff) = now.checked_sub_signed(chrono::Duration::days(i64::from(*days))) else { continue };
+        let count: i64 = with_conn!(conn, |c| intel::table
+            .filter(
+                intel::id.eq_any(
+                    intel_clients::table
+                        .filter(intel_clients::client_id.eq(client))
+                        .select(intel_clients::intel_id),
+                )
+            )
+            .filter(intel::status.eq(IntelStatus::Adopted.as_str()))
+            .filter(intel::category.eq(category))
+            .filter(intel::adopted_at.lt(cutoff))
+            .filter(intel::verified_at.is_null().or(intel::verified_at.lt(cutoff)))
+            .count()
+            .get_result(c))?;
+        stale += count;
+    }
+    Ok(stale)
 }
 
 /// Number of recorded uses per entry.

@@ -14,8 +14,9 @@ pub struct AuthorFacts {
     pub decided: i64,
     /// Of those, adoptions.
     pub adoptions: i64,
-    /// The mean rubric score of each of those decisions that was scored.
-    pub scores: Vec<f64>,
+    /// The mean rubric scores of those decisions that were scored, each with
+    /// how many decisions had it (see `rules::weighted_mean`).
+    pub scores: Vec<(f64, i64)>,
     /// Hours from observation to submission of each entry submitted in the period.
     pub submission_delays_hours: Vec<f64>,
     /// Of those submissions, revisions of adopted entries.

@@ -4,7 +4,7 @@ use crate::ratings::model::{AuthorFacts, Quality, Quantity, Ratings, Timeliness,
 
 pub fn quality(facts: &AuthorFacts) -> Quality {
     Quality {
-        mean_score: mean(&facts.scores).map(round2),
+        mean_score: weighted_mean(&facts.scores).map(round2),
         adoption_rate: ratio(facts.adoptions, facts.decided),
         decided: facts.decided,
     }
@@ -172,7 +172,7 @@ mod tests {
         AuthorFacts {
             decided: 3,
             adoptions: 1,
-            scores: vec![4.0, 3.0],
+            scores: vec![(4.0, 1), (3.0, 1)],
             submission_delays_hours: vec![10.0, 2.0, 30.0, 4.0],
             updates: 1,
             adopted: 2,
@@ -205,7 +205,7 @@ mod tests {
         let other = AuthorFacts {
             decided: 1,
             adoptions: 1,
-            scores: vec![5.0],
+            scores: vec![(5.0, 1)],
             submission_delays_hours: vec![1.0],
             updates: 0,
             adopted: 1,

@@ -60,12 +60,14 @@ pub fn author_facts(
     let (from, to) = window.unwrap_or_else(all_time);
     type Counts = Vec<(UserId, i64)>;
     let (decisions, submissions, adopted, used, uses) = with_conn!(conn, |c| {
-        let decisions: Vec<(UserId, Option<f64>, Decision)> =
+        let decisions: Vec<(UserId, Decision, Option<f64>, i64)> =
             by_authors!(authors, reviews::table, reviews::author_id, |q| q
                 .filter(reviews::created_at.ge(from))
                 .filter(reviews::created_at.lt(to))
-                .select((reviews::author_id, reviews::mean_score, reviews::decision))
+                .group_by((reviews::author_id, reviews::decision, reviews::mean_score))
+                .select((reviews::author_id, reviews::decision, reviews::mean_score, count_star()))
                 .load(c))?;
+        // The delays are needed one by one for their median; one row an entry submitted in the window.
         let submissions: Vec<(UserId, NaiveDateTime, Option<NaiveDateTime>, bool)> =
             by_authors!(authors, intel::table, intel::author_id, |q| q
                 .filter(intel::submitted_at.ge(from))
@@ -103,11 +105,13 @@ pub fn author_facts(
     })?;
 
     let mut facts: BTreeMap<UserId, AuthorFacts> = BTreeMap::new();
-    for (author, mean_score, decision) in decisions {
+    for (author, decision, mean_score, count) in decisions {
         let f = facts.entry(author).or_default();
-        f.decided += 1;
-        f.adoptions += i64::from(decision == Decision::Adopt);
-        f.scores.extend(mean_score);
+        f.decided += count;
+        if decision == Decision::Adopt {
+            f.adoptions += count;
+        }
+        f.scores.extend(mean_score.map(|score| (score, count)));
     }
     for (author, observed, submitted, revises) in submissions {
         let f = facts.entry(author).or_default();

@@ -219,7 +219,7 @@ mod tests {
             AuthorFacts {
                 decided: 4,
                 adoptions: 3,
-                scores: vec![4.0, 2.0, 3.0, 5.0],
+                scores: vec![(4.0, 1), (2.0, 1), (3.0, 1), (5.0, 1)],
                 submission_delays_hours: vec![10.0, 10.0, 10.0, 10.0],
                 updates: 1,
                 adopted: 3,

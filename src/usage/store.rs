@@ -55,6 +55,7 @@ pub fn for_intel(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Usage>> 
 pub fn for_client(
     conn: &mut DbConn,
     client: crate::ids::ClientId,
+    limit: i64,
 ) -> QueryResult<Vec<(Usage, IntelStatus, UserId)>> {
     with_conn!(conn, |c| usages::table
         .inner_join(intel::table)
@@ -62,6 +63,7 @@ pub fn for_client(
             intel_clients::table.filter(intel_clients::client_id.eq(client)).select(intel_clients::intel_id),
         ),)
         .order(usages::id.desc())
+        .limit(limit)
         .select((Usage::as_select(), intel::status, intel::author_id))
         .load(c))
 }

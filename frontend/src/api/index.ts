@@ -115,8 +115,8 @@ export const clientsApi = {
   get: (id: Id) => http.get<Client>(`/clients/${id}`),
   create: (input: NewClient) => http.create<Client>('/clients', input),
   /** With `category`, the timeline holds only that category's adopted entries. */
-  dossier: (id: Id, category?: string, signal?: AbortSignal) =>
-    http.get<Dossier>(`/clients/${id}/dossier`, { category: category || undefined }, signal),
+  dossier: (id: Id, category?: string, page: { page?: number; per_page?: number } = {}, signal?: AbortSignal) =>
+    http.get<Dossier>(`/clients/${id}/dossier`, { category: category || undefined, ...page }, signal),
   /** 我的客户: the clients I own, each with its summary line. */
   mine: (query: QueryOf<'my_clients'> = {}, signal?: AbortSignal) => http.get<Page<MyClient>>('/me/clients', query, signal),
   /** What handing over to `to` would move, and the briefing the new owner gets. */

@@ -234,7 +234,8 @@ export interface paths {
         };
         /**
          * The client dossier for a handover: a summary of what needs attention,
-         *     adopted entries (optionally of one category), contacts, owner history, usages.
+         *     adopted entries (a page of them, optionally of one category), contacts,
+         *     owner history, the newest usages.
          */
         get: operations["dossier"];
         put?: never;
@@ -1694,8 +1695,16 @@ export interface components {
         Dossier: {
             client: components["schemas"]["ClientView"];
             contacts: components["schemas"]["ContactView"][];
-            /** @description Adopted entries, newest first (of one category when the timeline is filtered). */
+            /**
+             * @description Adopted entries, newest first (of one category when the timeline is
+             *     filtered): one page (`?page=&per_page=`, 20 by default).
+             */
             intel: components["schemas"]["IntelView"][];
+            /**
+             * Format: int64
+             * @description How many adopted entries the timeline has in all pages.
+             */
+            intel_total: number;
             /** @description Individuals belonging to this group. */
             members: components["schemas"]["ClientView"][];
             owner_history: components["schemas"]["OwnerHistoryItem"][];
@@ -1706,6 +1715,7 @@ export interface components {
             stale_count: number;
             /** @description What needs the account manager's attention (the summary line of 我的客户). */
             summary: components["schemas"]["ClientSummary"];
+            /** @description The newest uses of the client's entries (at most 50). */
             usages: components["schemas"]["UsageView"][];
         };
         DraftText: {
@@ -4490,6 +4500,10 @@ export interface operations {
             query?: {
                 /** @description Show the timeline of one category only (e.g. `competitor`). */
                 category?: string;
+                /** @description 1-based; 0 counts as 1. */
+                page?: number;
+                /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
+                per_page?: number;
             };
             header?: never;
             path: {
