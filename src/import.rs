@@ -1,7 +1,9 @@
 //! `zhiku import`: loads legacy records (one JSON object a line) as adopted
 //! entries decided by a named reviewer, rubric 3 everywhere, no points paid.
-//! Lines are imported in chunks, each line a savepoint of its chunk's
-//! transaction: a bad line is reported and skipped, the good ones are kept.
+//! Lines are imported in chunks of one transaction: each line is checked
+//! (a bad one is reported and skipped), then the chunk's entries and
+//! decisions are stored with one statement a table — should the database
+//! refuse any, line by line in savepoints, so only that line is skipped.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -24,7 +26,9 @@ use crate::db::{write_tx, DbConn, Pool};
 use crate::enums::{ClientKind, ClientStatus, Decision, Source};
 use crate::error::Fields;
 use crate::ids::ClientId;
+use crate::intel::model::NewIntel;
 use crate::intel::service::{self, parse_observed_at, Content, IntelError};
+use crate::intel::store as intel_store;
 use crate::review::model::NewReview;
 use crate::review::store as reviews;
 use crate::users::model::User;
@@ -87,10 +91,10 @@ pub fn import(
     let mut summary = Summary::default();
     let mut lines = reader.lines().enumerate().peekable();
     while lines.peek().is_some() {
-        // A chunk of lines shares one transaction; each line is a savepoint
-        // inside it, so a bad line is rolled back alone.
+        // A chunk of lines shares one transaction.
         let chunk: Vec<(usize, std::io::Result<String>)> = lines.by_ref().take(CHUNK).collect();
         write_tx(&mut conn, |conn| {
+            let (mut numbers, mut entries): (Vec<usize>, Vec<NewIntel>) = (Vec::new(), Vec::new());
             for (index, line) in chunk {
                 let number = index + 1;
                 bar.inc(1);
@@ -102,9 +106,25 @@ pub fn import(
                         continue;
                     }
                 };
-                match import_line(conn, &reviewer, &mut cache, &line) {
-                    Ok(()) => summary.imported += 1,
+                match prepare_line(conn, &reviewer, &mut cache, &line) {
+                    Ok(entry) => {
+                        numbers.push(number);
+                        entries.push(entry);
+                    }
                     Err(problem) => summary.skipped.push((number, problem)),
+                }
+            }
+            // The chunk in one statement a table; should the database refuse
+            // any of it, line by line so that only that line is skipped.
+            match conn.transaction(|conn| store(conn, &reviewer, &entries)) {
+                Ok(stored) => summary.imported += stored as u64,
+                Err(_) => {
+                    for (number, entry) in numbers.into_iter().zip(&entries) {
+                        match conn.transaction(|conn| store(conn, &reviewer, std::slice::from_ref(entry))) {
+                            Ok(stored) => summary.imported += stored as u64,
+                            Err(error) => summary.skipped.push((number, problem(error))),
+                        }
+                    }
                 }
             }
             Ok::<(), diesel::result::Error>(())
@@ -115,8 +135,8 @@ pub fn import(
 }
 
 /// What the lines share: authors, categories and clients already looked up.
-/// A line enters its client only once its savepoint was released; a chunk
-/// whose transaction fails ends the import.
+/// A client enters once its savepoint was released; a chunk whose
+/// transaction fails ends the import.
 #[derive(Default)]
 struct Cache {
     authors: HashMap<String, Option<CurrentUser>>,
@@ -124,7 +144,14 @@ struct Cache {
     clients: HashMap<(ClientKind, String), ClientId>,
 }
 
-fn import_line(conn: &mut DbConn, reviewer: &User, cache: &mut Cache, line: &str) -> Result<(), String> {
+/// A line checked and made into its entry, its author, category and client
+/// looked up (a new client is created in a savepoint of its own).
+fn prepare_line(
+    conn: &mut DbConn,
+    reviewer: &User,
+    cache: &mut Cache,
+    line: &str,
+) -> Result<NewIntel, String> {
     let record: Record = serde_json::from_str(line).map_err(|e| format!("invalid record: {e}"))?;
     let author = match cache.authors.get(&record.author_employee_no) {
         Some(found) => found.clone(),
@@ -154,46 +181,46 @@ fn import_line(conn: &mut DbConn, reviewer: &User, cache: &mut Cache, line: &str
         }
     };
     let client_key = (record.client.kind, record.client.name.trim().to_owned());
-    let cached_client = cache.clients.get(&client_key).copied();
-    let client_id = conn
-        .transaction(|conn| {
-            let client_id = match cached_client {
-                Some(id) => id,
-                None => find_or_create_client(conn, reviewer, &record.client)?.id,
-            };
-            let content = Content {
-                title,
-                body: record.body,
-                fields: record.fields,
-                source: record.source,
-                observed_at,
-            };
-            let now = Utc::now().naive_utc();
-            let entry = service::insert_adopted(conn, &author, client_id, &category, content, 3.0, now)?;
-            reviews::insert(
-                conn,
-                &NewReview {
-                    intel_id: entry.id,
-                    revision: entry.revision,
-                    reviewer_id: reviewer.id,
-                    author_id: entry.author_id,
-                    decision: Decision::Adopt,
-                    truthfulness: Some(3),
-                    relevance: Some(3),
-                    completeness: Some(3),
-                    timeliness: Some(3),
-                    value: Some(3),
-                    mean_score: Some(3.0),
-                    comment: "历史数据导入".into(),
-                    duplicate_of: None,
-                    created_at: now,
-                },
-            )?;
-            Ok::<ClientId, LineError>(client_id)
+    let client_id = match cache.clients.get(&client_key) {
+        Some(id) => *id,
+        None => {
+            let id = conn
+                .transaction(|conn| find_or_create_client(conn, reviewer, &record.client).map(|c| c.id))
+                .map_err(problem)?;
+            cache.clients.insert(client_key, id);
+            id
+        }
+    };
+    let content =
+        Content { title, body: record.body, fields: record.fields, source: record.source, observed_at };
+    service::adopted_entry(&author, client_id, &category, content, 3.0, Utc::now().naive_utc())
+        .map_err(problem)
+}
+
+/// Stores `entries` with the reviewer's decision on each (rubric 3); how many.
+fn store(conn: &mut DbConn, reviewer: &User, entries: &[NewIntel]) -> Result<usize, diesel::result::Error> {
+    let stored = intel_store::insert_many(conn, entries)?;
+    let decisions: Vec<NewReview> = stored
+        .iter()
+        .map(|entry| NewReview {
+            intel_id: entry.id,
+            revision: entry.revision,
+            reviewer_id: reviewer.id,
+            author_id: entry.author_id,
+            decision: Decision::Adopt,
+            truthfulness: Some(3),
+            relevance: Some(3),
+            completeness: Some(3),
+            timeliness: Some(3),
+            value: Some(3),
+            mean_score: Some(3.0),
+            comment: "历史数据导入".into(),
+            duplicate_of: None,
+            created_at: entry.created_at,
         })
-        .map_err(problem)?;
-    cache.clients.insert(client_key, client_id);
-    Ok(())
+        .collect();
+    reviews::insert_many(conn, &decisions)?;
+    Ok(stored.len())
 }
 
 /// Why a line was skipped.

@@ -248,22 +248,38 @@ pub fn applied_migration(conn: &mut DbConn) -> anyhow::Result<Option<String>> {
     Ok(newest.version)
 }
 
-/// Runs `f` in a transaction meant to write (a savepoint when one is open). On SQLite it starts with
-/// `BEGIN IMMEDIATE`, so concurrent writers queue on the busy timeout instead
-/// of failing when a read lock would have to be upgraded mid-transaction.
+/// Runs `f` in a transaction meant to write (a savepoint when one is open).
+/// On SQLite it queues for the writer lock (see [`writer_gate`]) and starts
+/// with `BEGIN IMMEDIATE`, so a read lock never has to be upgraded
+/// mid-transaction; on PostgreSQL the search outbox rows it records are
+/// written at its end (see [`search_outbox::Deferred`]).
 pub fn write_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
-    let DbConn::Sqlite(sqlite) = conn else {
-        return conn.transaction(f);
+    let outermost = match conn {
+        DbConn::Pg(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?.is_none()
+        }
+        DbConn::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?.is_none()
+        }
     };
     // Inside a transaction already (a service called by another): a savepoint.
-    if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
+    if !outermost {
         return conn.transaction(f);
     }
+    let DbConn::Sqlite(sqlite) = conn else {
+        // The search outbox rows go in at the end, so its ordering lock is held only to commit.
+        return conn.transaction(|conn| {
+            let deferred = search_outbox::Deferred::begin();
+            let value = f(conn)?;
+            deferred.flush(conn)?;
+            Ok(value)
+        });
+    };
     let gate = writer_gate(sqlite)?;
     let turn = match &gate {
         Some(gate) => Some(gate.try_lock_for(WRITER_WAIT).ok_or_else(database_locked)?),

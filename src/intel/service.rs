@@ -218,6 +218,20 @@ pub fn insert_adopted(
     quality: f64,
     now: NaiveDateTime,
 ) -> Result<Intel> {
+    let new = adopted_entry(author, client_id, category, content, quality, now)?;
+    Ok(store::insert(conn, &new, &Subject::one(client_id))?)
+}
+
+/// [`insert_adopted`]'s entry checked and made, not yet stored (the import
+/// stores a chunk at once with `store::insert_many`).
+pub fn adopted_entry(
+    author: &CurrentUser,
+    client_id: ClientId,
+    category: &Category,
+    content: Content,
+    quality: f64,
+    now: NaiveDateTime,
+) -> Result<NewIntel> {
     let mut new = new_entry(author, Some(client_id), category, content, IntelStatus::Draft, None, now)?;
     new.status = IntelStatus::Adopted;
     new.imported = true;
@@ -225,7 +239,7 @@ pub fn insert_adopted(
     new.decided_at = Some(now);
     new.adopted_at = Some(now);
     new.quality = Some(quality);
-    Ok(store::insert(conn, &new, &Subject::one(client_id))?)
+    Ok(new)
 }
 
 /// Changes to a draft or returned entry; `None` keeps a value.

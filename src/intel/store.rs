@@ -33,6 +33,29 @@ pub fn insert(conn: &mut DbConn, new: &NewIntel, subject: &Subject) -> QueryResu
     changed(conn, Ok(entry))
 }
 
+/// Stores new entries each about one client (`new.client_id`) in one
+/// statement a table, in order; for loading many (the import).
+pub fn insert_many(conn: &mut DbConn, new: &[NewIntel]) -> QueryResult<Vec<Intel>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let entries: Vec<Intel> = with_conn!(conn, |c| diesel::insert_into(intel::table)
+        .values(new)
+        .returning(Intel::as_returning())
+        .get_results(c))?;
+    let named: Vec<_> = entries
+        .iter()
+        .filter_map(|e| {
+            e.client_id.map(|client| (intel_clients::intel_id.eq(e.id), intel_clients::client_id.eq(client)))
+        })
+        .collect();
+    with_conn!(conn, |c| diesel::insert_into(intel_clients::table).values(&named).execute(c))?;
+    for entry in &entries {
+        outbox::enqueue(conn, Target::Intel(entry.id))?;
+    }
+    Ok(entries)
+}
+
 fn name_clients(conn: &mut DbConn, id: IntelId, clients: &[ClientId]) -> QueryResult<()> {
     let rows: Vec<_> = clients
         .iter()

@@ -22,6 +22,14 @@ pub fn insert(conn: &mut DbConn, review: &NewReview) -> QueryResult<Option<Revie
         .optional())
 }
 
+/// Stores decisions on entries that have none yet, in one statement; how many.
+pub fn insert_many(conn: &mut DbConn, new: &[NewReview]) -> QueryResult<usize> {
+    if new.is_empty() {
+        return Ok(0);
+    }
+    with_conn!(conn, |c| diesel::insert_into(reviews::table).values(new).execute(c))
+}
+
 /// The latest decision on each entry.
 pub fn latest_for(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<HashMap<IntelId, Review>> {
     let rows = with_conn!(conn, |c| reviews::table
