@@ -138,10 +138,10 @@ macro_rules! scoped {
     };
 }
 
-/// The entries of department `$d`'s members: a subquery on users, never a list of ids.
-macro_rules! authored_in {
+/// The members of department `$d`: a subquery on users, never a list of ids.
+macro_rules! members {
     ($d:expr) => {
-        intel::author_id.eq_any(users::table.filter(users::department_id.eq($d)).select(users::id))
+        users::table.filter(users::department_id.eq($d)).select(users::id)
     };
 }
 
@@ -192,6 +192,8 @@ pub fn grouped(conn: &mut DbConn, window: Window, department: Option<DepartmentI
             .filter(counted)
             .filter(usages::user_id.ne(intel::author_id))
     };
+    // A review copies its entry's author (`reviews.author_id`), so a department's
+    // decisions are found on `reviews (author_id, created_at)`.
     let decided = || {
         reviews::table
             .inner_join(intel::table.on(intel::id.eq(reviews::intel_id)))
@@ -236,46 +238,59 @@ pub fn grouped(conn: &mut DbConn, window: Window, department: Option<DepartmentI
         .map(|((category, kind, department), uses, won)| (category, kind, department, uses, won))
         .collect();
 
-        let submitted_days: Vec<(NaiveDate, i64)> =
-            scoped!(department, intel::table.filter(counted), |d| authored_in!(d), |q| q
+        let submitted_days: Vec<(NaiveDate, i64)> = scoped!(
+            department,
+            intel::table.filter(counted),
+            |d| intel::author_id.eq_any(members!(d)),
+            |q| q
                 .filter(intel::submitted_at.ge(from))
                 .filter(intel::submitted_at.lt(to))
                 .group_by(sql::<Date>(&submitted_day))
                 .select((sql::<Date>(&submitted_day), count_star()))
-                .load(c))?;
-        let adopted_days: Vec<(NaiveDate, i64)> =
-            scoped!(department, intel::table.filter(counted), |d| authored_in!(d), |q| q
+                .load(c)
+        )?;
+        let adopted_days: Vec<(NaiveDate, i64)> = scoped!(
+            department,
+            intel::table.filter(counted),
+            |d| intel::author_id.eq_any(members!(d)),
+            |q| q
                 .filter(intel::adopted_at.ge(from))
                 .filter(intel::adopted_at.lt(to))
                 .group_by(sql::<Date>(&adopted_day))
                 .select((sql::<Date>(&adopted_day), count_star()))
+                .load(c)
+        )?;
+        let used_days: Vec<(NaiveDate, i64, i64)> =
+            scoped!(department, used(), |d| intel::author_id.eq_any(members!(d)), |q| q
+                .filter(usages::created_at.ge(from))
+                .filter(usages::created_at.lt(to))
+                .group_by(sql::<Date>(&used_day))
+                .select((sql::<Date>(&used_day), count_star(), won()))
                 .load(c))?;
-        let used_days: Vec<(NaiveDate, i64, i64)> = scoped!(department, used(), |d| authored_in!(d), |q| q
-            .filter(usages::created_at.ge(from))
-            .filter(usages::created_at.lt(to))
-            .group_by(sql::<Date>(&used_day))
-            .select((sql::<Date>(&used_day), count_star(), won()))
-            .load(c))?;
 
         let decisions: Vec<(Decision, Option<f64>, i64)> =
-            scoped!(department, decided(), |d| authored_in!(d), |q| q
+            scoped!(department, decided(), |d| reviews::author_id.eq_any(members!(d)), |q| q
                 .group_by((reviews::decision, reviews::mean_score))
                 .select((reviews::decision, reviews::mean_score, count_star()))
                 .load(c))?;
         let delays: Vec<(Option<NaiveDateTime>, NaiveDateTime)> =
-            scoped!(department, decided(), |d| authored_in!(d), |q| q
+            scoped!(department, decided(), |d| reviews::author_id.eq_any(members!(d)), |q| q
                 .filter(intel::submitted_at.is_not_null())
                 .select((intel::submitted_at, reviews::created_at))
                 .load(c))?;
         let used_by_others =
             usages::table.filter(usages::intel_id.eq(intel::id)).filter(usages::user_id.ne(intel::author_id));
-        let adopted_used: i64 =
-            scoped!(department, intel::table.filter(counted), |d| authored_in!(d), |q| q
+        let adopted_used: i64 = scoped!(
+            department,
+            intel::table.filter(counted),
+            |d| intel::author_id.eq_any(members!(d)),
+            |q| q
                 .filter(intel::adopted_at.ge(from))
                 .filter(intel::adopted_at.lt(to))
                 .filter(exists(used_by_others))
                 .count()
-                .get_result(c))?;
+                .get_result(c)
+        )?;
 
         let mut by_entry: Vec<(EntryKey, Counts)> = Vec::new();
         for (category, kind, department, n) in submitted {

@@ -75,16 +75,13 @@ pub fn grouped(conn: &mut DbConn, window: Window) -> QueryResult<Grouped> {
             .group_by((usages::user_id, intel::author_id))
             .select((usages::user_id, intel::author_id, count_star(), won))
             .load(c)?;
-        let names: Vec<(UserId, String)> = users::table
-            .filter(
-                users::id
-                    .eq_any(decided().select(reviews::reviewer_id))
-                    .or(users::id.eq_any(decided().select(reviews::author_id)))
-                    .or(users::id.eq_any(used().select(usages::user_id)))
-                    .or(users::id.eq_any(used().select(intel::author_id))),
-            )
-            .select((users::id, users::real_name))
-            .load(c)?;
+        let involved = decided()
+            .select(reviews::reviewer_id)
+            .union(decided().select(reviews::author_id))
+            .union(used().select(usages::user_id))
+            .union(used().select(intel::author_id));
+        let names: Vec<(UserId, String)> =
+            users::table.filter(users::id.eq_any(involved)).select((users::id, users::real_name)).load(c)?;
         Ok(Grouped {
             decisions,
             decision_hours: delays
