@@ -161,10 +161,10 @@ fn local_day(conn: &DbConn, column: &str) -> String {
     }
 }
 
-type KeyRow = (String, Option<ClientKind>, Option<DepartmentId>, i64);
-type UseKeyRow = (String, Option<ClientKind>, Option<DepartmentId>, i64, i64);
+/// An entry key as selected: category, client kind (none without a client), department.
+type KeyRow = (String, Option<ClientKind>, Option<DepartmentId>);
 
-fn entry_key(category: String, kind: Option<ClientKind>, department: Option<DepartmentId>) -> EntryKey {
+fn entry_key((category, kind, department): KeyRow) -> EntryKey {
     // A set client_id always finds its client (a foreign key), so a missing kind is a market entry.
     EntryKey { category, kind: kind.map_or(MARKET, ClientKind::as_str).to_owned(), department }
 }
@@ -203,25 +203,21 @@ pub fn grouped(conn: &mut DbConn, window: Window, department: Option<DepartmentI
     };
 
     with_conn!(conn, |c| {
-        let submitted: Vec<KeyRow> = scoped!(department, entries(), |d| users::department_id.eq(d), |q| q
-            .filter(intel::submitted_at.ge(from))
-            .filter(intel::submitted_at.lt(to))
-            .group_by(key)
-            .select((key_columns, count_star()))
-            .load::<((String, Option<ClientKind>, Option<DepartmentId>), i64)>(c))?
-        .into_iter()
-        .map(|((category, kind, department), n)| (category, kind, department, n))
-        .collect();
-        let adopted: Vec<KeyRow> = scoped!(department, entries(), |d| users::department_id.eq(d), |q| q
-            .filter(intel::adopted_at.ge(from))
-            .filter(intel::adopted_at.lt(to))
-            .group_by(key)
-            .select((key_columns, count_star()))
-            .load::<((String, Option<ClientKind>, Option<DepartmentId>), i64)>(c))?
-        .into_iter()
-        .map(|((category, kind, department), n)| (category, kind, department, n))
-        .collect();
-        let uses: Vec<UseKeyRow> = scoped!(
+        let submitted: Vec<(KeyRow, i64)> =
+            scoped!(department, entries(), |d| users::department_id.eq(d), |q| q
+                .filter(intel::submitted_at.ge(from))
+                .filter(intel::submitted_at.lt(to))
+                .group_by(key)
+                .select((key_columns, count_star()))
+                .load(c))?;
+        let adopted: Vec<(KeyRow, i64)> =
+            scoped!(department, entries(), |d| users::department_id.eq(d), |q| q
+                .filter(intel::adopted_at.ge(from))
+                .filter(intel::adopted_at.lt(to))
+                .group_by(key)
+                .select((key_columns, count_star()))
+                .load(c))?;
+        let uses: Vec<(KeyRow, i64, i64)> = scoped!(
             department,
             used()
                 .inner_join(users::table.on(users::id.eq(intel::author_id)))
@@ -232,11 +228,8 @@ pub fn grouped(conn: &mut DbConn, window: Window, department: Option<DepartmentI
                 .filter(usages::created_at.lt(to))
                 .group_by(key)
                 .select((key_columns, count_star(), won()))
-                .load::<((String, Option<ClientKind>, Option<DepartmentId>), i64, i64)>(c)
-        )?
-        .into_iter()
-        .map(|((category, kind, department), uses, won)| (category, kind, department, uses, won))
-        .collect();
+                .load(c)
+        )?;
 
         let submitted_days: Vec<(NaiveDate, i64)> = scoped!(
             department,
@@ -293,16 +286,14 @@ pub fn grouped(conn: &mut DbConn, window: Window, department: Option<DepartmentI
         )?;
 
         let mut by_entry: Vec<(EntryKey, Counts)> = Vec::new();
-        for (category, kind, department, n) in submitted {
-            by_entry
-                .push((entry_key(category, kind, department), Counts { submitted: n, ..Counts::default() }));
+        for (key, n) in submitted {
+            by_entry.push((entry_key(key), Counts { submitted: n, ..Counts::default() }));
         }
-        for (category, kind, department, n) in adopted {
-            by_entry
-                .push((entry_key(category, kind, department), Counts { adopted: n, ..Counts::default() }));
+        for (key, n) in adopted {
+            by_entry.push((entry_key(key), Counts { adopted: n, ..Counts::default() }));
         }
-        for (category, kind, department, uses, won) in uses {
-            by_entry.push((entry_key(category, kind, department), Counts { uses, won, ..Counts::default() }));
+        for (key, uses, won) in uses {
+            by_entry.push((entry_key(key), Counts { uses, won, ..Counts::default() }));
         }
         let by_day = submitted_days
             .into_iter()
