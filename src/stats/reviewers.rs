@@ -2,31 +2,98 @@
 //! peers, pairs where a reviewer adopts one author far more often than peers
 //! do, and — beside them — who records uses of whose entries, how often and
 //! how reciprocally (two people paying each other in usage points).
+//!
+//! The database groups decisions by (reviewer, author, decision) and uses by
+//! (recorder, author) within the window; only the window's decision delays
+//! are read one by one, for their medians.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
+use diesel::dsl::{case_when, count, count_star};
+use diesel::prelude::*;
 use diesel::result::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::schema::{intel, reviews, usages, users};
 use crate::db::DbConn;
-use crate::enums::{Decision, UsageOutcome};
-use crate::ids::IntelId;
+use crate::enums::{Decision, IntelStatus, UsageOutcome};
 use crate::ids::UserId;
 use crate::ratings::rules::{hours_between, mean, median, ratio, round2};
-use crate::stats::facts::{self, within, EntryFilter, Facts};
-use crate::time::Window;
+use crate::time::{all_time, Window};
+use crate::with_conn;
 
+/// The reviewer report's figures as the database grouped them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grouped {
+    /// Decisions in the window: (reviewer, author, decision, how many).
+    pub decisions: Vec<(UserId, UserId, Decision, i64)>,
+    /// Hours from submission to each decision in the window, by reviewer.
+    pub decision_hours: Vec<(UserId, f64)>,
+    /// Uses in the window of someone else's entries: (recorder, author, uses, won).
+    pub uses: Vec<(UserId, UserId, i64, i64)>,
+    /// The names of everyone above.
+    pub names: HashMap<UserId, String>,
+}
+
+/// The reviewer report of `window`.
 pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<ReviewerReport> {
-    let facts = Facts {
-        entries: facts::entries(conn, EntryFilter::default())?,
-        reviews: facts::reviews(conn)?,
-        usages: facts::usages(conn)?,
-        people: facts::people(conn)?,
-        ..Facts::default()
+    Ok(reviewers(&grouped(conn, window)?))
+}
+
+// Uses are grouped by who recorded them and whose entry they used.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(usages::user_id, intel::author_id);
+
+/// Every figure of the report, counted by the database.
+pub fn grouped(conn: &mut DbConn, window: Window) -> QueryResult<Grouped> {
+    let (from, to) = window.unwrap_or_else(all_time);
+    let decided = || reviews::table.filter(reviews::created_at.ge(from)).filter(reviews::created_at.lt(to));
+    // Uses of someone else's entry; drafts never count.
+    let used = || {
+        usages::table
+            .inner_join(intel::table.on(intel::id.eq(usages::intel_id)))
+            .filter(intel::status.ne(IntelStatus::Draft))
+            .filter(usages::user_id.ne(intel::author_id))
+            .filter(usages::created_at.ge(from))
+            .filter(usages::created_at.lt(to))
     };
-    Ok(reviewers(&facts, window))
+    with_conn!(conn, |c| {
+        let decisions: Vec<(UserId, UserId, Decision, i64)> = decided()
+            .group_by((reviews::reviewer_id, reviews::author_id, reviews::decision))
+            .select((reviews::reviewer_id, reviews::author_id, reviews::decision, count_star()))
+            .load(c)?;
+        let delays: Vec<(UserId, Option<NaiveDateTime>, NaiveDateTime)> = decided()
+            .inner_join(intel::table.on(intel::id.eq(reviews::intel_id)))
+            .filter(intel::status.ne(IntelStatus::Draft))
+            .filter(intel::submitted_at.is_not_null())
+            .select((reviews::reviewer_id, intel::submitted_at, reviews::created_at))
+            .load(c)?;
+        // COUNT skips the NULL of a use not won.
+        let won = count(case_when(usages::outcome.eq(UsageOutcome::Won), usages::id));
+        let uses: Vec<(UserId, UserId, i64, i64)> = used()
+            .group_by((usages::user_id, intel::author_id))
+            .select((usages::user_id, intel::author_id, count_star(), won))
+            .load(c)?;
+        let involved = decided()
+            .select(reviews::reviewer_id)
+            .union(decided().select(reviews::author_id))
+            .union(used().select(usages::user_id))
+            .union(used().select(intel::author_id));
+        let names: Vec<(UserId, String)> =
+            users::table.filter(users::id.eq_any(involved)).select((users::id, users::real_name)).load(c)?;
+        Ok(Grouped {
+            decisions,
+            decision_hours: delays
+                .into_iter()
+                .filter_map(|(reviewer, submitted, decided)| {
+                    submitted.map(|s| (reviewer, hours_between(s, decided)))
+                })
+                .collect(),
+            uses,
+            names: names.into_iter().collect(),
+        })
+    })
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -98,16 +165,21 @@ pub const FLAG_MIN_DECISIONS: i64 = 3;
 /// … whose adoption rate exceeds the peers' by at least this much.
 pub const FLAG_MARGIN: f64 = 0.3;
 
-pub fn reviewers(facts: &Facts, window: Window) -> ReviewerReport {
-    let decisions: Vec<_> = facts.reviews.iter().filter(|r| within(Some(r.created_at), window)).collect();
-    let submitted: HashMap<IntelId, NaiveDateTime> =
-        facts.entries.iter().filter_map(|e| e.submitted_at.map(|s| (e.id, s))).collect();
+/// The report from its grouped figures.
+pub fn reviewers(grouped: &Grouped) -> ReviewerReport {
     // (reviewer, author) → (adopted, decisions)
     let mut pairs: BTreeMap<(UserId, UserId), (i64, i64)> = BTreeMap::new();
-    for r in &decisions {
-        let pair = pairs.entry((r.reviewer_id, r.author_id)).or_default();
-        pair.0 += i64::from(r.decision == Decision::Adopt);
-        pair.1 += 1;
+    // reviewer → decision → how many
+    let mut by_reviewer: BTreeMap<UserId, HashMap<Decision, i64>> = BTreeMap::new();
+    for &(reviewer, author, decision, n) in &grouped.decisions {
+        let pair = pairs.entry((reviewer, author)).or_default();
+        pair.0 += if decision == Decision::Adopt { n } else { 0 };
+        pair.1 += n;
+        *by_reviewer.entry(reviewer).or_default().entry(decision).or_default() += n;
+    }
+    let mut hours_of: HashMap<UserId, Vec<f64>> = HashMap::new();
+    for &(reviewer, hours) in &grouped.decision_hours {
+        hours_of.entry(reviewer).or_default().push(hours);
     }
     let peers = |reviewer: UserId, author: Option<UserId>| -> (i64, i64) {
         pairs
@@ -115,19 +187,12 @@ pub fn reviewers(facts: &Facts, window: Window) -> ReviewerReport {
             .filter(|((rv, au), _)| *rv != reviewer && author.is_none_or(|a| *au == a))
             .fold((0, 0), |acc, (_, (a, n))| (acc.0 + a, acc.1 + n))
     };
-    let name = |id: UserId| facts.people.get(&id).map(|p| p.real_name.clone()).unwrap_or_default();
-    let mut reviewer_ids: Vec<UserId> = decisions.iter().map(|r| r.reviewer_id).collect();
-    reviewer_ids.sort();
-    reviewer_ids.dedup();
-    let reviewers = reviewer_ids
+    let name = |id: UserId| grouped.names.get(&id).cloned().unwrap_or_default();
+    let reviewers = by_reviewer
         .into_iter()
-        .map(|reviewer| {
-            let mine: Vec<_> = decisions.iter().filter(|r| r.reviewer_id == reviewer).collect();
-            let count = |d: Decision| mine.iter().filter(|r| r.decision == d).count() as i64;
-            let hours_to_decide: Vec<f64> = mine
-                .iter()
-                .filter_map(|r| submitted.get(&r.intel_id).map(|s| hours_between(*s, r.created_at)))
-                .collect();
+        .map(|(reviewer, counts)| {
+            let count = |d: Decision| counts.get(&d).copied().unwrap_or(0);
+            let decisions: i64 = counts.values().sum();
             let differences: Vec<f64> = pairs
                 .iter()
                 .filter(|((rv, _), _)| *rv == reviewer)
@@ -139,13 +204,13 @@ pub fn reviewers(facts: &Facts, window: Window) -> ReviewerReport {
             ReviewerMetrics {
                 real_name: name(reviewer),
                 reviewer_id: reviewer,
-                decisions: mine.len() as i64,
+                decisions,
                 adopted: count(Decision::Adopt),
                 rejected: count(Decision::Reject),
                 returned: count(Decision::Revise),
                 duplicates: count(Decision::Duplicate),
-                adoption_rate: ratio(count(Decision::Adopt), mine.len() as i64),
-                median_decision_hours: median(&hours_to_decide).map(round2),
+                adoption_rate: ratio(count(Decision::Adopt), decisions),
+                median_decision_hours: hours_of.get(&reviewer).and_then(|h| median(h)).map(round2),
                 agreement: mean(&differences).map(|d| round2(1.0 - d)),
             }
         })
@@ -171,27 +236,24 @@ pub fn reviewers(facts: &Facts, window: Window) -> ReviewerReport {
             })
         })
         .collect();
-    ReviewerReport { reviewers, flags, usage_pairs: usage_pairs(facts, window) }
+    ReviewerReport { reviewers, flags, usage_pairs: usage_pairs(&grouped.uses, &grouped.names) }
 }
 
-/// Uses recorded of someone else's entries in `window`, per unordered pair.
-pub fn usage_pairs(facts: &Facts, window: Window) -> Vec<UsagePair> {
-    let authors: HashMap<IntelId, UserId> = facts.entries.iter().map(|e| (e.id, e.author_id)).collect();
+/// Uses of someone else's entries — (recorder, author, uses, won) — per
+/// unordered pair, flagged pairs first, then by uses.
+pub fn usage_pairs(uses: &[(UserId, UserId, i64, i64)], names: &HashMap<UserId, String>) -> Vec<UsagePair> {
     // (recorder, author) → (uses, won)
     let mut directed: HashMap<(UserId, UserId), (i64, i64)> = HashMap::new();
-    for usage in facts.usages.iter().filter(|u| within(Some(u.created_at), window)) {
-        let Some(author) = authors.get(&usage.intel_id).copied().filter(|a| *a != usage.user_id) else {
-            continue;
-        };
-        let counts = directed.entry((usage.user_id, author)).or_default();
-        counts.0 += 1;
-        counts.1 += i64::from(usage.outcome == UsageOutcome::Won);
+    for &(user, author, n, won) in uses.iter().filter(|(user, author, _, _)| user != author) {
+        let counts = directed.entry((user, author)).or_default();
+        counts.0 += n;
+        counts.1 += won;
     }
-    let name = |id: UserId| facts.people.get(&id).map(|p| p.real_name.clone()).unwrap_or_default();
+    let name = |id: UserId| names.get(&id).cloned().unwrap_or_default();
     let mut pairs: Vec<UsagePair> = directed
         .keys()
         .map(|&(a, b)| (a.min(b), a.max(b)))
-        .collect::<std::collections::BTreeSet<_>>()
+        .collect::<BTreeSet<_>>()
         .into_iter()
         .map(|(user, other)| {
             let (uses_by_user, won_by_user) = directed.get(&(user, other)).copied().unwrap_or_default();
@@ -217,42 +279,70 @@ pub fn usage_pairs(facts: &Facts, window: Window) -> Vec<UsagePair> {
     pairs.truncate(MAX_USAGE_PAIRS);
     pairs
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::facts::fixture::{facts, t};
-    use crate::stats::facts::UsageFact;
+
+    fn names() -> HashMap<UserId, String> {
+        [(1, "张伟"), (2, "陈静"), (3, "刘洋"), (4, "王芳")]
+            .into_iter()
+            .map(|(id, name)| (UserId(id), name.to_owned()))
+            .collect()
+    }
+
+    /// Four entries by 张伟: 陈静 adopted three (after 4, 24 and 1 hours),
+    /// 刘洋 rejected one (after 2 hours).
+    fn known() -> Grouped {
+        Grouped {
+            decisions: vec![
+                (UserId(2), UserId(1), Decision::Adopt, 3),
+                (UserId(3), UserId(1), Decision::Reject, 1),
+            ],
+            decision_hours: vec![(UserId(2), 4.0), (UserId(3), 2.0), (UserId(2), 24.0), (UserId(2), 1.0)],
+            uses: vec![(UserId(4), UserId(1), 1, 1)],
+            names: names(),
+        }
+    }
 
     #[test]
     fn a_reviewer_far_above_peers_is_flagged() {
-        let report = reviewers(&facts(), None);
+        let report = reviewers(&known());
         let chen = report.reviewers.iter().find(|r| r.real_name == "陈静").unwrap();
         assert_eq!((chen.decisions, chen.adopted, chen.adoption_rate), (3, 3, Some(1.0)));
-        assert_eq!(chen.agreement, Some(0.0));
+        assert_eq!((chen.agreement, chen.median_decision_hours), (Some(0.0), Some(4.0)));
+        let liu = report.reviewers.iter().find(|r| r.real_name == "刘洋").unwrap();
+        assert_eq!((liu.decisions, liu.rejected, liu.adoption_rate), (1, 1, Some(0.0)));
         assert_eq!(report.flags.len(), 1);
+        assert_eq!(
+            (report.flags[0].reviewer_name.as_str(), report.flags[0].author_name.as_str()),
+            ("陈静", "张伟")
+        );
         assert_eq!((report.flags[0].adoption_rate, report.flags[0].peer_adoption_rate), (1.0, 0.0));
     }
 
-    fn usage(intel: i64, user: i64, outcome: UsageOutcome) -> UsageFact {
-        UsageFact { intel_id: IntelId(intel), user_id: UserId(user), outcome, created_at: t(8, 9) }
+    #[test]
+    fn a_reviewer_in_line_with_peers_is_not_flagged() {
+        let mut grouped = known();
+        grouped.decisions.push((UserId(3), UserId(1), Decision::Adopt, 4));
+        let report = reviewers(&grouped);
+        // 陈静 adopted 3 of 3, 刘洋 4 of 5: within the margin either way.
+        assert_eq!(report.flags, []);
+        let chen = report.reviewers.iter().find(|r| r.real_name == "陈静").unwrap();
+        assert_eq!(chen.agreement, Some(0.8));
     }
 
     #[test]
     fn two_people_using_each_others_entries_are_flagged() {
-        let mut facts = facts();
-        // Entries 1, 3 and 4 are by user 1, entry 2 by user 3.
-        facts.entries[1].author_id = UserId(3);
-        facts.usages = vec![
-            usage(1, 3, UsageOutcome::Won),
-            usage(3, 3, UsageOutcome::Won),
-            usage(4, 3, UsageOutcome::Pending),
-            usage(2, 1, UsageOutcome::Won),
-            usage(2, 1, UsageOutcome::Won),
-            usage(2, 1, UsageOutcome::Lost),
-            usage(2, 3, UsageOutcome::Won), // one's own entry: not a pair
-            usage(1, 4, UsageOutcome::Pending),
+        // 刘洋 used three of 张伟's entries (two won), 张伟 three of 刘洋's
+        // (two won); 王芳 one of 张伟's; a use of one's own entry is no pair.
+        let uses = [
+            (UserId(3), UserId(1), 3, 2),
+            (UserId(1), UserId(3), 3, 2),
+            (UserId(3), UserId(3), 1, 1),
+            (UserId(4), UserId(1), 1, 0),
         ];
-        let pairs = usage_pairs(&facts, None);
+        let pairs = usage_pairs(&uses, &names());
         assert_eq!(pairs.len(), 2, "{pairs:?}");
         let first = &pairs[0];
         assert_eq!((first.user_id, first.other_id), (UserId(1), UserId(3)));
@@ -267,5 +357,6 @@ mod tests {
             (UserId(1), UserId(4), 0, 1)
         );
         assert_eq!((one_way.reciprocity, one_way.flagged), (0.0, false));
+        assert_eq!((one_way.user_name.as_str(), one_way.other_name.as_str()), ("张伟", "王芳"));
     }
 }

@@ -44,3 +44,4 @@ mod damaged_index;
 mod demo;
 mod errors;
 mod faults;
+mod stats_scale;
