@@ -78,7 +78,7 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Freshness> {
 /// The moment before which a clock start makes an entry stale at `now`
 /// (`freshness::is_stale`); no stored time is older than year 1.
 fn cutoff(now: NaiveDateTime, freshness_days: i32) -> NaiveDateTime {
-    // Both databases store year 1; NaiveDateTime::MIN is beyond PostgreSQL's range.
+    // NaiveDateTime::MIN is beyond what PostgreSQL stores; year 1 is not.
     let floor = NaiveDate::from_yo_opt(1, 1).unwrap_or_default().and_time(NaiveTime::MIN);
     now.checked_sub_signed(Duration::days(i64::from(freshness_days))).unwrap_or(floor).max(floor)
 }
@@ -86,7 +86,9 @@ fn cutoff(now: NaiveDateTime, freshness_days: i32) -> NaiveDateTime {
 /// Adopted and stale entries of `category` by client owner; an entry is
 /// stale when its clock (the later of adopted and verified) started before `cutoff`.
 fn owner_counts(conn: &mut DbConn, category: &str, cutoff: NaiveDateTime) -> QueryResult<Vec<OwnerCount>> {
-    let rows: Vec<(Option<UserId>, Option<String>, i64, Option<i64>)> = with_conn!(conn, |c| intel::table
+    // Owner, owner's name (one per owner), adopted, stale.
+    type Row = (Option<UserId>, Option<String>, i64, Option<i64>);
+    let rows: Vec<Row> = with_conn!(conn, |c| intel::table
         .left_join(clients::table)
         .left_join(users::table.on(clients::owner_id.eq(users::id.nullable())))
         .filter(intel::status.eq(IntelStatus::Adopted))
