@@ -33,6 +33,7 @@ mod ratings;
 mod reviews;
 mod search;
 mod stats;
+mod stats_reports;
 mod usages;
 mod users;
 
