@@ -1,24 +1,29 @@
 //! Interest clusters: how many clients carry each tag, the clients behind a
 //! tag with their contacts, and that list as an audited spreadsheet.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
+use diesel::dsl::{case_when, count_star, sum};
+use diesel::prelude::*;
 use diesel::result::QueryResult;
+use diesel::sql_types::Integer;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
+use crate::api::UserRef;
 use crate::audit;
 use crate::audit::SensitiveRead;
 use crate::auth::extract::CurrentUser;
-use crate::clients::store as clients;
-use crate::clients::view::{client_views, contact_views, ClientView, ContactView};
+use crate::clients::model::{Client, Contact};
+use crate::clients::view::{contact_views, ClientView, ContactView};
+use crate::db::schema::{client_tags, clients, contacts, users};
 use crate::db::DbConn;
 use crate::enums::AuditAction;
 use crate::enums::ClientKind;
 use crate::ids::ClientId;
 use crate::stats::export::{Cell, Sheet};
-use crate::stats::facts::{self, ClientFact};
+use crate::with_conn;
 
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct Cluster {
@@ -37,51 +42,54 @@ pub struct ClientFilter {
 }
 
 impl ClientFilter {
-    pub fn accepts(&self, client: &ClientFact) -> bool {
-        self.kind.is_none_or(|k| k == client.kind)
-            && self.tier.as_ref().is_none_or(|t| client.tier.as_ref() == Some(t))
-            && self.region.as_ref().is_none_or(|r| client.region.as_ref() == Some(r))
-    }
-}
-
-pub fn load(conn: &mut DbConn, filter: &ClientFilter) -> QueryResult<Vec<Cluster>> {
-    Ok(clusters(&facts::clients(conn)?, filter))
-}
-
-/// Tags over clients, largest cluster first.
-pub fn clusters(clients: &HashMap<ClientId, ClientFact>, filter: &ClientFilter) -> Vec<Cluster> {
-    let mut clusters: BTreeMap<String, Cluster> = BTreeMap::new();
-    for client in clients.values().filter(|c| filter.accepts(c)) {
-        for tag in &client.tags {
-            let cluster = clusters.entry(tag.clone()).or_insert_with(|| Cluster {
-                tag: tag.clone(),
-                clients: 0,
-                groups: 0,
-                individuals: 0,
-            });
-            cluster.clients += 1;
-            if client.kind == ClientKind::Group {
-                cluster.groups += 1;
-            } else {
-                cluster.individuals += 1;
-            }
+    /// `query` (over `clients`) narrowed to the clients this filter accepts.
+    fn narrow<Q>(&self, mut query: Q) -> Q
+    where
+        Q: diesel::query_dsl::methods::FilterDsl<diesel::dsl::Eq<clients::kind, ClientKind>, Output = Q>
+            + diesel::query_dsl::methods::FilterDsl<diesel::dsl::Eq<clients::tier, String>, Output = Q>
+            + diesel::query_dsl::methods::FilterDsl<diesel::dsl::Eq<clients::region, String>, Output = Q>,
+    {
+        if let Some(kind) = self.kind {
+            query = diesel::query_dsl::methods::FilterDsl::filter(query, clients::kind.eq(kind));
         }
+        if let Some(tier) = &self.tier {
+            query = diesel::query_dsl::methods::FilterDsl::filter(query, clients::tier.eq(tier.clone()));
+        }
+        if let Some(region) = &self.region {
+            query = diesel::query_dsl::methods::FilterDsl::filter(query, clients::region.eq(region.clone()));
+        }
+        query
     }
-    let mut list: Vec<Cluster> = clusters.into_values().collect();
+}
+
+/// Per tag: the clients `filter` accepts that carry it, and how many of them are groups.
+pub fn load(conn: &mut DbConn, filter: &ClientFilter) -> QueryResult<Vec<Cluster>> {
+    let counts: Vec<(String, i64, Option<i64>)> = with_conn!(conn, |c| {
+        let query = client_tags::table
+            .inner_join(clients::table)
+            .group_by(client_tags::tag)
+            .select((
+                client_tags::tag,
+                count_star(),
+                sum(case_when::<_, _, Integer>(clients::kind.eq(ClientKind::Group), 1).otherwise(0)),
+            ))
+            .into_boxed();
+        filter.narrow(query).load(c)
+    })?;
+    Ok(clusters(counts))
+}
+
+/// Clusters from (tag, clients, groups) counts, largest first, then by tag.
+pub fn clusters(counts: Vec<(String, i64, Option<i64>)>) -> Vec<Cluster> {
+    let mut list: Vec<Cluster> = counts
+        .into_iter()
+        .map(|(tag, clients, groups)| {
+            let groups = groups.unwrap_or(0);
+            Cluster { tag, clients, groups, individuals: clients - groups }
+        })
+        .collect();
     list.sort_by(|a, b| b.clients.cmp(&a.clients).then_with(|| a.tag.cmp(&b.tag)));
     list
-}
-
-/// The clients behind a tag, by name.
-pub fn cluster_members(
-    clients: &HashMap<ClientId, ClientFact>,
-    tag: &str,
-    filter: &ClientFilter,
-) -> Vec<ClientId> {
-    let mut members: Vec<&ClientFact> =
-        clients.values().filter(|c| filter.accepts(c) && c.tags.iter().any(|t| t == tag)).collect();
-    members.sort_by(|a, b| a.name.cmp(&b.name));
-    members.into_iter().map(|c| c.id).collect()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,24 +99,92 @@ pub struct ClusterMember {
     pub contacts: Vec<ContactView>,
 }
 
-/// The clients behind a tag with their contacts, as `me` may see them, and
-/// the sensitive values shown (for the caller to audit).
+/// What the members' views are built from, each read by one query.
+struct MemberRows {
+    /// The clients with their owner's name (if the owner exists).
+    clients: Vec<(Client, Option<String>)>,
+    /// Every tag of the members, by client and tag.
+    tags: Vec<(ClientId, String)>,
+    /// Every contact of the members, decision makers first.
+    contacts: Vec<Contact>,
+}
+
+/// The clients behind a tag with their tags and contacts: the members are a
+/// subquery, never a list of ids.
+fn member_rows(conn: &mut DbConn, tag: &str, filter: &ClientFilter) -> QueryResult<MemberRows> {
+    with_conn!(conn, |c| {
+        let members = || {
+            filter.narrow(
+                client_tags::table
+                    .inner_join(clients::table)
+                    .filter(client_tags::tag.eq(tag))
+                    .select(client_tags::client_id)
+                    .into_boxed(),
+            )
+        };
+        let clients = filter
+            .narrow(
+                clients::table
+                    .inner_join(client_tags::table)
+                    .left_join(users::table.on(clients::owner_id.eq(users::id.nullable())))
+                    .filter(client_tags::tag.eq(tag))
+                    .select((Client::as_select(), users::real_name.nullable()))
+                    .into_boxed(),
+            )
+            .load(c)?;
+        let tags = client_tags::table
+            .filter(client_tags::client_id.eq_any(members()))
+            .order((client_tags::client_id, client_tags::tag))
+            .select((client_tags::client_id, client_tags::tag))
+            .load(c)?;
+        let contacts = contacts::table
+            .filter(contacts::client_id.eq_any(members()))
+            .order((contacts::client_id, contacts::is_decision_maker.desc(), contacts::id))
+            .select(Contact::as_select())
+            .load(c)?;
+        Ok(MemberRows { clients, tags, contacts })
+    })
+}
+
+/// The clients behind a tag (by name) with their contacts, as `me` may see
+/// them, and the sensitive values shown (for the caller to audit).
 pub fn members(
     conn: &mut DbConn,
     me: &CurrentUser,
     tag: &str,
     filter: &ClientFilter,
 ) -> QueryResult<(Vec<ClusterMember>, Vec<SensitiveRead>)> {
-    let ids = cluster_members(&facts::clients(conn)?, tag, filter);
-    let mut found = clients::find_many(conn, &ids)?;
-    let rows: Vec<_> = ids.iter().filter_map(|id| found.remove(id)).collect();
-    let owners: Vec<_> = rows.iter().map(|c| (c.id, c.owner_id)).collect();
-    let views = client_views(conn, rows)?;
-    let mut members = Vec::with_capacity(views.len());
+    let MemberRows { mut clients, tags, contacts } = member_rows(conn, tag, filter)?;
+    clients.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let mut tags_of: HashMap<ClientId, Vec<String>> = HashMap::new();
+    for (client, tag) in tags {
+        tags_of.entry(client).or_default().push(tag);
+    }
+    let mut contacts_of: HashMap<ClientId, Vec<Contact>> = HashMap::new();
+    for contact in contacts {
+        contacts_of.entry(contact.client_id).or_default().push(contact);
+    }
+    let mut members = Vec::with_capacity(clients.len());
     let mut unmasked = Vec::new();
-    for (client, (id, owner)) in views.into_iter().zip(owners) {
-        let (contacts, shown) = contact_views(me, owner, clients::contacts_of(conn, id)?);
+    for (client, owner_name) in clients {
+        let (contacts, shown) =
+            contact_views(me, client.owner_id, contacts_of.remove(&client.id).unwrap_or_default());
         unmasked.extend(shown);
+        let client = ClientView {
+            tags: tags_of.remove(&client.id).unwrap_or_default(),
+            owner: client.owner_id.zip(owner_name).map(|(id, real_name)| UserRef { id, real_name }),
+            aliases: client.aliases.split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+            id: client.id,
+            kind: client.kind,
+            name: client.name,
+            pinyin: client.pinyin,
+            initials: client.initials,
+            industry: client.industry,
+            region: client.region,
+            tier: client.tier,
+            status: client.status,
+            parent_id: client.parent_id,
+        };
         members.push(ClusterMember { client, contacts });
     }
     Ok((members, unmasked))
@@ -163,14 +239,22 @@ pub fn export(conn: &mut DbConn, me: &CurrentUser, tag: &str, filter: &ClientFil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::facts::fixture::facts;
 
     #[test]
-    fn clusters_count_clients_by_kind() {
-        let c = clusters(&facts().clients, &ClientFilter::default());
-        assert_eq!(c, vec![Cluster { tag: "高尔夫".into(), clients: 1, groups: 1, individuals: 0 }]);
-        let individuals = ClientFilter { kind: Some(ClientKind::Individual), ..ClientFilter::default() };
-        assert_eq!(clusters(&facts().clients, &individuals), vec![]);
-        assert_eq!(cluster_members(&facts().clients, "高尔夫", &ClientFilter::default()), vec![ClientId(1)]);
+    fn clusters_count_clients_by_kind_largest_first() {
+        let counts = vec![
+            ("机场贵宾".to_owned(), 1, Some(1)),
+            ("高尔夫".to_owned(), 2, Some(1)),
+            ("VIP".to_owned(), 1, None),
+        ];
+        assert_eq!(
+            clusters(counts),
+            vec![
+                Cluster { tag: "高尔夫".into(), clients: 2, groups: 1, individuals: 1 },
+                Cluster { tag: "VIP".into(), clients: 1, groups: 0, individuals: 1 },
+                Cluster { tag: "机场贵宾".into(), clients: 1, groups: 1, individuals: 0 },
+            ]
+        );
+        assert_eq!(clusters(vec![]), vec![]);
     }
 }

@@ -34,6 +34,7 @@ mod reviews;
 mod scale;
 mod search;
 mod stats;
+mod stats_reports;
 mod usages;
 mod users;
 
