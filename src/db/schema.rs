@@ -431,3 +431,13 @@ diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(mail_outbox -> users (user_id));
 diesel::joinable!(mail_outbox -> notifications (notification_id));
 diesel::joinable!(stale_notices -> intel (intel_id));
+
+// Grouped together by the statistics: an event by its entry's category,
+// client kind and author's department; a use by who recorded it and whose
+// entry it was.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    intel::category,
+    clients::kind,
+    users::department_id,
+);
+diesel::allow_columns_to_appear_in_same_group_by_clause!(usages::user_id, intel::author_id);

@@ -66,7 +66,7 @@ pub fn load(
     let authors = department.map_or(Authors::Everyone, Authors::Department);
     let facts = ratings::author_facts(conn, authors, window)?;
     let earned = earned(conn, window)?;
-    let people = facts::people(conn)?;
+    let people = facts::people(conn, department)?;
     let names = facts::department_names(conn)?;
     Ok(assessments(&people, &facts, &earned, department, &names))
 }
@@ -93,7 +93,7 @@ fn earned(conn: &mut DbConn, window: Window) -> QueryResult<HashMap<UserId, Earn
 
 /// One row per active person (of `department`), most points first.
 pub fn assessments(
-    people: &HashMap<UserId, PersonFact>,
+    people: &[PersonFact],
     facts: &BTreeMap<UserId, AuthorFacts>,
     earned: &HashMap<UserId, Earned>,
     department: Option<DepartmentId>,
@@ -101,7 +101,7 @@ pub fn assessments(
 ) -> Vec<Assessment> {
     let nothing = AuthorFacts::default();
     let mut rows: Vec<Assessment> = people
-        .values()
+        .iter()
         .filter(|p| p.is_active && department.is_none_or(|d| p.department_id == Some(d)))
         .map(|person| {
             let f = facts.get(&person.id).unwrap_or(&nothing);
@@ -193,27 +193,24 @@ pub fn export(
 mod tests {
     use super::*;
 
-    fn person(id: i64, no: &str, department: Option<i64>, active: bool) -> (UserId, PersonFact) {
-        let person = PersonFact {
+    fn person(id: i64, no: &str, department: Option<i64>, active: bool) -> PersonFact {
+        PersonFact {
             id: UserId(id),
             real_name: format!("P{id}"),
             employee_no: no.into(),
             department_id: department.map(DepartmentId),
             is_active: active,
-        };
-        (UserId(id), person)
+        }
     }
 
     #[test]
     fn one_row_per_active_person_most_points_first() {
-        let people: HashMap<UserId, PersonFact> = [
+        let people = [
             person(1, "E1", Some(1), true),
             person(2, "E2", Some(1), true),
             person(3, "E3", Some(2), true),
             person(4, "E4", Some(1), false),
-        ]
-        .into_iter()
-        .collect();
+        ];
         let facts = BTreeMap::from([(
             UserId(2),
             AuthorFacts {

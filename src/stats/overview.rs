@@ -145,13 +145,6 @@ macro_rules! members {
     };
 }
 
-// An event is grouped by its entry's category, client kind and author's department.
-diesel::allow_columns_to_appear_in_same_group_by_clause!(
-    intel::category,
-    clients::kind,
-    users::department_id,
-);
-
 /// The local business day (UTC+8) of timestamp `column`, in `conn`'s SQL.
 fn local_day(conn: &DbConn, column: &str) -> String {
     let offset = business_zone().local_minus_utc();

@@ -42,9 +42,6 @@ pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<ReviewerReport> {
     Ok(reviewers(&grouped(conn, window)?))
 }
 
-// Uses are grouped by who recorded them and whose entry they used.
-diesel::allow_columns_to_appear_in_same_group_by_clause!(usages::user_id, intel::author_id);
-
 /// Every figure of the report, counted by the database.
 pub fn grouped(conn: &mut DbConn, window: Window) -> QueryResult<Grouped> {
     let (from, to) = window.unwrap_or_else(all_time);

@@ -1,0 +1,11 @@
+DROP INDEX client_tags_tag_idx;
+CREATE INDEX client_tags_tag_idx ON client_tags (tag);
+DROP INDEX point_entries_user_id_idx;
+DROP INDEX intel_updated_idx;
+DROP INDEX intel_clock_idx;
+DROP INDEX intel_freshness_idx;
+DROP INDEX point_entries_created_idx;
+DROP INDEX usages_created_idx;
+DROP INDEX reviews_created_idx;
+DROP INDEX intel_adopted_idx;
+DROP INDEX intel_submitted_idx;
