@@ -22,7 +22,9 @@ use crate::ids::UserId;
 use crate::intel::model::{Intel, Subject};
 use crate::intel::store as intel_store;
 use crate::search::analysis::FIELD_SEPARATOR;
-use crate::search::index::{category_code, kind_code, status_code, IndexFields, MARKET_KIND_CODE};
+use crate::search::index::{
+    category_code, facet_code, kind_code, status_code, IndexFields, MARKET_KIND_CODE,
+};
 use crate::users::model::User;
 use crate::users::store as users;
 use crate::with_conn;
@@ -88,13 +90,15 @@ pub fn document(fields: &IndexFields, entry: &Intel, context: &Context) -> Tanti
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.id, entry.id.0 as u64);
     doc.add_u64(fields.status, status_code(entry.status));
-    doc.add_u64(fields.category, category_code(&entry.category).unwrap_or(u64::MAX));
+    let category_code = category_code(&entry.category);
+    doc.add_u64(fields.category, category_code.unwrap_or(u64::MAX));
     let kind = match client {
         Some(client) => kind_code(client.kind),
         None if subject.clients().is_empty() => MARKET_KIND_CODE,
         None => u64::MAX,
     };
     doc.add_u64(fields.client_kind, kind);
+    doc.add_u64(fields.facet, facet_code(category_code, kind));
     for client in subject.clients() {
         doc.add_u64(fields.client_id, client.0 as u64);
     }

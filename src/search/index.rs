@@ -38,6 +38,28 @@ pub fn kind_code(kind: ClientKind) -> u64 {
     ClientKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u64
 }
 
+/// Category slots of the facet column: each known category, then any other.
+const CATEGORY_SLOTS: u64 = CATEGORY_KEYS.len() as u64 + 1;
+/// Kind slots of the facet column: each kind, market-wide, then unknown.
+const KIND_SLOTS: u64 = MARKET_KIND_CODE + 2;
+/// How many values the facet column takes.
+pub const FACET_CODES: usize = (CATEGORY_SLOTS * KIND_SLOTS) as usize;
+
+/// The facet column's value: an entry's category code and client-kind code
+/// in one, so that counting both facets (and the total) reads one fast field
+/// a match. Unknown codes keep slots of their own, counted in no facet.
+pub fn facet_code(category: Option<u64>, kind: u64) -> u64 {
+    let category = category.filter(|c| *c < CATEGORY_SLOTS - 1).unwrap_or(CATEGORY_SLOTS - 1);
+    let kind = if kind <= MARKET_KIND_CODE { kind } else { KIND_SLOTS - 1 };
+    category * KIND_SLOTS + kind
+}
+
+/// The category and client-kind codes of a facet value; `None` for an unknown one.
+pub fn facet_parts(code: u64) -> (Option<u64>, Option<u64>) {
+    let (category, kind) = (code / KIND_SLOTS, code % KIND_SLOTS);
+    ((category < CATEGORY_SLOTS - 1).then_some(category), (kind <= MARKET_KIND_CODE).then_some(kind))
+}
+
 pub fn status_code(status: IntelStatus) -> u64 {
     IntelStatus::ALL.iter().position(|s| *s == status).unwrap_or(0) as u64
 }
@@ -63,6 +85,8 @@ pub struct IndexFields {
     pub grams: Field,
     /// Pinyin keys of the client's and author's names.
     pub names: Field,
+    /// Category and client kind in one value ([`facet_code`]).
+    pub facet: Field,
 }
 
 fn schema() -> (Schema, IndexFields) {
@@ -90,6 +114,7 @@ fn schema() -> (Schema, IndexFields) {
         text: builder.add_text_field("text", analysed(JIEBA)),
         grams: builder.add_text_field("grams", analysed(BIGRAM)),
         names: builder.add_text_field("names", analysed(KEYS)),
+        facet: builder.add_u64_field("facet", FAST),
     };
     (builder.build(), fields)
 }
@@ -280,6 +305,23 @@ pub fn open_current(data_dir: &Path, jieba: Arc<Jieba>) -> anyhow::Result<Search
 mod tests {
     use super::*;
     use crate::search::analysis::domain_jieba;
+
+    #[test]
+    fn a_facet_value_gives_back_its_category_and_kind() {
+        let categories = (0..CATEGORY_KEYS.len() as u64).map(Some).chain([None, Some(u64::MAX)]);
+        let mut seen = std::collections::HashSet::new();
+        for category in categories {
+            for kind in (0..=MARKET_KIND_CODE).chain([u64::MAX]) {
+                let code = facet_code(category, kind);
+                assert!((code as usize) < FACET_CODES, "{code}");
+                let known_category = category.filter(|c| *c < CATEGORY_KEYS.len() as u64);
+                let known_kind = (kind <= MARKET_KIND_CODE).then_some(kind);
+                assert_eq!(facet_parts(code), (known_category, known_kind));
+                seen.insert(code);
+            }
+        }
+        assert_eq!(seen.len(), FACET_CODES, "every slot is used, none twice");
+    }
 
     /// A data directory whose live generation holds one document, committed
     /// with outbox payload 7, like a server leaves it.

@@ -33,7 +33,8 @@ use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::{DepartmentId, UserId};
 use crate::search::index::{
-    category_code, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS, MARKET_KIND,
+    category_code, facet_parts, kind_code, status_code, IndexFields, SearchIndex, CATEGORY_KEYS, FACET_CODES,
+    MARKET_KIND,
 };
 use crate::search::query::{parse, text_query, Unit};
 use crate::search::ranking::Ranked;
@@ -257,7 +258,11 @@ fn collect<C: Collector>(
     facet_queries: Option<(Box<dyn Query>, Box<dyn Query>)>,
 ) -> tantivy::Result<(C::Fruit, usize, FacetCounts, FacetCounts)> {
     match facet_queries {
-        None => searcher.search(query, &(top, Count, CountBy("category"), CountBy("client_kind"))),
+        None => {
+            let (fruit, pairs) = searcher.search(query, &(top, FacetPairs))?;
+            let (total, categories, kinds) = split_facets(&pairs);
+            Ok((fruit, total, categories, kinds))
+        }
         Some((for_categories, for_kinds)) => {
             let (fruit, total) = searcher.search(query, &(top, Count))?;
             let categories = searcher.search(&*for_categories, &CountBy("category"))?;
@@ -265,6 +270,72 @@ fn collect<C: Collector>(
             Ok((fruit, total, categories, kinds))
         }
     }
+}
+
+/// Counts matching documents by their facet value (category and kind in one).
+struct FacetPairs;
+
+struct FacetPairsSegment {
+    column: std::sync::Arc<dyn ColumnValues<u64>>,
+    counts: [u64; FACET_CODES],
+    /// Documents with no facet value or one out of range.
+    other: u64,
+}
+
+impl Collector for FacetPairs {
+    /// Matches by facet value, then the others.
+    type Fruit = ([u64; FACET_CODES], u64);
+    type Child = FacetPairsSegment;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<FacetPairsSegment> {
+        let column = dense_values(segment.fast_fields().u64("facet")?, u64::MAX);
+        Ok(FacetPairsSegment { column, counts: [0; FACET_CODES], other: 0 })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut merged = ([0; FACET_CODES], 0);
+        for (counts, other) in fruits {
+            merged.0.iter_mut().zip(counts).for_each(|(sum, n)| *sum += n);
+            merged.1 += other;
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FacetPairsSegment {
+    type Fruit = ([u64; FACET_CODES], u64);
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        match self.counts.get_mut(self.column.get_val(doc) as usize) {
+            Some(count) => *count += 1,
+            None => self.other += 1,
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.counts, self.other)
+    }
+}
+
+/// The total and both facets' counts from the counts by facet value.
+fn split_facets((counts, other): &([u64; FACET_CODES], u64)) -> (usize, FacetCounts, FacetCounts) {
+    let (mut categories, mut kinds) = (FacetCounts::new(), FacetCounts::new());
+    let mut total = *other;
+    for (code, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+        total += n;
+        let (category, kind) = facet_parts(code as u64);
+        if let Some(category) = category {
+            *categories.entry(category).or_default() += n;
+        }
+        if let Some(kind) = kind {
+            *kinds.entry(kind).or_default() += n;
+        }
+    }
+    (total as usize, categories, kinds)
 }
 
 /// Entry ids of ranked hits, read from the id fast field. A column is opened
