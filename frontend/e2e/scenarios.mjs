@@ -312,8 +312,8 @@ export const scenarios = [
       await tag.click()
       const membersResponse = await members
       check(membersResponse.status() === 200, `GET cluster clients answered ${membersResponse.status()}`)
-      const body = await membersResponse.json()
-      check(body.length > 0, `the ${CLUSTER_TAG} cluster has no clients`)
+      const { items: body, total } = await membersResponse.json()
+      check(body.length > 0 && total >= body.length, `the ${CLUSTER_TAG} cluster has no clients`)
       await page.locator(`[data-test="cluster-members"][data-tag="${CLUSTER_TAG}"]:visible`).waitFor()
       await until(async () => (await page.locator('[data-test="cluster-client"]:visible').count()) === body.length, {
         what: `${body.length} clients in the ${CLUSTER_TAG} drawer`,

@@ -134,7 +134,7 @@ describe('stats page', () => {
       on('GET', '/stats/overview', OVERVIEW),
       on('GET', '/stats/clusters', [{ tag: '高尔夫', clients: 10, groups: 5, individuals: 5 }]),
       (call) =>
-        call.url.startsWith('/api/v1/stats/clusters/%E9%AB%98%E5%B0%94%E5%A4%AB/clients') ? json(200, MEMBERS) : undefined,
+        call.url.startsWith('/api/v1/stats/clusters/%E9%AB%98%E5%B0%94%E5%A4%AB/clients') ? json(200, { items: MEMBERS, total: MEMBERS.length }) : undefined,
       (call) =>
         call.url.includes('/export?')
           ? new Response('\uFEFF客户', {

@@ -109,28 +109,48 @@ struct MemberRows {
     contacts: Vec<Contact>,
 }
 
-/// The clients behind a tag with their tags and contacts: the members are a
+/// Which members to read: one page of them (by name), or all (for the export).
+#[derive(Debug, Clone, Copy)]
+pub enum Members {
+    Page { offset: i64, limit: i64 },
+    All,
+}
+
+/// The clients behind a tag (of `which`, by name then id) with their tags and
+/// contacts, and how many clients carry the tag: the members are a
 /// subquery, never a list of ids.
-fn member_rows(conn: &mut DbConn, tag: &str, filter: &ClientFilter) -> QueryResult<MemberRows> {
+fn member_rows(
+    conn: &mut DbConn,
+    tag: &str,
+    filter: &ClientFilter,
+    which: Members,
+) -> QueryResult<(MemberRows, i64)> {
     with_conn!(conn, |c| {
         let members = || {
-            filter.narrow(
+            let query = filter.narrow(
                 client_tags::table
                     .inner_join(clients::table)
                     .filter(client_tags::tag.eq(tag))
+                    .order((clients::name, clients::id))
                     .select(client_tags::client_id)
                     .into_boxed(),
-            )
+            );
+            match which {
+                Members::Page { offset, limit } => query.offset(offset).limit(limit),
+                Members::All => query,
+            }
         };
-        let clients = filter
+        let total = filter
             .narrow(
-                clients::table
-                    .inner_join(client_tags::table)
-                    .left_join(users::table.on(clients::owner_id.eq(users::id.nullable())))
-                    .filter(client_tags::tag.eq(tag))
-                    .select((Client::as_select(), users::real_name.nullable()))
-                    .into_boxed(),
+                client_tags::table.inner_join(clients::table).filter(client_tags::tag.eq(tag)).into_boxed(),
             )
+            .count()
+            .get_result(c)?;
+        let clients = clients::table
+            .left_join(users::table.on(clients::owner_id.eq(users::id.nullable())))
+            .filter(clients::id.eq_any(members()))
+            .order((clients::name, clients::id))
+            .select((Client::as_select(), users::real_name.nullable()))
             .load(c)?;
         let tags = client_tags::table
             .filter(client_tags::client_id.eq_any(members()))
@@ -142,7 +162,7 @@ fn member_rows(conn: &mut DbConn, tag: &str, filter: &ClientFilter) -> QueryResu
             .order((contacts::client_id, contacts::is_decision_maker.desc(), contacts::id))
             .select(Contact::as_select())
             .load(c)?;
-        Ok(MemberRows { clients, tags, contacts })
+        Ok((MemberRows { clients, tags, contacts }, total))
     })
 }
 
@@ -153,9 +173,9 @@ pub fn members(
     me: &CurrentUser,
     tag: &str,
     filter: &ClientFilter,
-) -> QueryResult<(Vec<ClusterMember>, Vec<SensitiveRead>)> {
-    let MemberRows { mut clients, tags, contacts } = member_rows(conn, tag, filter)?;
-    clients.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    which: Members,
+) -> QueryResult<(Vec<ClusterMember>, i64, Vec<SensitiveRead>)> {
+    let (MemberRows { clients, tags, contacts }, total) = member_rows(conn, tag, filter, which)?;
     let mut tags_of: HashMap<ClientId, Vec<String>> = HashMap::new();
     for (client, tag) in tags {
         tags_of.entry(client).or_default().push(tag);
@@ -187,13 +207,13 @@ pub fn members(
         };
         members.push(ClusterMember { client, contacts });
     }
-    Ok((members, unmasked))
+    Ok((members, total, unmasked))
 }
 
 /// The cluster as a contact list for an event, one row per contact (one for
 /// a client without contacts); the export is audited, in the caller's transaction.
 pub fn export(conn: &mut DbConn, me: &CurrentUser, tag: &str, filter: &ClientFilter) -> QueryResult<Sheet> {
-    let (members, _) = members(conn, me, tag, filter)?;
+    let (members, _, _) = members(conn, me, tag, filter, Members::All)?;
     let mut rows = Vec::new();
     for m in &members {
         let client = || -> Vec<Cell> {

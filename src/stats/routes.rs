@@ -3,6 +3,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::{Page, PageParams};
 use crate::auth::extract::CurrentUser;
 use crate::enums::ClientKind;
 use crate::error::{ApiError, ApiResult};
@@ -103,18 +104,24 @@ async fn clusters(state: State, me: CurrentUser, query: web::Query<ClusterQuery>
     Ok(HttpResponse::Ok().json(clusters))
 }
 
-/// The clients behind a tag, with owners and contacts (for inviting them to an event).
-#[utoipa::path(tag = "stats", params(ClusterQuery), responses((status = 200, body = Vec<ClusterMember>)))]
+/// The clients behind a tag, with owners and contacts (for inviting them to
+/// an event), a page at a time by name; the export has them all.
+#[utoipa::path(tag = "stats", params(ClusterQuery, PageParams), responses((status = 200, body = Page<ClusterMember>)))]
 #[get("/stats/clusters/{tag}/clients")]
 async fn cluster_clients(
     state: State,
     me: CurrentUser,
     tag: web::Path<String>,
     query: web::Query<ClusterQuery>,
+    page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (tag, filter) = (tag.into_inner(), query.filter());
-    let members = state.report(move |conn| service::cluster_members(conn, &me, &tag, &filter)).await?;
-    Ok(HttpResponse::Ok().json(members))
+    let (tag, filter, page) = (tag.into_inner(), query.filter(), page.into_inner());
+    let (items, total) = state
+        .report(move |conn| {
+            service::cluster_members(conn, &me, &tag, &filter, page.offset(), page.per_page())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page { items, total }))
 }
 
 /// The cluster as a contact list for an event (xlsx or csv); the export is audited.

@@ -9,7 +9,7 @@ use crate::auth::policy::{self, Denied};
 use crate::db::{write_tx, DbConn};
 use crate::ids::DepartmentId;
 use crate::stats::assessments::{self, Assessment};
-use crate::stats::clusters::{self, ClientFilter, Cluster, ClusterMember};
+use crate::stats::clusters::{self, ClientFilter, Cluster, ClusterMember, Members};
 use crate::stats::competitors::{self, CompetitorView};
 use crate::stats::export::Sheet;
 use crate::stats::facts::Interval;
@@ -68,13 +68,16 @@ pub fn cluster_members(
     me: &CurrentUser,
     tag: &str,
     filter: &ClientFilter,
-) -> Result<Vec<ClusterMember>> {
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<ClusterMember>, i64)> {
     statistics(me)?;
-    let (members, unmasked) = clusters::members(conn, me, tag, filter)?;
+    let (members, total, unmasked) =
+        clusters::members(conn, me, tag, filter, Members::Page { offset, limit })?;
     if !unmasked.is_empty() {
         write_tx(conn, |conn| audit::sensitive_reads(conn, me.id, &unmasked))?;
     }
-    Ok(members)
+    Ok((members, total))
 }
 
 /// The cluster as an audited contact list.

@@ -105,7 +105,10 @@ on_both_backends! {
 
         let tag = "%E9%AB%98%E5%B0%94%E5%A4%AB"; // 高尔夫
         let (_, members) = app.get(&format!("/api/v1/stats/clusters/{tag}/clients"), &w.marketer.access_token).await;
-        assert_eq!(members.as_array().unwrap().len(), 2);
+        assert_eq!((members["total"].as_i64(), members["items"].as_array().map(Vec::len)), (Some(2), Some(2)));
+        let (_, page) = app.get(&format!("/api/v1/stats/clusters/{tag}/clients?per_page=1&page=2"), &w.marketer.access_token).await;
+        assert_eq!((page["total"].as_i64(), page["items"].as_array().map(Vec::len)), (Some(2), Some(1)));
+        assert_eq!(page["items"][0]["client"]["id"], members["items"][1]["client"]["id"], "pages follow the names");
         let csv = app.client.get(app.url(&format!("/api/v1/stats/clusters/{tag}/export?format=csv")))
             .bearer_auth(&w.marketer.access_token).send().await.unwrap();
         assert_eq!(csv.status(), StatusCode::OK);

@@ -125,6 +125,7 @@ on_both_backends! {
         let tag = "%E9%AB%98%E5%B0%94%E5%A4%AB"; // 高尔夫
         let (status, members) = app.get(&format!("/api/v1/stats/clusters/{tag}/clients?kind=individual"), &w.marketer.access_token).await;
         assert_eq!(status, StatusCode::OK, "{members}");
+        let members = &members["items"];
         let names: Vec<&str> = members.as_array().unwrap().iter().map(|m| m["client"]["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["李明", "王建国"], "by name");
         let mut tags: Vec<&str> = members[1]["client"]["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
@@ -132,6 +133,7 @@ on_both_backends! {
         assert_eq!(tags, ["红酒", "高尔夫"], "every tag of the member");
         assert_eq!(members[1]["client"]["owner"], Value::Null);
         let (_, all) = app.get(&format!("/api/v1/stats/clusters/{tag}/clients"), &w.marketer.access_token).await;
+        let all = &all["items"];
         assert_eq!(all.as_array().unwrap().len(), 3);
         let owned = all.as_array().unwrap().iter().find(|m| m["client"]["id"] == w.client_id).unwrap();
         assert_eq!(owned["client"]["owner"], json!({"id": id(&w.manager.user), "real_name": "李强"}));

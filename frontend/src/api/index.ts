@@ -223,8 +223,8 @@ export const statsApi = {
   overview: ({ period, date, department_id, interval }: StatsOverviewQuery) =>
     http.get<StatsOverview>('/stats/overview', { period, date, department_id, interval }),
   clusters: (filter: ClusterFilter = {}) => http.get<Cluster[]>('/stats/clusters', clusterQuery(filter)),
-  clusterClients: (tag: string, filter: ClusterFilter = {}) =>
-    http.get<ClusterMember[]>(`${tagPath(tag)}/clients`, clusterQuery(filter)),
+  clusterClients: (tag: string, filter: ClusterFilter = {}, page: PageQuery = {}) =>
+    http.get<Page<ClusterMember>>(`${tagPath(tag)}/clients`, { ...clusterQuery(filter), ...page }),
   /** Saves the cluster's contact list (audited by the server). */
   exportCluster: (tag: string, filter: ClusterFilter, format: ExportFormat) =>
     downloadExport(`${tagPath(tag)}/export`, clusterQuery(filter), format, `兴趣群体-${tag}`),

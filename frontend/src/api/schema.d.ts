@@ -1064,7 +1064,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The clients behind a tag, with owners and contacts (for inviting them to an event). */
+        /**
+         * The clients behind a tag, with owners and contacts (for inviting them to
+         *     an event), a page at a time by name; the export has them all.
+         */
         get: operations["cluster_clients"];
         put?: never;
         post?: never;
@@ -2319,6 +2322,16 @@ export interface components {
                 status: components["schemas"]["ClientStatus"];
                 tags: string[];
                 tier?: string | null;
+            }[];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list: `{"items": [...], "total": N}`. */
+        Page_ClusterMember: {
+            items: {
+                client: components["schemas"]["ClientView"];
+                /** @description Contacts; phone and notes masked unless you own the client, review or administer. */
+                contacts: components["schemas"]["ContactView"][];
             }[];
             /** Format: int64 */
             total: number;
@@ -9478,6 +9491,10 @@ export interface operations {
                 tier?: string;
                 region?: string;
                 format?: components["schemas"]["ExportFormat"];
+                /** @description 1-based; 0 counts as 1. */
+                page?: number;
+                /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
+                per_page?: number;
             };
             header?: never;
             path: {
@@ -9492,7 +9509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClusterMember"][];
+                    "application/json": components["schemas"]["Page_ClusterMember"];
                 };
             };
             /** @description bad_request: malformed JSON, query string or path */
