@@ -38,7 +38,9 @@ impl Application {
         let migrate_pool = pool.clone();
         let applied = web::block(move || -> anyhow::Result<usize> {
             let mut conn = migrate_pool.get().context("opening a database connection")?;
-            db::run_migrations(&mut conn)
+            let applied = db::run_migrations(&mut conn)?;
+            db::refresh_statistics(&mut conn, false).context("refreshing the planner's statistics")?;
+            Ok(applied)
         })
         .await??;
         tracing::info!(database = %settings.database_url.redacted(), applied, "database ready");

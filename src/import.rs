@@ -131,6 +131,7 @@ pub fn import(
         })?;
     }
     bar.finish_and_clear();
+    crate::db::refresh_statistics(&mut conn, true).context("refreshing the planner's statistics")?;
     Ok(summary)
 }
 
