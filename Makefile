@@ -91,7 +91,8 @@ fmt:
 
 ## The performance benchmark of docs/BENCHMARKS.md at $(BENCH_ENTRIES) entries
 ## (search against bare tantivy, SQLite FTS5 and pg_trgm; import, reindex,
-## memory, start-up, HTTP throughput), then search quality at 20,000 entries.
+## memory, start-up, HTTP throughput), then search quality at 20,000 entries,
+## then every GET endpoint of the web app on SQLite and PostgreSQL (benches/endpoints.rs).
 BENCH_ENTRIES ?= 1000000
 BENCH_QUERIES ?= 300
 BENCH_ALT_QUERIES ?= 40
@@ -99,3 +100,4 @@ bench: check-postgres
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk >/dev/null; } || echo "wrk not installed: HTTP throughput rows are skipped"
 	ZHIKU_BENCH_PG_URL="$(PG_BENCH_URL)" $(CARGO) bench --locked --bench performance -- $(BENCH_ENTRIES) $(BENCH_QUERIES) $(BENCH_ALT_QUERIES)
 	$(CARGO) bench --locked --bench search_quality
+	ZHIKU_BENCH_PG_URL="$(PG_BENCH_URL)" $(CARGO) bench --locked --bench endpoints -- $(BENCH_ENTRIES)

@@ -1,8 +1,11 @@
 //! Shared by the benchmarks: the record generator, the people a benchmark
-//! database starts with, query sampling and percentiles.
+//! database starts with, query sampling and percentiles; running the server
+//! (`server`) and the world of the endpoints benchmark (`world`).
 #![allow(dead_code)]
 
 pub mod generator;
+pub mod server;
+pub mod world;
 
 use chrono::Utc;
 use diesel::prelude::*;
