@@ -72,13 +72,9 @@ pub fn grouped(conn: &mut DbConn, window: Window) -> QueryResult<Grouped> {
             .group_by((usages::user_id, intel::author_id))
             .select((usages::user_id, intel::author_id, count_star(), won))
             .load(c)?;
-        let involved = decided()
-            .select(reviews::reviewer_id)
-            .union(decided().select(reviews::author_id))
-            .union(used().select(usages::user_id))
-            .union(used().select(intel::author_id));
-        let names: Vec<(UserId, String)> =
-            users::table.filter(users::id.eq_any(involved)).select((users::id, users::real_name)).load(c)?;
+        // Everyone's name: a table of the branch's people is small, and
+        // reading it costs less than finding who of them the window involves.
+        let names: Vec<(UserId, String)> = users::table.select((users::id, users::real_name)).load(c)?;
         Ok(Grouped {
             decisions,
             decision_hours: delays
