@@ -19,8 +19,10 @@ CREATE INDEX intel_clock_idx ON intel (
     id
 );
 
--- The entry list, newest change first; a person's ledger, newest first.
+-- The entry list, newest change first (filtered by status and category, the
+-- web app's filters, it stops after the page); a person's ledger, newest first.
 CREATE INDEX intel_updated_idx ON intel (updated_at, id);
+CREATE INDEX intel_status_category_idx ON intel (status, category, updated_at, id);
 CREATE INDEX point_entries_user_id_idx ON point_entries (user_id, id);
 
 -- The clients behind a tag, index-only.

@@ -1,6 +1,7 @@
 DROP INDEX client_tags_tag_idx;
 CREATE INDEX client_tags_tag_idx ON client_tags (tag);
 DROP INDEX point_entries_user_id_idx;
+DROP INDEX intel_status_category_idx;
 DROP INDEX intel_updated_idx;
 DROP INDEX intel_clock_idx;
 DROP INDEX intel_freshness_idx;
