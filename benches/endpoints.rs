@@ -142,6 +142,8 @@ struct Measured {
     statuses: BTreeMap<String, usize>,
     /// The first non-2xx answers: path, status, start of the body.
     failures: Vec<(String, String, String)>,
+    /// The server's VmRSS once the calls were done (KiB).
+    rss_after: u64,
 }
 
 fn run_backend(
@@ -202,7 +204,9 @@ fn run_backend(
         let cap = Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 30 });
         let mut results = Vec::new();
         for probe in &probes {
-            results.push(measure(&http, &base, &people, probe, repeats, cap).await);
+            let mut measured = measure(&http, &base, &people, probe, repeats, cap).await;
+            measured.rss_after = rss_kib(pid, "VmRSS:");
+            results.push(measured);
         }
         print_results(label, &results);
         println!();
@@ -823,6 +827,7 @@ async fn measure(
         ms: Vec::new(),
         statuses: BTreeMap::new(),
         failures: Vec::new(),
+        rss_after: 0,
     };
     let started = Instant::now();
     for (who, path) in probe.calls.iter().cycle().take(repeats) {
@@ -859,20 +864,21 @@ async fn measure(
 
 fn print_results(label: &str, results: &[Measured]) {
     println!();
-    println!("| endpoint ({label}) | role | calls | p50 ms | p99 ms | max ms | status codes seen |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| endpoint ({label}) | role | calls | p50 ms | p99 ms | max ms | status codes seen | VmRSS after, MB |");
+    println!("|---|---|---|---|---|---|---|---|");
     for r in results {
         let latency = common::summarise(r.ms.clone());
         let statuses: Vec<String> = r.statuses.iter().map(|(s, n)| format!("{s}×{n}")).collect();
         println!(
-            "| `{}` | {} | {} | {:.1} | {:.1} | {:.1} | {} |",
+            "| `{}` | {} | {} | {:.1} | {:.1} | {:.1} | {} | {} |",
             r.endpoint,
             r.role,
             r.ms.len(),
             latency.p50,
             latency.p99,
             latency.max,
-            statuses.join(", ")
+            statuses.join(", "),
+            r.rss_after / 1024
         );
     }
     let mut slowest: Vec<(&Measured, f64)> =
