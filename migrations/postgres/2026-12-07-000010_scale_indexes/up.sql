@@ -9,8 +9,6 @@ CREATE INDEX reviews_created_idx ON reviews (created_at);
 CREATE INDEX usages_created_idx ON usages (created_at);
 CREATE INDEX point_entries_created_idx ON point_entries (created_at);
 
--- Freshness by category and the competitor window: index-only.
-CREATE INDEX intel_freshness_idx ON intel (category, status, adopted_at, verified_at, client_id);
 -- The oldest facts: the freshness clock (the later of adoption and
 -- verification) exactly as `stats::freshness` orders by it.
 CREATE INDEX intel_clock_idx ON intel (
@@ -19,10 +17,12 @@ CREATE INDEX intel_clock_idx ON intel (
     id
 );
 
--- The entry list, newest change first (filtered by status and category, the
--- web app's filters, it stops after the page); a person's ledger, newest first.
+-- The entry list, newest change first: filtered by status and category (the
+-- web app's filters) it stops after the page; the same index holds what
+-- freshness counts by category (one index, so the planner never has to
+-- choose between two with the same prefix). A person's ledger, newest first.
 CREATE INDEX intel_updated_idx ON intel (updated_at, id);
-CREATE INDEX intel_status_category_idx ON intel (status, category, updated_at, id);
+CREATE INDEX intel_status_category_idx ON intel (status, category, updated_at, id, adopted_at, verified_at, client_id);
 CREATE INDEX point_entries_user_id_idx ON point_entries (user_id, id);
 
 -- The clients behind a tag, index-only.

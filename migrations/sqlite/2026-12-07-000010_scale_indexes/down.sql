@@ -4,7 +4,6 @@ DROP INDEX point_entries_user_id_idx;
 DROP INDEX intel_status_category_idx;
 DROP INDEX intel_updated_idx;
 DROP INDEX intel_clock_idx;
-DROP INDEX intel_freshness_idx;
 DROP INDEX point_entries_created_idx;
 DROP INDEX usages_created_idx;
 DROP INDEX reviews_created_idx;
