@@ -142,6 +142,16 @@ text_enums! {
         Other,
     }
 
+    /// Which delay a histogram of `delay_cells` counts, and whose it is.
+    pub enum DelayMeasure {
+        /// Submission to decision, by the author's department.
+        Review,
+        /// Submission to decision, by the reviewer.
+        Decision,
+        /// Observation to submission, by the author.
+        Submission,
+    }
+
     /// What the use of an entry achieved.
     pub enum UsageOutcome {
         Pending,

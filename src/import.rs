@@ -116,11 +116,11 @@ pub fn import(
             }
             // The chunk in one statement a table; should the database refuse
             // any of it, line by line so that only that line is skipped.
-            match conn.transaction(|conn| store(conn, &reviewer, &entries)) {
+            match write_tx(conn, |conn| store(conn, &reviewer, &entries)) {
                 Ok(stored) => summary.imported += stored as u64,
                 Err(_) => {
                     for (number, entry) in numbers.into_iter().zip(&entries) {
-                        match conn.transaction(|conn| store(conn, &reviewer, std::slice::from_ref(entry))) {
+                        match write_tx(conn, |conn| store(conn, &reviewer, std::slice::from_ref(entry))) {
                             Ok(stored) => summary.imported += stored as u64,
                             Err(error) => summary.skipped.push((number, problem(error))),
                         }

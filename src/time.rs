@@ -37,26 +37,24 @@ impl Period {
 
     /// The period containing local date `day`; `None` for all time.
     pub fn window_containing(self, day: NaiveDate) -> Window {
-        let (start, end) = match self {
-            Period::All => return None,
-            Period::Week => {
-                let start = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-                (start, start + Duration::days(7))
-            }
-            Period::Month => {
-                let start = first_of(day.year(), day.month());
-                (start, add_months(start, 1))
-            }
-            Period::Quarter => {
-                let start = first_of(day.year(), (day.month() - 1) / 3 * 3 + 1);
-                (start, add_months(start, 3))
-            }
-            Period::Year => {
-                let start = first_of(day.year(), 1);
-                (start, add_months(start, 12))
-            }
-        };
-        Some((local_midnight_utc(start), local_midnight_utc(end)))
+        Span::containing(self.grain(), day).window()
+    }
+
+    /// The rollup grain of this period.
+    pub fn grain(self) -> Grain {
+        match self {
+            Period::Week => Grain::Week,
+            Period::Month => Grain::Month,
+            Period::Quarter => Grain::Quarter,
+            Period::Year => Grain::Year,
+            Period::All => Grain::All,
+        }
+    }
+
+    /// The period containing local date `day` (today when `None`), as a span.
+    pub fn span_around(self, day: Option<NaiveDate>) -> Span {
+        let today = || Utc::now().with_timezone(&business_zone()).date_naive();
+        Span::containing(self.grain(), day.unwrap_or_else(today))
     }
 
     /// The period containing `now`.
@@ -68,6 +66,94 @@ impl Period {
     pub fn around(self, day: Option<NaiveDate>) -> Window {
         day.map_or_else(|| self.current(Utc::now()), |day| self.window_containing(day))
     }
+}
+
+/// How long a calendar period a rollup cell counts; stored as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Grain {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+    All,
+}
+
+impl Grain {
+    pub const ALL: [Grain; 6] =
+        [Grain::Day, Grain::Week, Grain::Month, Grain::Quarter, Grain::Year, Grain::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grain::Day => "day",
+            Grain::Week => "week",
+            Grain::Month => "month",
+            Grain::Quarter => "quarter",
+            Grain::Year => "year",
+            Grain::All => "all",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Grain> {
+        Grain::ALL.into_iter().find(|g| g.as_str() == name)
+    }
+}
+
+/// One calendar period of a grain: a local day, the week from its Monday, a
+/// month, a quarter, a year, or all time. Rollup cells are kept per span, and
+/// every report period is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub grain: Grain,
+    /// Its first local day; 1970-01-01 for all time.
+    pub starts_on: NaiveDate,
+}
+
+impl Span {
+    /// All time.
+    pub const ALL: Span = Span { grain: Grain::All, starts_on: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() };
+
+    /// The span of `grain` containing local date `day`.
+    pub fn containing(grain: Grain, day: NaiveDate) -> Span {
+        let starts_on = match grain {
+            Grain::Day => day,
+            Grain::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+            Grain::Month => first_of(day.year(), day.month()),
+            Grain::Quarter => first_of(day.year(), (day.month() - 1) / 3 * 3 + 1),
+            Grain::Year => first_of(day.year(), 1),
+            Grain::All => return Span::ALL,
+        };
+        Span { grain, starts_on }
+    }
+
+    /// The span of every grain containing local date `day`, finest first.
+    pub fn every_containing(day: NaiveDate) -> [Span; 6] {
+        Grain::ALL.map(|grain| Span::containing(grain, day))
+    }
+
+    /// The local day after its last; `None` for all time.
+    pub fn ends_before(self) -> Option<NaiveDate> {
+        let months = match self.grain {
+            Grain::Day => return Some(self.starts_on + Duration::days(1)),
+            Grain::Week => return Some(self.starts_on + Duration::days(7)),
+            Grain::Month => 1,
+            Grain::Quarter => 3,
+            Grain::Year => 12,
+            Grain::All => return None,
+        };
+        Some(add_months(self.starts_on, months))
+    }
+
+    /// Its UTC window; `None` for all time.
+    pub fn window(self) -> Window {
+        let end = self.ends_before()?;
+        Some((local_midnight_utc(self.starts_on), local_midnight_utc(end)))
+    }
+}
+
+/// The local business day (UTC+8) of UTC timestamp `t`.
+pub fn local_day(t: NaiveDateTime) -> NaiveDate {
+    t.and_utc().with_timezone(&business_zone()).date_naive()
 }
 
 /// A window wide enough for every stored timestamp, that both backends can
@@ -129,6 +215,26 @@ mod tests {
             Some((utc("2025-12-31 16:00"), utc("2026-12-31 16:00")))
         );
         assert_eq!(Period::All.window_containing(day), None);
+    }
+
+    #[test]
+    fn spans_start_on_their_first_local_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(); // a Saturday
+        let starts: Vec<String> =
+            Span::every_containing(day).iter().map(|s| s.starts_on.to_string()).collect();
+        assert_eq!(
+            starts,
+            ["2026-11-28", "2026-11-23", "2026-11-01", "2026-10-01", "2026-01-01", "1970-01-01"]
+        );
+        for period in [Period::Week, Period::Month, Period::Quarter, Period::Year, Period::All] {
+            assert_eq!(Span::containing(period.grain(), day).window(), period.window_containing(day));
+        }
+        assert_eq!(
+            Span::containing(Grain::Day, day).window(),
+            Some((utc("2026-11-27 16:00"), utc("2026-11-28 16:00")))
+        );
+        assert_eq!(local_day(utc("2026-11-27 16:00")), day);
+        assert_eq!(local_day(utc("2026-11-27 15:59")), day.pred_opt().unwrap());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The data layer: one connection enum over SQLite and PostgreSQL, its pool and
 //! the embedded migrations of each backend.
 
+pub mod rollup;
 pub mod schema;
 pub mod search_outbox;
 
@@ -187,13 +188,30 @@ pub fn connect(url: &DatabaseUrl, limits: Limits) -> anyhow::Result<Pool> {
         .with_context(|| format!("connecting to {}", url.redacted()))
 }
 
-/// Applies the pending migrations of the connection's backend; returns how many ran.
+/// Applies the pending migrations of the connection's backend, then builds
+/// the rollup cells if this version has not (see [`rollup`]); returns how
+/// many migrations ran.
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     let applied = match conn {
         DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
-    applied.map_err(|e| anyhow::anyhow!("running migrations: {e}"))
+    let applied = applied.map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+    rebuild_rollups(conn, false)?;
+    Ok(applied)
+}
+
+/// Rebuilds the rollup cells from the tables — when `always`, or when they
+/// were not built by this version (a new database, an upgrade, rows written
+/// around the app).
+pub fn rebuild_rollups(conn: &mut DbConn, always: bool) -> anyhow::Result<()> {
+    if !always && rollup::is_built(conn)? {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    write_tx(conn, rollup::rebuild).map_err(|e| anyhow::anyhow!("building the statistics rollups: {e}"))?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "statistics rollups built");
+    Ok(())
 }
 
 /// The newest migration this build knows for `url`'s backend (`20261204000008`).
@@ -266,7 +284,8 @@ pub fn refresh_statistics(conn: &mut DbConn, bulk_loaded: bool) -> diesel::Query
 /// On SQLite it queues for the writer lock (see [`writer_gate`]) and starts
 /// with `BEGIN IMMEDIATE`, so a read lock never has to be upgraded
 /// mid-transaction; on PostgreSQL the search outbox rows it records are
-/// written at its end (see [`search_outbox::Deferred`]).
+/// written at its end (see [`search_outbox::Deferred`]). On both the rollup
+/// cells it changed are written just before the commit ([`rollup::Deferred`]).
 pub fn write_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
@@ -283,13 +302,19 @@ where
     };
     // Inside a transaction already (a service called by another): a savepoint.
     if !outermost {
-        return conn.transaction(f);
+        let pending = rollup::Savepoint::open();
+        let result = conn.transaction(f);
+        if result.is_err() {
+            pending.rolled_back();
+        }
+        return result;
     }
     let DbConn::Sqlite(sqlite) = conn else {
         // The search outbox rows go in at the end, so its ordering lock is held only to commit.
         return conn.transaction(|conn| {
-            let deferred = search_outbox::Deferred::begin();
+            let (cells, deferred) = (rollup::Deferred::begin(), search_outbox::Deferred::begin());
             let value = f(conn)?;
+            cells.flush(conn)?;
             deferred.flush(conn)?;
             Ok(value)
         });
@@ -300,7 +325,8 @@ where
         None => None,
     };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    let result = f(conn);
+    let cells = rollup::Deferred::begin();
+    let result = f(conn).and_then(|value| cells.flush(conn).map(|()| value).map_err(E::from));
     let DbConn::Sqlite(sqlite) = conn else { unreachable!("a connection never changes its backend") };
     let finished = match result {
         Ok(value) => AnsiTransactionManager::commit_transaction(sqlite).map(|()| value).map_err(E::from),

@@ -333,7 +333,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stat_cells (grain, starts_on, department_id, category, kind) {
+        grain -> Text,
+        starts_on -> Date,
+        department_id -> BigInt,
+        category -> Text,
+        kind -> Text,
+        submitted -> BigInt,
+        adopted -> BigInt,
+        adopted_used -> BigInt,
+        uses -> BigInt,
+        won -> BigInt,
+        decided -> BigInt,
+        adoptions -> BigInt,
+        score_micro -> BigInt,
+        scored -> BigInt,
+    }
+}
+
+diesel::table! {
+    author_cells (grain, starts_on, user_id) {
+        grain -> Text,
+        starts_on -> Date,
+        user_id -> BigInt,
+        submitted -> BigInt,
+        updates -> BigInt,
+        adopted -> BigInt,
+        adopted_used -> BigInt,
+        uses -> BigInt,
+        decided -> BigInt,
+        adoptions -> BigInt,
+        score_micro -> BigInt,
+        scored -> BigInt,
+        points -> BigInt,
+        verifications -> BigInt,
+    }
+}
+
+diesel::table! {
+    delay_cells (grain, starts_on, measure, owner_id, bucket) {
+        grain -> Text,
+        starts_on -> Date,
+        measure -> Text,
+        owner_id -> BigInt,
+        bucket -> Integer,
+        n -> BigInt,
+        seconds -> BigInt,
+    }
+}
+
+diesel::table! {
+    rollup_state (id) {
+        id -> Integer,
+        version -> Integer,
+        built_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> departments (department_id));
+diesel::joinable!(author_cells -> users (user_id));
 diesel::joinable!(client_tags -> clients (client_id));
 diesel::joinable!(contacts -> clients (client_id));
 diesel::joinable!(intel -> clients (client_id));
@@ -379,6 +438,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     tasks,
     reminders,
     calendar_feeds,
+    stat_cells,
+    author_cells,
+    delay_cells,
+    rollup_state,
 );
 
 diesel::table! {

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
+use crate::db::rollup::{self, Scope};
 use crate::db::schema::{intel, intel_clients, reviews, usages};
 use crate::db::search_outbox as outbox;
 use crate::db::search_outbox::Target;
@@ -16,7 +17,8 @@ use crate::intel::model::{Intel, IntelContent, NewIntel, Subject};
 use crate::with_conn;
 
 /// Every write below also records the change in the search outbox, in the
-/// caller's transaction, so the index never misses one.
+/// caller's transaction, so the index never misses one; those that change
+/// what the statistics count keep the rollup cells (`db::rollup`) too.
 fn changed(conn: &mut DbConn, entry: QueryResult<Intel>) -> QueryResult<Intel> {
     let entry = entry?;
     outbox::enqueue(conn, Target::Intel(entry.id))?;
@@ -30,6 +32,7 @@ pub fn insert(conn: &mut DbConn, new: &NewIntel, subject: &Subject) -> QueryResu
         .returning(Intel::as_returning())
         .get_result(c))?;
     name_clients(conn, entry.id, subject.clients())?;
+    rollup::added(conn, &[entry.id])?;
     changed(conn, Ok(entry))
 }
 
@@ -50,6 +53,7 @@ pub fn insert_many(conn: &mut DbConn, new: &[NewIntel]) -> QueryResult<Vec<Intel
         })
         .collect();
     with_conn!(conn, |c| diesel::insert_into(intel_clients::table).values(&named).execute(c))?;
+    rollup::added(conn, &entries.iter().map(|e| e.id).collect::<Vec<_>>())?;
     for entry in &entries {
         outbox::enqueue(conn, Target::Intel(entry.id))?;
     }
@@ -69,13 +73,15 @@ fn name_clients(conn: &mut DbConn, id: IntelId, clients: &[ClientId]) -> QueryRe
 
 /// Makes a draft about `subject` instead.
 pub fn set_subject(conn: &mut DbConn, id: IntelId, subject: &Subject) -> QueryResult<Intel> {
-    with_conn!(conn, |c| diesel::delete(intel_clients::table.filter(intel_clients::intel_id.eq(id)))
-        .execute(c))?;
-    name_clients(conn, id, subject.clients())?;
-    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
-        .set(intel::client_id.eq(subject.primary()))
-        .returning(Intel::as_returning())
-        .get_result(c));
+    let entry = rollup::track(conn, Scope::Entry(id), |conn| {
+        with_conn!(conn, |c| diesel::delete(intel_clients::table.filter(intel_clients::intel_id.eq(id)))
+            .execute(c))?;
+        name_clients(conn, id, subject.clients())?;
+        with_conn!(conn, |c| diesel::update(intel::table.find(id))
+            .set(intel::client_id.eq(subject.primary()))
+            .returning(Intel::as_returning())
+            .get_result(c))
+    });
     changed(conn, entry)
 }
 
@@ -108,10 +114,12 @@ pub fn find_many(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<Vec<Intel>> 
 }
 
 pub fn update_content(conn: &mut DbConn, id: IntelId, content: &IntelContent) -> QueryResult<Intel> {
-    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
-        .set(content)
-        .returning(Intel::as_returning())
-        .get_result(c));
+    let entry = rollup::track(conn, Scope::Entry(id), |conn| {
+        with_conn!(conn, |c| diesel::update(intel::table.find(id))
+            .set(content)
+            .returning(Intel::as_returning())
+            .get_result(c))
+    });
     changed(conn, entry)
 }
 
@@ -126,14 +134,22 @@ pub fn transition(
     to: IntelStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let moved = with_conn!(conn, |c| diesel::update(
-        intel::table
-            .filter(intel::id.eq(id))
-            .filter(intel::status.eq(from.as_str()))
-            .filter(intel::revision.eq(revision))
-    )
-    .set((intel::status.eq(to.as_str()), intel::updated_at.eq(now)))
-    .execute(c))?;
+    let update = |conn: &mut DbConn| {
+        with_conn!(conn, |c| diesel::update(
+            intel::table
+                .filter(intel::id.eq(id))
+                .filter(intel::status.eq(from.as_str()))
+                .filter(intel::revision.eq(revision))
+        )
+        .set((intel::status.eq(to.as_str()), intel::updated_at.eq(now)))
+        .execute(c))
+    };
+    // Only a draft counts for nothing in the statistics.
+    let moved = if from == IntelStatus::Draft || to == IntelStatus::Draft {
+        rollup::track(conn, Scope::Entry(id), update)?
+    } else {
+        update(conn)?
+    };
     if moved == 1 {
         outbox::enqueue(conn, Target::Intel(id))?;
     }
@@ -149,15 +165,17 @@ pub fn set_decided(
     adopted: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Intel> {
-    let entry = with_conn!(conn, |c| diesel::update(intel::table.find(id))
-        .set((
-            intel::quality.eq(quality),
-            intel::duplicate_of.eq(duplicate_of),
-            intel::decided_at.eq(now),
-            intel::adopted_at.eq(adopted.then_some(now)),
-        ))
-        .returning(Intel::as_returning())
-        .get_result(c));
+    let entry = rollup::track(conn, Scope::Entry(id), |conn| {
+        with_conn!(conn, |c| diesel::update(intel::table.find(id))
+            .set((
+                intel::quality.eq(quality),
+                intel::duplicate_of.eq(duplicate_of),
+                intel::decided_at.eq(now),
+                intel::adopted_at.eq(adopted.then_some(now)),
+            ))
+            .returning(Intel::as_returning())
+            .get_result(c))
+    });
     changed(conn, entry)
 }
 

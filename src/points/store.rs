@@ -85,13 +85,17 @@ impl Award {
 /// Appends an award unless its key was used before; returns the row written.
 /// The unique index on the key, not this code, is what makes it exactly once.
 pub fn award(conn: &mut DbConn, award: &Award) -> QueryResult<Option<PointEntry>> {
-    with_conn!(conn, |c| diesel::insert_into(point_entries::table)
+    let written: Option<PointEntry> = with_conn!(conn, |c| diesel::insert_into(point_entries::table)
         .values(award)
         .on_conflict(point_entries::idempotency_key)
         .do_nothing()
         .returning(PointEntry::as_returning())
         .get_result(c)
-        .optional())
+        .optional())?;
+    if let Some(row) = &written {
+        crate::db::rollup::paid(conn, row.user_id, row.delta, row.reason, row.created_at)?;
+    }
+    Ok(written)
 }
 
 /// Whether anyone was paid for `reason` about entry `intel`.

@@ -9,7 +9,7 @@ use crate::ids::{DepartmentId, UserId};
 use crate::ratings::model::{Leaderboard, Ratings};
 use crate::ratings::service::{self, LeaderboardScope};
 use crate::state::State;
-use crate::time::{Period, Window};
+use crate::time::{Period, Span};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(user_ratings).service(department_ratings).service(leaderboard);
@@ -25,9 +25,9 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    fn resolve(&self) -> (Period, Window) {
+    fn resolve(&self) -> (Period, Span) {
         let period = self.period.unwrap_or_default();
-        (period, period.around(self.date))
+        (period, period.span_around(self.date))
     }
 }
 
@@ -44,8 +44,8 @@ async fn user_ratings(
     query: web::Query<PeriodQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let (period, window) = query.resolve();
-    let ratings = state.report(move |conn| service::user_ratings(conn, &me, id, period, window)).await?;
+    let (period, span) = query.resolve();
+    let ratings = state.report(move |conn| service::user_ratings(conn, &me, id, period, span)).await?;
     Ok(HttpResponse::Ok().json(ratings))
 }
 
@@ -61,9 +61,8 @@ async fn department_ratings(
     query: web::Query<PeriodQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let (period, window) = query.resolve();
-    let ratings =
-        state.report(move |conn| service::department_ratings(conn, &me, id, period, window)).await?;
+    let (period, span) = query.resolve();
+    let ratings = state.report(move |conn| service::department_ratings(conn, &me, id, period, span)).await?;
     Ok(HttpResponse::Ok().json(ratings))
 }
 
@@ -88,12 +87,12 @@ async fn leaderboard(
     _me: CurrentUser,
     query: web::Query<LeaderboardQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (period, window) = PeriodQuery { period: query.period, date: query.date }.resolve();
+    let (period, span) = PeriodQuery { period: query.period, date: query.date }.resolve();
     let scope = LeaderboardScope {
         department: query.department_id,
         exclude_staff: query.exclude_staff.unwrap_or(false),
         limit: query.limit.unwrap_or(20).clamp(1, 200) as usize,
     };
-    let board = state.report(move |conn| service::leaderboard(conn, period, window, scope)).await?;
+    let board = state.report(move |conn| service::leaderboard(conn, period, span, scope)).await?;
     Ok(HttpResponse::Ok().json(board))
 }

@@ -4,14 +4,14 @@ use crate::ratings::model::{AuthorFacts, Quality, Quantity, Ratings, Timeliness,
 
 pub fn quality(facts: &AuthorFacts) -> Quality {
     Quality {
-        mean_score: weighted_mean(&facts.scores).map(round2),
+        mean_score: mean_of_micro(facts.score_micro, facts.scored),
         adoption_rate: ratio(facts.adoptions, facts.decided),
         decided: facts.decided,
     }
 }
 
 pub fn quantity(facts: &AuthorFacts) -> Quantity {
-    Quantity { submitted: facts.submission_delays_hours.len() as i64, adopted: facts.adopted }
+    Quantity { submitted: facts.submitted, adopted: facts.adopted }
 }
 
 pub fn usage(facts: &AuthorFacts) -> UsageRating {
@@ -24,7 +24,7 @@ pub fn usage(facts: &AuthorFacts) -> UsageRating {
 }
 
 pub fn timeliness(facts: &AuthorFacts) -> Timeliness {
-    Timeliness { median_hours: median(&facts.submission_delays_hours).map(round2) }
+    Timeliness { median_hours: facts.submission_delays.median_hours().map(round2) }
 }
 
 pub fn rate(period: &str, facts: &AuthorFacts) -> Ratings {
@@ -44,23 +44,16 @@ pub fn mean(values: &[f64]) -> Option<f64> {
     (!values.is_empty()).then(|| exact_sum(values) / values.len() as f64)
 }
 
-/// [`mean`] of a multiset given as (value, how many times) — what a
-/// `GROUP BY value` returns — exactly as if every value were listed: each
-/// product enters the exact sum with its rounding error (two-product by
-/// fused multiply-add), so the sum before the one division is the same.
-pub fn weighted_mean(counted: &[(f64, i64)]) -> Option<f64> {
-    let total: i64 = counted.iter().map(|(_, n)| *n).sum();
-    if total <= 0 {
+/// The mean of `scored` scores summed in millionths, to two decimals,
+/// rounded half up in integers: the same whichever way the sum was reached.
+pub fn mean_of_micro(sum_micro: i64, scored: i64) -> Option<f64> {
+    if scored <= 0 {
         return None;
     }
-    let mut terms = Vec::with_capacity(counted.len() * 2);
-    for &(value, n) in counted.iter().filter(|(_, n)| *n > 0) {
-        let n = n as f64;
-        let product = value * n;
-        terms.push(product);
-        terms.push(value.mul_add(n, -product));
-    }
-    Some(exact_sum(&terms) / total as f64)
+    // hundredths = sum / (scored × 10⁴), rounded half up.
+    let (sum, whole) = (i128::from(sum_micro), i128::from(scored) * 10_000);
+    let hundredths = (2 * sum + whole).div_euclid(2 * whole);
+    Some(hundredths as f64 / 100.0)
 }
 
 /// The sum of finite `values` correctly rounded (Shewchuk's exact partials,
@@ -166,14 +159,17 @@ pub fn rank_by_points<T, K: Ord>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ratings::model::Delays;
     use proptest::prelude::*;
 
     fn known_facts() -> AuthorFacts {
         AuthorFacts {
             decided: 3,
             adoptions: 1,
-            scores: vec![(4.0, 1), (3.0, 1)],
-            submission_delays_hours: vec![10.0, 2.0, 30.0, 4.0],
+            score_micro: 7_000_000,
+            scored: 2,
+            submitted: 4,
+            submission_delays: Delays { hours: vec![10.0, 2.0, 30.0, 4.0], histogram: Vec::new() },
             updates: 1,
             adopted: 2,
             adopted_used: 1,
@@ -205,8 +201,10 @@ mod tests {
         let other = AuthorFacts {
             decided: 1,
             adoptions: 1,
-            scores: vec![(5.0, 1)],
-            submission_delays_hours: vec![1.0],
+            score_micro: 5_000_000,
+            scored: 1,
+            submitted: 1,
+            submission_delays: Delays { hours: vec![1.0], histogram: Vec::new() },
             updates: 0,
             adopted: 1,
             adopted_used: 1,
@@ -267,14 +265,16 @@ mod tests {
         }
 
         #[test]
-        fn a_weighted_mean_is_the_mean_of_the_values_listed(
-            counted in proptest::collection::vec((0u8..=25, 1i64..40), 1..12)
+        fn a_mean_of_millionths_rounds_the_exact_mean_half_up(
+            counted in proptest::collection::vec((0i64..=25, 1i64..40), 1..12)
         ) {
             // Rubric means: multiples of 0.2 from 0 to 5, none exact in binary.
-            let counted: Vec<(f64, i64)> = counted.into_iter().map(|(v, n)| (f64::from(v) / 5.0, n)).collect();
-            let listed: Vec<f64> =
-                counted.iter().flat_map(|&(v, n)| std::iter::repeat_n(v, n as usize)).collect();
-            prop_assert_eq!(weighted_mean(&counted), mean(&listed));
+            let fifths: i64 = counted.iter().map(|(v, n)| v * n).sum();
+            let scored: i64 = counted.iter().map(|(_, n)| n).sum();
+            let micro: i64 = counted.iter().map(|(v, n)| v * 200_000 * n).sum();
+            // hundredths = fifths × 20 ÷ scored, rounded half up.
+            let expected = (2 * fifths * 20 + scored).div_euclid(2 * scored) as f64 / 100.0;
+            prop_assert_eq!(mean_of_micro(micro, scored), Some(expected));
         }
 
         #[test]

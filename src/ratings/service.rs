@@ -10,7 +10,7 @@ use crate::ids::{DepartmentId, UserId};
 use crate::ratings::model::{AuthorFacts, LeaderRow, LeaderUser, Leaderboard, Ratings};
 use crate::ratings::rules::{rank_by_points, rate};
 use crate::ratings::store::{self, Authors};
-use crate::time::{Period, Window};
+use crate::time::{Period, Span};
 use crate::users::store as users;
 use crate::users::view::DepartmentRef;
 
@@ -33,13 +33,13 @@ pub fn user_ratings(
     me: &CurrentUser,
     id: UserId,
     period: Period,
-    window: Window,
+    span: Span,
 ) -> Result<Ratings> {
     let person = users::find_user(conn, id)?.ok_or(RatingsError::UserNotFound)?;
     if !policy::may_see_ratings(me, person.id, person.department_id) {
         return Err(RatingsError::OthersRatings);
     }
-    let facts = store::author_facts(conn, Authors::One(id), window)?.remove(&id).unwrap_or_default();
+    let facts = store::author_facts(conn, Authors::One(id), span)?.remove(&id).unwrap_or_default();
     Ok(rate(period.as_str(), &facts))
 }
 
@@ -49,13 +49,13 @@ pub fn department_ratings(
     me: &CurrentUser,
     id: DepartmentId,
     period: Period,
-    window: Window,
+    span: Span,
 ) -> Result<Ratings> {
     users::find_department(conn, id)?.ok_or(RatingsError::DepartmentNotFound)?;
     if !policy::may_see_department(me, id) {
         return Err(RatingsError::OthersRatings);
     }
-    let facts = store::author_facts(conn, Authors::Department(id), window)?
+    let facts = store::author_facts(conn, Authors::Department(id), span)?
         .into_values()
         .fold(AuthorFacts::default(), AuthorFacts::merge);
     Ok(rate(period.as_str(), &facts))
@@ -74,13 +74,13 @@ pub struct LeaderboardScope {
 pub fn leaderboard(
     conn: &mut DbConn,
     period: Period,
-    window: Window,
+    span: Span,
     scope: LeaderboardScope,
 ) -> Result<Leaderboard> {
     let departments: HashMap<DepartmentId, String> =
         users::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect();
     let is_staff = |roles: &crate::enums::Roles| roles.has(Role::Admin) || roles.has(Role::Reviewer);
-    let earners = store::earners(conn, window, scope.department)?
+    let earners = store::earners(conn, span, scope.department)?
         .into_iter()
         .filter(|e| e.points != 0 && !(scope.exclude_staff && is_staff(&e.roles)))
         .collect();

@@ -1,21 +1,21 @@
-//! The queries behind ratings, assessments and the leaderboard. None binds a
-//! list of ids: a department is a subquery, and facts are grouped by author.
+//! The queries behind ratings, assessments and the leaderboard: they read
+//! the rollup cells of one span (`db::rollup`). None binds a list of ids: a
+//! department is a subquery.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
-use crate::db::schema::{intel, point_entries, reviews, usages, users};
+use crate::db::rollup;
+use crate::db::schema::{author_cells, delay_cells, intel, users};
 use crate::db::DbConn;
-use crate::enums::Decision;
-use crate::enums::Roles;
+use crate::enums::{DelayMeasure, IntelStatus, Roles};
 use crate::ids::{DepartmentId, UserId};
-use crate::ratings::model::AuthorFacts;
+use crate::ratings::model::{AuthorFacts, Delays};
 use crate::ratings::rules::hours_between;
-use crate::time::{all_time, Window};
+use crate::time::{all_time, Span};
 use crate::with_conn;
 
 /// Whose facts count.
@@ -50,82 +50,99 @@ macro_rules! by_authors {
     };
 }
 
-/// What each of `authors` did in `window`, by author (authors who did
-/// nothing are absent).
+/// What each of `authors` did in `span`, by author (authors who did nothing
+/// are absent): their rollup cells, and the delays for the median — a
+/// histogram over a long span, the span's submissions otherwise.
 pub fn author_facts(
     conn: &mut DbConn,
     authors: Authors,
-    window: Window,
+    span: Span,
 ) -> QueryResult<BTreeMap<UserId, AuthorFacts>> {
-    let (from, to) = window.unwrap_or_else(all_time);
-    type Counts = Vec<(UserId, i64)>;
-    let (decisions, submissions, adopted, used, uses) = with_conn!(conn, |c| {
-        let decisions: Vec<(UserId, Decision, Option<f64>, i64)> =
-            by_authors!(authors, reviews::table, reviews::author_id, |q| q
-                .filter(reviews::created_at.ge(from))
-                .filter(reviews::created_at.lt(to))
-                .group_by((reviews::author_id, reviews::decision, reviews::mean_score))
-                .select((reviews::author_id, reviews::decision, reviews::mean_score, count_star()))
-                .load(c))?;
-        // The delays are needed one by one for their median; one row an entry submitted in the window.
-        let submissions: Vec<(UserId, NaiveDateTime, Option<NaiveDateTime>, bool)> =
-            by_authors!(authors, intel::table, intel::author_id, |q| q
-                .filter(intel::submitted_at.ge(from))
-                .filter(intel::submitted_at.lt(to))
+    type Cell = (UserId, [i64; 9]);
+    let (grain, starts_on) = (span.grain, span.starts_on);
+    let histogram = rollup::histogram_grains(DelayMeasure::Submission).contains(&grain);
+    let (cells, delays, histograms) = with_conn!(conn, |c| {
+        type Counts = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
+        let rows: Vec<(UserId, Counts)> =
+            by_authors!(authors, author_cells::table, author_cells::user_id, |q| q
+                .filter(author_cells::grain.eq(grain.as_str()))
+                .filter(author_cells::starts_on.eq(starts_on))
                 .select((
-                    intel::author_id,
-                    intel::observed_at,
-                    intel::submitted_at,
-                    intel::supersedes_id.is_not_null(),
+                    author_cells::user_id,
+                    (
+                        author_cells::submitted,
+                        author_cells::updates,
+                        author_cells::adopted,
+                        author_cells::adopted_used,
+                        author_cells::uses,
+                        author_cells::decided,
+                        author_cells::adoptions,
+                        author_cells::score_micro,
+                        author_cells::scored,
+                    ),
                 ))
                 .load(c))?;
-        let adopted: Counts = by_authors!(authors, intel::table, intel::author_id, |q| q
-            .filter(intel::adopted_at.ge(from))
-            .filter(intel::adopted_at.lt(to))
-            .group_by(intel::author_id)
-            .select((intel::author_id, count_star()))
-            .load(c))?;
-        let used: Counts =
-            by_authors!(authors, usages::table.inner_join(intel::table), intel::author_id, |q| q
-                .filter(intel::adopted_at.ge(from))
-                .filter(intel::adopted_at.lt(to))
-                .filter(usages::user_id.ne(intel::author_id))
-                .group_by(intel::author_id)
-                .select((intel::author_id, count(intel::id).aggregate_distinct()))
-                .load(c))?;
-        let uses: Counts =
-            by_authors!(authors, usages::table.inner_join(intel::table), intel::author_id, |q| q
-                .filter(usages::user_id.ne(intel::author_id))
-                .filter(usages::created_at.ge(from))
-                .filter(usages::created_at.lt(to))
-                .group_by(intel::author_id)
-                .select((intel::author_id, count_star()))
-                .load(c))?;
-        Ok::<_, diesel::result::Error>((decisions, submissions, adopted, used, uses))
+        let cells: Vec<Cell> =
+            rows.into_iter().map(|(id, v)| (id, [v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8])).collect();
+        let (delays, histograms) = if histogram {
+            let cells: Vec<(i64, i32, i64, i64)> =
+                by_authors!(authors, delay_cells::table, delay_cells::owner_id, |q| q
+                    .filter(delay_cells::grain.eq(grain.as_str()))
+                    .filter(delay_cells::starts_on.eq(starts_on))
+                    .filter(delay_cells::measure.eq(DelayMeasure::Submission))
+                    .select((
+                        delay_cells::owner_id,
+                        delay_cells::bucket,
+                        delay_cells::n,
+                        delay_cells::seconds
+                    ))
+                    .load(c))?;
+            (Vec::new(), cells)
+        } else {
+            let (from, to) = span.window().unwrap_or_else(all_time);
+            let delays: Vec<(UserId, NaiveDateTime, Option<NaiveDateTime>)> =
+                by_authors!(authors, intel::table, intel::author_id, |q| q
+                    .filter(intel::submitted_at.ge(from))
+                    .filter(intel::submitted_at.lt(to))
+                    .filter(intel::status.ne(IntelStatus::Draft))
+                    .select((intel::author_id, intel::observed_at, intel::submitted_at))
+                    .load(c))?;
+            (delays, Vec::new())
+        };
+        Ok::<_, diesel::result::Error>((cells, delays, histograms))
     })?;
 
     let mut facts: BTreeMap<UserId, AuthorFacts> = BTreeMap::new();
-    for (author, decision, mean_score, count) in decisions {
-        let f = facts.entry(author).or_default();
-        f.decided += count;
-        if decision == Decision::Adopt {
-            f.adoptions += count;
+    for (
+        author,
+        [submitted, updates, adopted, adopted_used, uses, decided, adoptions, score_micro, scored],
+    ) in cells
+    {
+        facts.insert(
+            author,
+            AuthorFacts {
+                decided,
+                adoptions,
+                score_micro,
+                scored,
+                submitted,
+                submission_delays: Delays::default(),
+                updates,
+                adopted,
+                adopted_used,
+                uses,
+            },
+        );
+    }
+    for (author, observed, submitted) in delays {
+        if let (Some(f), Some(submitted)) = (facts.get_mut(&author), submitted) {
+            f.submission_delays.hours.push(hours_between(observed, submitted));
         }
-        f.scores.extend(mean_score.map(|score| (score, count)));
     }
-    for (author, observed, submitted, revises) in submissions {
-        let f = facts.entry(author).or_default();
-        f.submission_delays_hours.extend(submitted.map(|s| hours_between(observed, s)));
-        f.updates += i64::from(revises);
-    }
-    for (author, count) in adopted {
-        facts.entry(author).or_default().adopted = count;
-    }
-    for (author, count) in used {
-        facts.entry(author).or_default().adopted_used = count;
-    }
-    for (author, count) in uses {
-        facts.entry(author).or_default().uses = count;
+    for (owner, bucket, n, seconds) in histograms {
+        if let Some(f) = facts.get_mut(&UserId(owner)) {
+            f.submission_delays.histogram.push((bucket, n, seconds));
+        }
     }
     Ok(facts)
 }
@@ -140,28 +157,17 @@ pub struct Earner {
     pub points: i64,
 }
 
-/// The points each active user (of `department`, when given) earned in `window`.
-pub fn earners(
-    conn: &mut DbConn,
-    window: Window,
-    department: Option<DepartmentId>,
-) -> QueryResult<Vec<Earner>> {
-    let (from, to) = window.unwrap_or_else(all_time);
-    type Row = (UserId, String, Option<DepartmentId>, Roles, Option<i64>);
+/// The points each active user (of `department`, when given) earned in `span`.
+pub fn earners(conn: &mut DbConn, span: Span, department: Option<DepartmentId>) -> QueryResult<Vec<Earner>> {
+    type Row = (UserId, String, Option<DepartmentId>, Roles, i64);
     let rows: Vec<Row> = with_conn!(conn, |c| {
-        let earned = point_entries::table
+        let earned = author_cells::table
             .inner_join(users::table)
-            .filter(point_entries::created_at.ge(from))
-            .filter(point_entries::created_at.lt(to))
+            .filter(author_cells::grain.eq(span.grain.as_str()))
+            .filter(author_cells::starts_on.eq(span.starts_on))
+            .filter(author_cells::points.ne(0))
             .filter(users::is_active.eq(true))
-            .group_by((users::id, users::real_name, users::department_id, users::roles))
-            .select((
-                users::id,
-                users::real_name,
-                users::department_id,
-                users::roles,
-                sum(point_entries::delta),
-            ));
+            .select((users::id, users::real_name, users::department_id, users::roles, author_cells::points));
         match department {
             Some(department) => earned.filter(users::department_id.eq(department)).load(c),
             None => earned.load(c),
@@ -174,7 +180,7 @@ pub fn earners(
             real_name,
             department_id,
             roles,
-            points: points.unwrap_or(0),
+            points,
         })
         .collect())
 }

@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
+use crate::db::rollup::{self, Scope};
 use crate::db::schema::{intel, reviews};
 use crate::db::DbConn;
 use crate::enums::{IntelStatus, Source};
@@ -13,13 +14,15 @@ use crate::with_conn;
 /// Inserts a decision; `None` when this revision already has one (the unique
 /// key on intel and revision decides races).
 pub fn insert(conn: &mut DbConn, review: &NewReview) -> QueryResult<Option<Review>> {
-    with_conn!(conn, |c| diesel::insert_into(reviews::table)
-        .values(review)
-        .on_conflict((reviews::intel_id, reviews::revision))
-        .do_nothing()
-        .returning(Review::as_returning())
-        .get_result(c)
-        .optional())
+    rollup::track(conn, Scope::Entry(review.intel_id), |conn| {
+        with_conn!(conn, |c| diesel::insert_into(reviews::table)
+            .values(review)
+            .on_conflict((reviews::intel_id, reviews::revision))
+            .do_nothing()
+            .returning(Review::as_returning())
+            .get_result(c)
+            .optional())
+    })
 }
 
 /// Stores decisions on entries that have none yet, in one statement; how many.
@@ -27,7 +30,10 @@ pub fn insert_many(conn: &mut DbConn, new: &[NewReview]) -> QueryResult<usize> {
     if new.is_empty() {
         return Ok(0);
     }
-    with_conn!(conn, |c| diesel::insert_into(reviews::table).values(new).execute(c))
+    let entries = Scope::Entries(new.iter().map(|r| r.intel_id).collect());
+    rollup::track(conn, entries, |conn| {
+        with_conn!(conn, |c| diesel::insert_into(reviews::table).values(new).execute(c))
+    })
 }
 
 /// The latest decision on each entry.

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use serde::Serialize;
@@ -13,18 +12,16 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
-use crate::db::schema::point_entries;
+use crate::db::schema::author_cells;
 use crate::db::DbConn;
 use crate::enums::AuditAction;
-use crate::enums::PointReason;
 use crate::ids::{DepartmentId, UserId};
-use crate::points::store::{self as points};
 use crate::ratings::model::AuthorFacts;
 use crate::ratings::rules;
 use crate::ratings::store::{self as ratings, Authors};
 use crate::stats::export::Sheet;
 use crate::stats::facts::{self, PersonFact};
-use crate::time::{all_time, Period, Window};
+use crate::time::{Period, Span};
 use crate::with_conn;
 
 /// One person's 绩效考核 for a period: quantity, quality, time dimension and points.
@@ -57,38 +54,28 @@ pub struct Earned {
     pub verifications: i64,
 }
 
-/// The assessments of every active person (of `department`, when given) in `window`.
-pub fn load(
-    conn: &mut DbConn,
-    window: Window,
-    department: Option<DepartmentId>,
-) -> QueryResult<Vec<Assessment>> {
+/// The assessments of every active person (of `department`, when given) in `span`.
+pub fn load(conn: &mut DbConn, span: Span, department: Option<DepartmentId>) -> QueryResult<Vec<Assessment>> {
     let authors = department.map_or(Authors::Everyone, Authors::Department);
-    let facts = ratings::author_facts(conn, authors, window)?;
-    let earned = earned(conn, window)?;
+    let facts = ratings::author_facts(conn, authors, span)?;
+    let earned = earned(conn, span)?;
     let people = facts::people(conn, department)?;
     let names = facts::department_names(conn)?;
     Ok(assessments(&people, &facts, &earned, department, &names))
 }
 
-/// Points and verifications of everyone who earned any in `window`.
-fn earned(conn: &mut DbConn, window: Window) -> QueryResult<HashMap<UserId, Earned>> {
-    let (from, to) = window.unwrap_or_else(all_time);
-    let verified: Vec<(UserId, i64)> = with_conn!(conn, |c| point_entries::table
-        .filter(point_entries::reason.eq(PointReason::Verified))
-        .filter(point_entries::created_at.ge(from))
-        .filter(point_entries::created_at.lt(to))
-        .group_by(point_entries::user_id)
-        .select((point_entries::user_id, count_star()))
+/// Points and verifications of everyone who earned any in `span` (their rollup cells).
+fn earned(conn: &mut DbConn, span: Span) -> QueryResult<HashMap<UserId, Earned>> {
+    let rows: Vec<(UserId, i64, i64)> = with_conn!(conn, |c| author_cells::table
+        .filter(author_cells::grain.eq(span.grain.as_str()))
+        .filter(author_cells::starts_on.eq(span.starts_on))
+        .filter(author_cells::points.ne(0).or(author_cells::verifications.ne(0)))
+        .select((author_cells::user_id, author_cells::points, author_cells::verifications))
         .load(c))?;
-    let mut earned: HashMap<UserId, Earned> = HashMap::new();
-    for (user, total) in points::totals(conn, window)? {
-        earned.entry(user).or_default().points = total;
-    }
-    for (user, count) in verified {
-        earned.entry(user).or_default().verifications = count;
-    }
-    Ok(earned)
+    Ok(rows
+        .into_iter()
+        .map(|(user, points, verifications)| (user, Earned { points, verifications }))
+        .collect())
 }
 
 /// One row per active person (of `department`), most points first.
@@ -135,10 +122,10 @@ pub fn export(
     conn: &mut DbConn,
     me: &CurrentUser,
     period: Period,
-    window: Window,
+    span: Span,
     department: Option<DepartmentId>,
 ) -> QueryResult<Sheet> {
-    let items = load(conn, window, department)?;
+    let items = load(conn, span, department)?;
     audit::record(
         conn,
         Some(me.id),
@@ -192,6 +179,7 @@ pub fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ratings::model::Delays;
 
     fn person(id: i64, no: &str, department: Option<i64>, active: bool) -> PersonFact {
         PersonFact {
@@ -216,8 +204,10 @@ mod tests {
             AuthorFacts {
                 decided: 4,
                 adoptions: 3,
-                scores: vec![(4.0, 1), (2.0, 1), (3.0, 1), (5.0, 1)],
-                submission_delays_hours: vec![10.0, 10.0, 10.0, 10.0],
+                score_micro: 14_000_000,
+                scored: 4,
+                submitted: 4,
+                submission_delays: Delays { hours: vec![10.0, 10.0, 10.0, 10.0], histogram: Vec::new() },
                 updates: 1,
                 adopted: 3,
                 adopted_used: 2,

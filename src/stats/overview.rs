@@ -1,28 +1,31 @@
 //! The overview: entries submitted, adopted and used, rates, mean score and
 //! review time for a period, by category, client kind, department and over time.
 //!
-//! The database counts: every query is narrowed to the window on an indexed
-//! timestamp and grouped, so a report reads a few hundred rows whatever the
-//! size of the tables. Only the decision delays of the window are read one
-//! by one, for their median.
+//! The rollup cells count (`db::rollup`): a period reads its own cells (one
+//! per department, category and client kind), the series the cells of its
+//! buckets, whatever the size of the history. The median review time of a
+//! week or a month reads that period's decisions; a longer one reads the
+//! cells' histogram.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use diesel::dsl::{case_when, count, count_star, exists, sql};
+use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
-use diesel::sql_types::Date;
+use diesel::sql_types::BigInt;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::schema::{clients, intel, reviews, usages, users};
+use crate::db::rollup;
+use crate::db::schema::{intel, reviews, users};
 use crate::db::DbConn;
-use crate::enums::{ClientKind, Decision, IntelStatus, UsageOutcome};
+use crate::enums::{DelayMeasure, IntelStatus};
 use crate::ids::DepartmentId;
-use crate::ratings::rules::{hours_between, median, ratio, round2, weighted_mean};
+use crate::ratings::model::Delays;
+use crate::ratings::rules::{hours_between, mean_of_micro, ratio, round2};
 use crate::stats::facts::{self, bucket_of, Interval};
-use crate::time::{all_time, business_zone, Window};
+use crate::time::{all_time, business_zone, Grain, Span};
 use crate::with_conn;
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq)]
@@ -73,7 +76,7 @@ pub struct Overview {
 }
 
 /// The client-kind key of entries about no client.
-pub const MARKET: &str = "market";
+pub const MARKET: &str = rollup::MARKET;
 
 impl Counts {
     fn add(&mut self, other: &Counts) {
@@ -94,30 +97,35 @@ pub struct EntryKey {
     pub department: Option<DepartmentId>,
 }
 
-/// The overview's figures as the database grouped them.
+/// The overview's figures as the rollup cells hold them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grouped {
     /// Submissions, adoptions and uses by entry key (a key may repeat).
     pub by_entry: Vec<(EntryKey, Counts)>,
-    /// The same events by local business day (a day may repeat).
+    /// The same events by the first local day of a series bucket, or of a
+    /// day where the period cuts a bucket (a day may repeat).
     pub by_day: Vec<(NaiveDate, Counts)>,
-    /// Decisions by decision and mean score, with how many.
-    pub decisions: Vec<(Decision, Option<f64>, i64)>,
-    /// Hours from submission to each decision.
-    pub review_hours: Vec<f64>,
-    /// Entries adopted in the window that someone other than the author used.
+    /// Decisions, adoptions among them, and the scored ones' mean scores
+    /// summed in millionths with how many.
+    pub decided: i64,
+    pub adoptions: i64,
+    pub score_micro: i64,
+    pub scored: i64,
+    /// From submission to each decision.
+    pub review_delays: Delays,
+    /// Entries adopted in the period that someone other than the author used.
     pub adopted_used: i64,
 }
 
-/// The overview of `window`, over everyone's entries or one department's.
+/// The overview of `span`, over everyone's entries or one department's.
 pub fn load(
     conn: &mut DbConn,
-    window: Window,
+    span: Span,
     department: Option<DepartmentId>,
     interval: Interval,
 ) -> QueryResult<Overview> {
     let names = facts::department_names(conn)?;
-    let grouped = grouped(conn, window, department)?;
+    let grouped = grouped(conn, span, department, interval)?;
     Ok(overview(&grouped, interval, &names))
 }
 
@@ -138,177 +146,156 @@ macro_rules! scoped {
     };
 }
 
-/// The members of department `$d`: a subquery on users, never a list of ids.
-macro_rules! members {
-    ($d:expr) => {
-        users::table.filter(users::department_id.eq($d)).select(users::id)
-    };
+/// The sum of a BIGINT column over a group, as a BIGINT on both backends.
+fn total(column: &str) -> diesel::expression::SqlLiteral<BigInt> {
+    sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"))
 }
 
-/// The local business day (UTC+8) of timestamp `column`, in `conn`'s SQL.
-fn local_day(conn: &DbConn, column: &str) -> String {
-    let offset = business_zone().local_minus_utc();
-    match conn {
-        DbConn::Sqlite(_) => format!("date({column}, '{offset:+} seconds')"),
-        DbConn::Pg(_) => format!("CAST({column} + INTERVAL '{offset} seconds' AS DATE)"),
+/// Which cells make up `span`'s series by `interval`: the interval's grain,
+/// the whole buckets inside the span as `[from, to)` of their first days
+/// (`None`: every bucket, for all time), and the days of the buckets the
+/// span cuts (a week across two months) as `[from, to)` ranges of day cells.
+type Cover = (Grain, Option<(NaiveDate, NaiveDate)>, Vec<(NaiveDate, NaiveDate)>);
+
+fn series_cover(span: Span, interval: Interval) -> Cover {
+    let grain = match interval {
+        Interval::Week => Grain::Week,
+        Interval::Month => Grain::Month,
+    };
+    let Some(end) = span.ends_before() else {
+        return (grain, None, Vec::new());
+    };
+    let start = span.starts_on;
+    let first = Span::containing(grain, start);
+    let first_whole = if first.starts_on == start { start } else { first.ends_before().unwrap_or(end) };
+    let last_whole_end = Span::containing(grain, end).starts_on;
+    if first_whole >= last_whole_end {
+        return (grain, Some((start, start)), vec![(start, end)]);
     }
+    let days = [(start, first_whole), (last_whole_end, end)].into_iter().filter(|(a, b)| a < b).collect();
+    (grain, Some((first_whole, last_whole_end)), days)
 }
 
-/// An entry key as selected: category, client kind (none without a client), department.
-type KeyRow = (String, Option<ClientKind>, Option<DepartmentId>);
+/// Every figure of the overview, summed from the rollup cells of `span`.
+pub fn grouped(
+    conn: &mut DbConn,
+    span: Span,
+    department: Option<DepartmentId>,
+    interval: Interval,
+) -> QueryResult<Grouped> {
+    use crate::db::schema::delay_cells as h;
+    use crate::db::schema::stat_cells as s;
+    let department_key = department.map(|d| d.0);
+    let (series_grain, whole, cut_days) = series_cover(span, interval);
+    let histogram = rollup::histogram_grains(DelayMeasure::Review).contains(&span.grain);
+    type Row = (i64, String, String, (i64, i64, i64, i64, i64, i64, i64, i64, i64));
+    type DayRow = (NaiveDate, i64, i64, i64, i64);
+    let (cells, days, histograms) = with_conn!(conn, |c| {
+        let cells: Vec<Row> = scoped!(department_key, s::table, |d| s::department_id.eq(d), |q| q
+            .filter(s::grain.eq(span.grain.as_str()))
+            .filter(s::starts_on.eq(span.starts_on))
+            .select((
+                s::department_id,
+                s::category,
+                s::kind,
+                (
+                    s::submitted,
+                    s::adopted,
+                    s::adopted_used,
+                    s::uses,
+                    s::won,
+                    s::decided,
+                    s::adoptions,
+                    s::score_micro,
+                    s::scored,
+                ),
+            ))
+            .load(c))?;
+        let sums = || (s::starts_on, total("submitted"), total("adopted"), total("uses"), total("won"));
+        let mut days: Vec<DayRow> = Vec::new();
+        match whole {
+            None => days.extend(scoped!(department_key, s::table, |d| s::department_id.eq(d), |q| q
+                .filter(s::grain.eq(series_grain.as_str()))
+                .group_by(s::starts_on)
+                .select(sums())
+                .load::<DayRow>(c))?),
+            Some(whole) => {
+                let ranges =
+                    std::iter::once((series_grain, whole)).chain(cut_days.iter().map(|d| (Grain::Day, *d)));
+                for (grain, (from, to)) in ranges.filter(|(_, (a, b))| a < b) {
+                    days.extend(scoped!(department_key, s::table, |d| s::department_id.eq(d), |q| q
+                        .filter(s::grain.eq(grain.as_str()))
+                        .filter(s::starts_on.ge(from))
+                        .filter(s::starts_on.lt(to))
+                        .group_by(s::starts_on)
+                        .select(sums())
+                        .load::<DayRow>(c))?);
+                }
+            }
+        }
+        let histograms: Vec<(i32, i64, i64)> = if histogram {
+            scoped!(department_key, h::table, |d| h::owner_id.eq(d), |q| q
+                .filter(h::grain.eq(span.grain.as_str()))
+                .filter(h::starts_on.eq(span.starts_on))
+                .filter(h::measure.eq(DelayMeasure::Review))
+                .group_by(h::bucket)
+                .select((h::bucket, total("n"), total("seconds")))
+                .load(c))?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, diesel::result::Error>((cells, days, histograms))
+    })?;
+    let review_delays = if histogram {
+        Delays { hours: Vec::new(), histogram: histograms }
+    } else {
+        Delays { hours: live_review_hours(conn, span, department)?, histogram: Vec::new() }
+    };
 
-fn entry_key((category, kind, department): KeyRow) -> EntryKey {
-    // A set client_id always finds its client (a foreign key), so a missing kind is a market entry.
-    EntryKey { category, kind: kind.map_or(MARKET, ClientKind::as_str).to_owned(), department }
+    let mut grouped = Grouped { review_delays, ..Grouped::default() };
+    for (department, category, kind, v) in cells {
+        let (submitted, adopted, adopted_used, uses, won, decided, adoptions, score_micro, scored) = v;
+        let department = (department != rollup::NO_DEPARTMENT).then_some(DepartmentId(department));
+        grouped
+            .by_entry
+            .push((EntryKey { category, kind, department }, Counts { submitted, adopted, uses, won }));
+        grouped.adopted_used += adopted_used;
+        grouped.decided += decided;
+        grouped.adoptions += adoptions;
+        grouped.score_micro += score_micro;
+        grouped.scored += scored;
+    }
+    grouped.by_day = days
+        .into_iter()
+        .map(|(day, submitted, adopted, uses, won)| (day, Counts { submitted, adopted, uses, won }))
+        .collect();
+    Ok(grouped)
 }
 
-/// Every figure of the overview, counted by the database.
-pub fn grouped(conn: &mut DbConn, window: Window, department: Option<DepartmentId>) -> QueryResult<Grouped> {
-    let (from, to) = window.unwrap_or_else(all_time);
-    let submitted_day = local_day(conn, "intel.submitted_at");
-    let adopted_day = local_day(conn, "intel.adopted_at");
-    let used_day = local_day(conn, "usages.created_at");
-    let counted = intel::status.ne(IntelStatus::Draft);
-    let entries = || {
-        intel::table
-            .inner_join(users::table.on(users::id.eq(intel::author_id)))
-            .left_join(clients::table.on(intel::client_id.eq(clients::id.nullable())))
-            .filter(counted)
-    };
-    // COUNT skips the NULL of a use not won.
-    let won = || count(case_when(usages::outcome.eq(UsageOutcome::Won), usages::id));
-    let key = (intel::category, clients::kind, users::department_id);
-    let key_columns = (intel::category, clients::kind.nullable(), users::department_id);
-    let used = || {
-        usages::table
-            .inner_join(intel::table.on(intel::id.eq(usages::intel_id)))
-            .filter(counted)
-            .filter(usages::user_id.ne(intel::author_id))
-    };
-    // A review copies its entry's author (`reviews.author_id`), so a department's
-    // decisions are found on `reviews (author_id, created_at)`.
-    let decided = || {
-        reviews::table
+/// Hours from submission to each decision in `span` (a week or a month),
+/// read one by one for an exact median.
+fn live_review_hours(
+    conn: &mut DbConn,
+    span: Span,
+    department: Option<DepartmentId>,
+) -> QueryResult<Vec<f64>> {
+    let (from, to) = span.window().unwrap_or_else(all_time);
+    let delays: Vec<(Option<NaiveDateTime>, NaiveDateTime)> = with_conn!(conn, |c| {
+        let decided = reviews::table
             .inner_join(intel::table.on(intel::id.eq(reviews::intel_id)))
-            .filter(counted)
+            .filter(intel::status.ne(IntelStatus::Draft))
+            .filter(intel::submitted_at.is_not_null())
             .filter(reviews::created_at.ge(from))
             .filter(reviews::created_at.lt(to))
-    };
-
-    with_conn!(conn, |c| {
-        let submitted: Vec<(KeyRow, i64)> =
-            scoped!(department, entries(), |d| users::department_id.eq(d), |q| q
-                .filter(intel::submitted_at.ge(from))
-                .filter(intel::submitted_at.lt(to))
-                .group_by(key)
-                .select((key_columns, count_star()))
-                .load(c))?;
-        let adopted: Vec<(KeyRow, i64)> =
-            scoped!(department, entries(), |d| users::department_id.eq(d), |q| q
-                .filter(intel::adopted_at.ge(from))
-                .filter(intel::adopted_at.lt(to))
-                .group_by(key)
-                .select((key_columns, count_star()))
-                .load(c))?;
-        let uses: Vec<(KeyRow, i64, i64)> = scoped!(
-            department,
-            used()
-                .inner_join(users::table.on(users::id.eq(intel::author_id)))
-                .left_join(clients::table.on(intel::client_id.eq(clients::id.nullable()))),
-            |d| users::department_id.eq(d),
-            |q| q
-                .filter(usages::created_at.ge(from))
-                .filter(usages::created_at.lt(to))
-                .group_by(key)
-                .select((key_columns, count_star(), won()))
-                .load(c)
-        )?;
-
-        let submitted_days: Vec<(NaiveDate, i64)> = scoped!(
-            department,
-            intel::table.filter(counted),
-            |d| intel::author_id.eq_any(members!(d)),
-            |q| q
-                .filter(intel::submitted_at.ge(from))
-                .filter(intel::submitted_at.lt(to))
-                .group_by(sql::<Date>(&submitted_day))
-                .select((sql::<Date>(&submitted_day), count_star()))
-                .load(c)
-        )?;
-        let adopted_days: Vec<(NaiveDate, i64)> = scoped!(
-            department,
-            intel::table.filter(counted),
-            |d| intel::author_id.eq_any(members!(d)),
-            |q| q
-                .filter(intel::adopted_at.ge(from))
-                .filter(intel::adopted_at.lt(to))
-                .group_by(sql::<Date>(&adopted_day))
-                .select((sql::<Date>(&adopted_day), count_star()))
-                .load(c)
-        )?;
-        let used_days: Vec<(NaiveDate, i64, i64)> =
-            scoped!(department, used(), |d| intel::author_id.eq_any(members!(d)), |q| q
-                .filter(usages::created_at.ge(from))
-                .filter(usages::created_at.lt(to))
-                .group_by(sql::<Date>(&used_day))
-                .select((sql::<Date>(&used_day), count_star(), won()))
-                .load(c))?;
-
-        let decisions: Vec<(Decision, Option<f64>, i64)> =
-            scoped!(department, decided(), |d| reviews::author_id.eq_any(members!(d)), |q| q
-                .group_by((reviews::decision, reviews::mean_score))
-                .select((reviews::decision, reviews::mean_score, count_star()))
-                .load(c))?;
-        let delays: Vec<(Option<NaiveDateTime>, NaiveDateTime)> =
-            scoped!(department, decided(), |d| reviews::author_id.eq_any(members!(d)), |q| q
-                .filter(intel::submitted_at.is_not_null())
-                .select((intel::submitted_at, reviews::created_at))
-                .load(c))?;
-        let used_by_others =
-            usages::table.filter(usages::intel_id.eq(intel::id)).filter(usages::user_id.ne(intel::author_id));
-        let adopted_used: i64 = scoped!(
-            department,
-            intel::table.filter(counted),
-            |d| intel::author_id.eq_any(members!(d)),
-            |q| q
-                .filter(intel::adopted_at.ge(from))
-                .filter(intel::adopted_at.lt(to))
-                .filter(exists(used_by_others))
-                .count()
-                .get_result(c)
-        )?;
-
-        let mut by_entry: Vec<(EntryKey, Counts)> = Vec::new();
-        for (key, n) in submitted {
-            by_entry.push((entry_key(key), Counts { submitted: n, ..Counts::default() }));
-        }
-        for (key, n) in adopted {
-            by_entry.push((entry_key(key), Counts { adopted: n, ..Counts::default() }));
-        }
-        for (key, uses, won) in uses {
-            by_entry.push((entry_key(key), Counts { uses, won, ..Counts::default() }));
-        }
-        let by_day = submitted_days
-            .into_iter()
-            .map(|(day, n)| (day, Counts { submitted: n, ..Counts::default() }))
-            .chain(adopted_days.into_iter().map(|(day, n)| (day, Counts { adopted: n, ..Counts::default() })))
-            .chain(
-                used_days
-                    .into_iter()
-                    .map(|(day, uses, won)| (day, Counts { uses, won, ..Counts::default() })),
-            )
-            .collect();
-        Ok(Grouped {
-            by_entry,
-            by_day,
-            decisions,
-            review_hours: delays
-                .into_iter()
-                .filter_map(|(submitted, decided)| submitted.map(|s| hours_between(s, decided)))
-                .collect(),
-            adopted_used,
-        })
-    })
+            .select((intel::submitted_at, reviews::created_at));
+        // A review copies its entry's author, so a department's are found on `reviews (author_id, …)`.
+        let members = |d| users::table.filter(users::department_id.eq(d)).select(users::id);
+        scoped!(department, decided, |d| reviews::author_id.eq_any(members(d)), |q| q.load(c))
+    })?;
+    Ok(delays
+        .into_iter()
+        .filter_map(|(submitted, decided)| submitted.map(|s| hours_between(s, decided)))
+        .collect())
 }
 
 /// The bucket of a local business day.
@@ -339,24 +326,16 @@ pub fn overview(
         series.entry(bucket_of_day(*day, interval)).or_default().add(counts);
     }
 
-    let count = |wanted: fn(Decision) -> bool| -> i64 {
-        grouped.decisions.iter().filter(|(d, _, _)| wanted(*d)).map(|(_, _, n)| n).sum()
-    };
-    let decided = count(|_| true);
-    let adoptions = count(|d| d == Decision::Adopt);
-    let scores: Vec<(f64, i64)> =
-        grouped.decisions.iter().filter_map(|(_, s, n)| s.map(|s| (s, *n))).collect();
-
     Overview {
         submitted: total.submitted,
         adopted: total.adopted,
-        decided,
-        adoption_rate: ratio(adoptions, decided),
+        decided: grouped.decided,
+        adoption_rate: ratio(grouped.adoptions, grouped.decided),
         usage_rate: ratio(grouped.adopted_used, total.adopted),
         uses: total.uses,
         won: total.won,
-        mean_score: weighted_mean(&scores).map(round2),
-        median_review_hours: median(&grouped.review_hours).map(round2),
+        mean_score: mean_of_micro(grouped.score_micro, grouped.scored),
+        median_review_hours: grouped.review_delays.median_hours().map(round2),
         by_category,
         by_client_kind: by_kind,
         by_department: by_department
@@ -416,14 +395,13 @@ mod tests {
                 (day(6), adopted(1)),
                 (day(7), uses(1, 1)),
             ],
-            decisions: vec![
-                (Decision::Adopt, Some(4.0), 1),
-                (Decision::Reject, Some(2.0), 1),
-                (Decision::Adopt, Some(3.0), 1),
-                (Decision::Adopt, Some(5.0), 1),
-            ],
+            // Adopted at 4, 3 and 5, rejected at 2.
+            decided: 4,
+            adoptions: 3,
+            score_micro: 14_000_000,
+            scored: 4,
             // decision delays: 4 h, 2 h, 24 h, 1 h
-            review_hours: vec![4.0, 2.0, 24.0, 1.0],
+            review_delays: Delays { hours: vec![4.0, 2.0, 24.0, 1.0], histogram: Vec::new() },
             adopted_used: 1,
         }
     }
@@ -467,15 +445,42 @@ mod tests {
     }
 
     #[test]
-    fn a_grouped_mean_score_is_the_mean_of_every_decision() {
+    fn a_mean_score_and_a_median_from_cells() {
         let mut grouped = known();
-        grouped.decisions = vec![
-            (Decision::Adopt, Some(4.2), 3),
-            (Decision::Reject, None, 2),
-            (Decision::Revise, Some(1.4), 1),
-        ];
+        // 4.2 three times, 1.4 once, two decisions unscored.
+        (grouped.decided, grouped.adoptions, grouped.score_micro, grouped.scored) = (6, 3, 14_000_000, 4);
+        grouped.review_delays = Delays {
+            hours: Vec::new(),
+            histogram: vec![
+                (rollup::bucket_of(3 * 3600), 2, 6 * 3600),
+                (rollup::bucket_of(24 * 3600), 1, 24 * 3600),
+            ],
+        };
         let o = overview(&grouped, Interval::Month, &HashMap::new());
         assert_eq!((o.decided, o.adoption_rate), (6, Some(0.5)));
         assert_eq!(o.mean_score, Some(3.5));
+        assert_eq!(o.median_review_hours, Some(3.0));
+    }
+
+    #[test]
+    fn a_series_reads_whole_buckets_and_the_days_of_cut_ones() {
+        let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let next_year = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        // A year by month: twelve whole months.
+        let year = Span::containing(Grain::Year, d(11, 28));
+        assert_eq!(series_cover(year, Interval::Month), (Grain::Month, Some((d(1, 1), next_year)), vec![]));
+        // A month by week: November 2026 starts on a Sunday and ends on a Monday.
+        let month = Span::containing(Grain::Month, d(11, 28));
+        assert_eq!(
+            series_cover(month, Interval::Week),
+            (Grain::Week, Some((d(11, 2), d(11, 30))), vec![(d(11, 1), d(11, 2)), (d(11, 30), d(12, 1))])
+        );
+        // A week across two months, by month: its days.
+        let week = Span::containing(Grain::Week, d(12, 1));
+        assert_eq!(
+            series_cover(week, Interval::Month),
+            (Grain::Month, Some((d(11, 30), d(11, 30))), vec![(d(11, 30), d(12, 7))])
+        );
+        assert_eq!(series_cover(Span::ALL, Interval::Week), (Grain::Week, None, vec![]));
     }
 }

@@ -16,12 +16,14 @@ use diesel::result::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::schema::{intel, reviews, usages, users};
+use crate::db::rollup;
+use crate::db::schema::{delay_cells, intel, reviews, usages, users};
 use crate::db::DbConn;
-use crate::enums::{Decision, IntelStatus, UsageOutcome};
+use crate::enums::{Decision, DelayMeasure, IntelStatus, UsageOutcome};
 use crate::ids::UserId;
-use crate::ratings::rules::{hours_between, mean, median, ratio, round2};
-use crate::time::{all_time, Window};
+use crate::ratings::model::Delays;
+use crate::ratings::rules::{hours_between, mean, ratio, round2};
+use crate::time::{all_time, Span};
 use crate::with_conn;
 
 /// The reviewer report's figures as the database grouped them.
@@ -29,22 +31,26 @@ use crate::with_conn;
 pub struct Grouped {
     /// Decisions in the window: (reviewer, author, decision, how many).
     pub decisions: Vec<(UserId, UserId, Decision, i64)>,
-    /// Hours from submission to each decision in the window, by reviewer.
+    /// Hours from submission to each decision in the window, by reviewer
+    /// (a week or a month) …
     pub decision_hours: Vec<(UserId, f64)>,
+    /// … or their histogram cells (longer): reviewer, bucket, how many, seconds.
+    pub decision_histograms: Vec<(UserId, i32, i64, i64)>,
     /// Uses in the window of someone else's entries: (recorder, author, uses, won).
     pub uses: Vec<(UserId, UserId, i64, i64)>,
     /// The names of everyone above.
     pub names: HashMap<UserId, String>,
 }
 
-/// The reviewer report of `window`.
-pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<ReviewerReport> {
-    Ok(reviewers(&grouped(conn, window)?))
+/// The reviewer report of `span`.
+pub fn load(conn: &mut DbConn, span: Span) -> QueryResult<ReviewerReport> {
+    Ok(reviewers(&grouped(conn, span)?))
 }
 
 /// Every figure of the report, counted by the database.
-pub fn grouped(conn: &mut DbConn, window: Window) -> QueryResult<Grouped> {
-    let (from, to) = window.unwrap_or_else(all_time);
+pub fn grouped(conn: &mut DbConn, span: Span) -> QueryResult<Grouped> {
+    let (from, to) = span.window().unwrap_or_else(all_time);
+    let histogram = rollup::histogram_grains(DelayMeasure::Decision).contains(&span.grain);
     let decided = || reviews::table.filter(reviews::created_at.ge(from)).filter(reviews::created_at.lt(to));
     // Uses of someone else's entry; drafts never count.
     let used = || {
@@ -60,12 +66,24 @@ pub fn grouped(conn: &mut DbConn, window: Window) -> QueryResult<Grouped> {
             .group_by((reviews::reviewer_id, reviews::author_id, reviews::decision))
             .select((reviews::reviewer_id, reviews::author_id, reviews::decision, count_star()))
             .load(c)?;
-        let delays: Vec<(UserId, Option<NaiveDateTime>, NaiveDateTime)> = decided()
-            .inner_join(intel::table.on(intel::id.eq(reviews::intel_id)))
-            .filter(intel::status.ne(IntelStatus::Draft))
-            .filter(intel::submitted_at.is_not_null())
-            .select((reviews::reviewer_id, intel::submitted_at, reviews::created_at))
-            .load(c)?;
+        type Delay = (UserId, Option<NaiveDateTime>, NaiveDateTime);
+        let (delays, histograms): (Vec<Delay>, Vec<_>) = if histogram {
+            let cells: Vec<(i64, i32, i64, i64)> = delay_cells::table
+                .filter(delay_cells::grain.eq(span.grain.as_str()))
+                .filter(delay_cells::starts_on.eq(span.starts_on))
+                .filter(delay_cells::measure.eq(DelayMeasure::Decision))
+                .select((delay_cells::owner_id, delay_cells::bucket, delay_cells::n, delay_cells::seconds))
+                .load(c)?;
+            (Vec::new(), cells.into_iter().map(|(owner, b, n, s)| (UserId(owner), b, n, s)).collect())
+        } else {
+            let delays = decided()
+                .inner_join(intel::table.on(intel::id.eq(reviews::intel_id)))
+                .filter(intel::status.ne(IntelStatus::Draft))
+                .filter(intel::submitted_at.is_not_null())
+                .select((reviews::reviewer_id, intel::submitted_at, reviews::created_at))
+                .load(c)?;
+            (delays, Vec::new())
+        };
         // COUNT skips the NULL of a use not won.
         let won = count(case_when(usages::outcome.eq(UsageOutcome::Won), usages::id));
         let uses: Vec<(UserId, UserId, i64, i64)> = used()
@@ -83,6 +101,7 @@ pub fn grouped(conn: &mut DbConn, window: Window) -> QueryResult<Grouped> {
                     submitted.map(|s| (reviewer, hours_between(s, decided)))
                 })
                 .collect(),
+            decision_histograms: histograms,
             uses,
             names: names.into_iter().collect(),
         })
@@ -170,9 +189,12 @@ pub fn reviewers(grouped: &Grouped) -> ReviewerReport {
         pair.1 += n;
         *by_reviewer.entry(reviewer).or_default().entry(decision).or_default() += n;
     }
-    let mut hours_of: HashMap<UserId, Vec<f64>> = HashMap::new();
+    let mut delays_of: HashMap<UserId, Delays> = HashMap::new();
     for &(reviewer, hours) in &grouped.decision_hours {
-        hours_of.entry(reviewer).or_default().push(hours);
+        delays_of.entry(reviewer).or_default().hours.push(hours);
+    }
+    for &(reviewer, bucket, n, seconds) in &grouped.decision_histograms {
+        delays_of.entry(reviewer).or_default().histogram.push((bucket, n, seconds));
     }
     let peers = |reviewer: UserId, author: Option<UserId>| -> (i64, i64) {
         pairs
@@ -203,7 +225,7 @@ pub fn reviewers(grouped: &Grouped) -> ReviewerReport {
                 returned: count(Decision::Revise),
                 duplicates: count(Decision::Duplicate),
                 adoption_rate: ratio(count(Decision::Adopt), decisions),
-                median_decision_hours: hours_of.get(&reviewer).and_then(|h| median(h)).map(round2),
+                median_decision_hours: delays_of.get(&reviewer).and_then(Delays::median_hours).map(round2),
                 agreement: mean(&differences).map(|d| round2(1.0 - d)),
             }
         })
@@ -293,6 +315,7 @@ mod tests {
                 (UserId(3), UserId(1), Decision::Reject, 1),
             ],
             decision_hours: vec![(UserId(2), 4.0), (UserId(3), 2.0), (UserId(2), 24.0), (UserId(2), 1.0)],
+            decision_histograms: Vec::new(),
             uses: vec![(UserId(4), UserId(1), 1, 1)],
             names: names(),
         }

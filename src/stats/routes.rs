@@ -17,7 +17,7 @@ use crate::stats::freshness::Freshness;
 use crate::stats::overview::Overview;
 use crate::stats::reviewers::ReviewerReport;
 use crate::stats::service;
-use crate::time::{business_zone, Period, Window};
+use crate::time::{business_zone, Period, Span};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(overview)
@@ -46,9 +46,9 @@ pub struct StatsQuery {
 }
 
 impl StatsQuery {
-    fn window(&self) -> (Period, Window) {
+    fn span(&self) -> (Period, Span) {
         let period = self.period.unwrap_or_default();
-        (period, period.around(self.date))
+        (period, period.span_around(self.date))
     }
 }
 
@@ -66,10 +66,10 @@ pub struct OverviewResponse {
 #[utoipa::path(tag = "stats", params(StatsQuery), responses((status = 200, body = OverviewResponse), (status = 403)))]
 #[get("/stats/overview")]
 async fn overview(state: State, me: CurrentUser, query: web::Query<StatsQuery>) -> ApiResult<HttpResponse> {
-    let (period, window) = query.window();
-    let (department, interval) = (query.department_id, query.interval.unwrap_or_default());
-    let overview =
-        state.report(move |conn| service::overview(conn, &me, window, department, interval)).await?;
+    let (period, span) = query.span();
+    let (department, interval, window) =
+        (query.department_id, query.interval.unwrap_or_default(), span.window());
+    let overview = state.report(move |conn| service::overview(conn, &me, span, department, interval)).await?;
     Ok(HttpResponse::Ok().json(OverviewResponse {
         period: period.as_str().into(),
         from: window.map(|w| w.0.and_utc()),
@@ -156,7 +156,7 @@ async fn competitors(
     me: CurrentUser,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (_, window) = query.window();
+    let window = query.span().1.window();
     let views = state.report(move |conn| service::competitors(conn, &me, window)).await?;
     Ok(HttpResponse::Ok().json(views))
 }
@@ -175,9 +175,9 @@ async fn assessments(
     me: CurrentUser,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (period, window) = query.window();
+    let (period, span) = query.span();
     let department = query.department_id;
-    let items = state.report(move |conn| service::assessments(conn, &me, window, department)).await?;
+    let items = state.report(move |conn| service::assessments(conn, &me, span, department)).await?;
     Ok(HttpResponse::Ok().json(AssessmentResponse { period: period.as_str().into(), items }))
 }
 
@@ -189,16 +189,16 @@ async fn assessments_export(
     me: CurrentUser,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (period, window) = query.window();
+    let (period, span) = query.span();
     let (department, format) = (query.department_id, query.format.unwrap_or_default());
-    let label = match window {
+    let label = match span.window() {
         Some((from, _)) => {
             format!("{}-{}", period.as_str(), from.and_utc().with_timezone(&business_zone()).format("%Y%m%d"))
         }
         None => "all".into(),
     };
     let sheet =
-        state.report(move |conn| service::assessments_export(conn, &me, period, window, department)).await?;
+        state.report(move |conn| service::assessments_export(conn, &me, period, span, department)).await?;
     download(&sheet, format, &format!("绩效考核-{label}")).map_err(ApiError::internal)
 }
 
@@ -207,7 +207,7 @@ async fn assessments_export(
 #[utoipa::path(tag = "stats", params(StatsQuery), responses((status = 200, body = ReviewerReport), (status = 403)))]
 #[get("/stats/reviewers")]
 async fn reviewers(state: State, me: CurrentUser, query: web::Query<StatsQuery>) -> ApiResult<HttpResponse> {
-    let (_, window) = query.window();
-    let report = state.report(move |conn| service::reviewers(conn, &me, window)).await?;
+    let span = query.span().1;
+    let report = state.report(move |conn| service::reviewers(conn, &me, span)).await?;
     Ok(HttpResponse::Ok().json(report))
 }

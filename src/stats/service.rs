@@ -16,7 +16,7 @@ use crate::stats::facts::Interval;
 use crate::stats::freshness::{self, Freshness};
 use crate::stats::overview::{self, Overview};
 use crate::stats::reviewers::{self, ReviewerReport};
-use crate::time::{Period, Window};
+use crate::time::{Period, Span, Window};
 
 crate::service_error! {
     pub enum StatsError {
@@ -49,12 +49,12 @@ fn assessments_of(me: &CurrentUser, department: Option<DepartmentId>) -> Result<
 pub fn overview(
     conn: &mut DbConn,
     me: &CurrentUser,
-    window: Window,
+    span: Span,
     department: Option<DepartmentId>,
     interval: Interval,
 ) -> Result<Overview> {
     statistics(me)?;
-    Ok(overview::load(conn, window, department, interval)?)
+    Ok(overview::load(conn, span, department, interval)?)
 }
 
 pub fn clusters(conn: &mut DbConn, me: &CurrentUser, filter: &ClientFilter) -> Result<Vec<Cluster>> {
@@ -104,11 +104,11 @@ pub fn competitors(conn: &mut DbConn, me: &CurrentUser, window: Window) -> Resul
 pub fn assessments(
     conn: &mut DbConn,
     me: &CurrentUser,
-    window: Window,
+    span: Span,
     department: Option<DepartmentId>,
 ) -> Result<Vec<Assessment>> {
     assessments_of(me, department)?;
-    Ok(assessments::load(conn, window, department)?)
+    Ok(assessments::load(conn, span, department)?)
 }
 
 /// The assessments as an audited spreadsheet.
@@ -116,14 +116,14 @@ pub fn assessments_export(
     conn: &mut DbConn,
     me: &CurrentUser,
     period: Period,
-    window: Window,
+    span: Span,
     department: Option<DepartmentId>,
 ) -> Result<Sheet> {
     assessments_of(me, department)?;
-    Ok(write_tx(conn, |conn| assessments::export(conn, me, period, window, department))?)
+    Ok(write_tx(conn, |conn| assessments::export(conn, me, period, span, department))?)
 }
 
-pub fn reviewers(conn: &mut DbConn, me: &CurrentUser, window: Window) -> Result<ReviewerReport> {
+pub fn reviewers(conn: &mut DbConn, me: &CurrentUser, span: Span) -> Result<ReviewerReport> {
     management(me)?;
-    Ok(reviewers::load(conn, window)?)
+    Ok(reviewers::load(conn, span)?)
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::UserRef;
+use crate::db::rollup::{self, Scope};
 use crate::db::schema::{intel, intel_clients, usages};
 use crate::db::DbConn;
 use crate::enums::{IntelStatus, UsageOutcome, UsagePurpose};
@@ -14,10 +15,12 @@ use crate::users::view::user_refs;
 use crate::with_conn;
 
 pub fn insert(conn: &mut DbConn, usage: &NewUsage) -> QueryResult<Usage> {
-    with_conn!(conn, |c| diesel::insert_into(usages::table)
-        .values(usage)
-        .returning(Usage::as_returning())
-        .get_result(c))
+    rollup::track(conn, Scope::Entry(usage.intel_id), |conn| {
+        with_conn!(conn, |c| diesel::insert_into(usages::table)
+            .values(usage)
+            .returning(Usage::as_returning())
+            .get_result(c))
+    })
 }
 
 pub fn find(conn: &mut DbConn, id: UsageId) -> QueryResult<Option<Usage>> {
@@ -31,14 +34,17 @@ pub fn set_outcome(
     note: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<Usage> {
-    with_conn!(conn, |c| {
-        if let Some(note) = note {
-            diesel::update(usages::table.find(id)).set(usages::note.eq(note)).execute(c)?;
-        }
-        diesel::update(usages::table.find(id))
-            .set((usages::outcome.eq(outcome), usages::updated_at.eq(now)))
-            .returning(Usage::as_returning())
-            .get_result(c)
+    let entry: IntelId = with_conn!(conn, |c| usages::table.find(id).select(usages::intel_id).first(c))?;
+    rollup::track(conn, Scope::Entry(entry), |conn| {
+        with_conn!(conn, |c| {
+            if let Some(note) = note {
+                diesel::update(usages::table.find(id)).set(usages::note.eq(note)).execute(c)?;
+            }
+            diesel::update(usages::table.find(id))
+                .set((usages::outcome.eq(outcome), usages::updated_at.eq(now)))
+                .returning(Usage::as_returning())
+                .get_result(c)
+        })
     })
 }
 

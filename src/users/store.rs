@@ -5,6 +5,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
+use crate::db::rollup::{self, Scope};
 use crate::db::schema::{departments, users};
 use crate::db::DbConn;
 use crate::enums::DepartmentKind;
@@ -125,11 +126,18 @@ pub fn search_users(
 }
 
 /// Updates a user; their entries are re-indexed (they carry the author's name and department).
+/// A change of department moves their entries' counts in the statistics.
 pub fn update_user(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<User> {
-    let user = with_conn!(conn, |c| diesel::update(users::table.find(id))
-        .set(changes)
-        .returning(User::as_returning())
-        .get_result(c))?;
+    let update = |conn: &mut DbConn| {
+        with_conn!(conn, |c| diesel::update(users::table.find(id))
+            .set(changes)
+            .returning(User::as_returning())
+            .get_result(c))
+    };
+    let user = match changes.department_id {
+        Some(_) => rollup::track(conn, Scope::Author(id), update)?,
+        None => update(conn)?,
+    };
     crate::db::search_outbox::enqueue(conn, crate::db::search_outbox::Target::User(id))?;
     Ok(user)
 }

@@ -339,6 +339,11 @@ impl TestApp {
                     .and_then(|()| conn.batch_execute(&sql))
             };
             done.unwrap_or_else(|e| panic!("{sql}: {e}"));
+            // Rows written around the app: rebuild what the statistics count from them.
+            let pool = zhiku::db::connect(&zhiku::db::DatabaseUrl::parse(&url), zhiku::db::Limits::cli(1))
+                .expect("pool");
+            zhiku::db::rebuild_rollups(&mut pool.get().expect("connection"), true)
+                .expect("rebuilding the rollups");
         })
         .await
     }
@@ -356,6 +361,22 @@ impl TestApp {
         let response = self.client.get(self.url(path)).send().await.unwrap();
         let status = response.status();
         (status, response.text().await.unwrap())
+    }
+
+    /// The statistics rollup cells the server kept as it went equal a
+    /// rebuild from the tables.
+    pub async fn assert_rollups_match_a_rebuild(&self) {
+        let url = self.settings.database_url.clone();
+        blocking(move || {
+            let pool = zhiku::db::connect(&url, zhiku::db::Limits::cli(1)).expect("pool");
+            let mut conn = pool.get().expect("connection");
+            let kept = zhiku::db::rollup::stored(&mut conn).expect("reading the cells");
+            zhiku::db::rebuild_rollups(&mut conn, true).expect("rebuilding the rollups");
+            let rebuilt = zhiku::db::rollup::stored(&mut conn).expect("reading the cells");
+            assert!(!rebuilt.stat.is_empty(), "nothing was counted");
+            assert_eq!(kept, rebuilt, "the cells kept differ from a rebuild");
+        })
+        .await
     }
 
     /// The URL of the database this server uses.

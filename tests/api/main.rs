@@ -31,6 +31,7 @@ mod notifications;
 mod points;
 mod ratings;
 mod reviews;
+mod rollups;
 mod scale;
 mod search;
 mod stats;
