@@ -35,30 +35,46 @@ pub struct Shown {
 /// masked first: marketing reads the report.
 pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<Vec<CompetitorView>> {
     let template = categories::find(conn, COMPETITOR)?.map(|c| c.fields).unwrap_or_default();
-    let rows: Vec<(IntelId, String, String, Option<NaiveDateTime>)> = with_conn!(conn, |c| {
-        let mut query = intel::table
-            .filter(intel::category.eq(COMPETITOR))
-            .filter(intel::status.eq_any(IntelStatus::PUBLIC))
-            .filter(intel::adopted_at.is_not_null())
-            .select((intel::id, intel::fields, intel::sensitive_keys, intel::adopted_at))
-            .into_boxed();
-        if let Some((from, to)) = window {
-            query = query.filter(intel::adopted_at.ge(from)).filter(intel::adopted_at.lt(to));
-        }
-        query.load(c)
-    })?;
     let market = market_wide(conn, window)?;
-    let shown: Vec<Shown> = rows
-        .into_iter()
-        .filter_map(|(id, fields, keys, adopted_at)| {
+    // Read in chunks, each row kept only for the three fields the report
+    // groups by: all time holds a province's competitor news.
+    let mut shown: Vec<Shown> = Vec::new();
+    let mut after = IntelId(0);
+    loop {
+        let rows: Vec<(IntelId, String, String, Option<NaiveDateTime>)> = with_conn!(conn, |c| {
+            let mut query = intel::table
+                .filter(intel::category.eq(COMPETITOR))
+                .filter(intel::status.eq_any(IntelStatus::PUBLIC))
+                .filter(intel::adopted_at.is_not_null())
+                .filter(intel::id.gt(after))
+                .order(intel::id)
+                .limit(CHUNK)
+                .select((intel::id, intel::fields, intel::sensitive_keys, intel::adopted_at))
+                .into_boxed();
+            if let Some((from, to)) = window {
+                query = query.filter(intel::adopted_at.ge(from)).filter(intel::adopted_at.lt(to));
+            }
+            query.load(c)
+        })?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        shown.extend(rows.into_iter().filter_map(|(id, fields, keys, adopted_at)| {
             let keys: Vec<String> = serde_json::from_str(&keys).unwrap_or_default();
             let mut fields: Fields = serde_json::from_str(&fields).unwrap_or_default();
-            fields.retain(|key, _| !template::is_sensitive(&template, &keys, key));
+            fields.retain(|key, _| {
+                GROUPED_BY.contains(&key.as_str()) && !template::is_sensitive(&template, &keys, key)
+            });
             Some(Shown { fields, adopted_at: adopted_at?, market_wide: market.contains(&id) })
-        })
-        .collect();
+        }));
+    }
     Ok(competitors(&shown))
 }
+
+/// Entries read at once.
+const CHUNK: i64 = 5_000;
+
+/// The fields the report groups by.
+const GROUPED_BY: [&str; 3] = ["competitor", "offer", "tariff"];
 
 /// The competitor entries adopted in the window that name no client.
 fn market_wide(conn: &mut DbConn, window: Window) -> QueryResult<HashSet<IntelId>> {

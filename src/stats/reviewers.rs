@@ -196,21 +196,35 @@ pub fn reviewers(grouped: &Grouped) -> ReviewerReport {
     for &(reviewer, bucket, n, seconds) in &grouped.decision_histograms {
         delays_of.entry(reviewer).or_default().histogram.push((bucket, n, seconds));
     }
-    let peers = |reviewer: UserId, author: Option<UserId>| -> (i64, i64) {
-        pairs
-            .iter()
-            .filter(|((rv, au), _)| *rv != reviewer && author.is_none_or(|a| *au == a))
-            .fold((0, 0), |acc, (_, (a, n))| (acc.0 + a, acc.1 + n))
+    // (adopted, decisions) by author, by reviewer and over everyone: a
+    // reviewer's peers are everyone else, so their figures are a difference.
+    let add = |into: &mut (i64, i64), (a, n): (i64, i64)| {
+        into.0 += a;
+        into.1 += n;
     };
+    let (mut by_author, mut of_reviewer, mut everyone) =
+        (HashMap::<UserId, (i64, i64)>::new(), HashMap::<UserId, (i64, i64)>::new(), (0, 0));
+    for (&(reviewer, author), &pair) in &pairs {
+        add(by_author.entry(author).or_default(), pair);
+        add(of_reviewer.entry(reviewer).or_default(), pair);
+        add(&mut everyone, pair);
+    }
+    let peers = |reviewer: UserId, author: Option<UserId>| -> (i64, i64) {
+        let (all, own) = match author {
+            Some(author) => (by_author[&author], pairs.get(&(reviewer, author)).copied().unwrap_or_default()),
+            None => (everyone, of_reviewer[&reviewer]),
+        };
+        (all.0 - own.0, all.1 - own.1)
+    };
+    let pairs_of =
+        |reviewer: UserId| pairs.range((reviewer, UserId(i64::MIN))..=(reviewer, UserId(i64::MAX)));
     let name = |id: UserId| grouped.names.get(&id).cloned().unwrap_or_default();
     let reviewers = by_reviewer
         .into_iter()
         .map(|(reviewer, counts)| {
             let count = |d: Decision| counts.get(&d).copied().unwrap_or(0);
             let decisions: i64 = counts.values().sum();
-            let differences: Vec<f64> = pairs
-                .iter()
-                .filter(|((rv, _), _)| *rv == reviewer)
+            let differences: Vec<f64> = pairs_of(reviewer)
                 .filter_map(|((_, author), (a, n))| {
                     let (pa, pn) = peers(reviewer, Some(*author));
                     (pn > 0).then(|| (*a as f64 / *n as f64 - pa as f64 / pn as f64).abs())

@@ -68,3 +68,8 @@ CREATE TABLE rollup_state (
 
 -- A person's entries by submission (the live medians of short periods).
 CREATE INDEX intel_author_submitted_idx ON intel (author_id, submitted_at, observed_at);
+
+-- The entry list filtered by status alone, newest change first: a page
+-- read in order (with a sampled planner estimate SQLite sorted every
+-- adopted entry to show twenty).
+CREATE INDEX intel_status_updated_idx ON intel (status, updated_at, id);
