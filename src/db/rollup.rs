@@ -11,14 +11,15 @@
 //! a use, a resubmission under another category, a person moving
 //! department), the cells stay equal to a rebuild — the tests compare them.
 //!
-//! Differences are collected per write transaction and written just before
-//! its commit, in one order (sorted by key), so concurrent transactions lock
-//! cells in the same order and never deadlock; on PostgreSQL [`track`] first
-//! locks the entries it reads, so two transactions changing one entry take
-//! their before-and-after in turn.
+//! In a write transaction an entry's contributions are read before its first
+//! change and once more just before the commit, and the difference written
+//! then, in one order (sorted by key), so concurrent transactions lock cells
+//! in the same order and never deadlock; on PostgreSQL [`track`] first locks
+//! the entries it reads, so two transactions changing one entry take their
+//! before-and-after in turn.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -434,18 +435,49 @@ pub fn of_scope(conn: &mut DbConn, scope: &Scope) -> QueryResult<Cells> {
 }
 
 /// Runs `change`, which may alter the contributions of the entries in
-/// `scope`, and records the difference it made.
+/// `scope`, and records the difference it made. In a write transaction the
+/// entries' contributions are read before their first change and once more
+/// at the end (see [`Deferred`]); outside one, before and after `change`.
 pub fn track<T>(
     conn: &mut DbConn,
     scope: Scope,
     change: impl FnOnce(&mut DbConn) -> QueryResult<T>,
 ) -> QueryResult<T> {
-    lock(conn, &scope)?;
-    let before = of_scope(conn, &scope)?;
-    let value = change(conn)?;
-    let after = of_scope(conn, &scope)?;
-    record(conn, Cells::difference(after, before))?;
-    Ok(value)
+    if !collecting() {
+        lock(conn, &scope)?;
+        let before = of_scope(conn, &scope)?;
+        let value = change(conn)?;
+        let after = of_scope(conn, &scope)?;
+        write(conn, Cells::difference(after, before))?;
+        return Ok(value);
+    }
+    let ids = match &scope {
+        Scope::Entry(id) => vec![*id],
+        Scope::Entries(ids) => ids.clone(),
+        Scope::Author(_) | Scope::Ids(..) => with_conn!(conn, |c| in_scope!(&scope, intel::table, |q| q
+            .order(intel::id)
+            .select(intel::id)
+            .load(c)))?,
+    };
+    let first: Vec<IntelId> = PENDING.with(|p| {
+        let p = p.borrow();
+        let touched = p.as_ref().map(|p| &p.touched);
+        ids.into_iter().filter(|id| touched.is_none_or(|t| !t.contains(id))).collect()
+    });
+    for chunk in first.chunks(ENTRIES_AT_ONCE) {
+        let chunk = Scope::Entries(chunk.to_vec());
+        lock(conn, &chunk)?;
+        let before = of_scope(conn, &chunk)?;
+        PENDING.with(|p| {
+            if let Some(p) = p.borrow_mut().as_mut() {
+                p.before.add(before, 1);
+                if let Scope::Entries(ids) = chunk {
+                    p.touched.extend(ids);
+                }
+            }
+        });
+    }
+    change(conn)
 }
 
 /// Records what new entries (with their reviews and uses) contribute.
@@ -453,9 +485,21 @@ pub fn added(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
+    if collecting() {
+        // New: they contributed nothing when the transaction began.
+        PENDING.with(|p| {
+            if let Some(p) = p.borrow_mut().as_mut() {
+                p.touched.extend(ids.iter().copied());
+            }
+        });
+        return Ok(());
+    }
     let cells = of_scope(conn, &Scope::Entries(ids.to_vec()))?;
-    record(conn, cells)
+    write(conn, cells)
 }
+
+/// Entries whose facts one query reads, at most.
+const ENTRIES_AT_ONCE: usize = 500;
 
 /// Records a ledger row: the points in its person's cells.
 pub fn paid(
@@ -483,24 +527,47 @@ fn lock(conn: &mut DbConn, scope: &Scope) -> QueryResult<()> {
     Ok(())
 }
 
+/// What one write transaction has recorded so far.
+#[derive(Debug, Clone, Default)]
+struct Pending {
+    /// Differences already known (ledger rows).
+    cells: Cells,
+    /// The entries changed or added, and what those changed contributed
+    /// before their first change: at the end, their contributions then
+    /// minus these are the difference.
+    touched: BTreeSet<IntelId>,
+    before: Cells,
+}
+
 thread_local! {
-    /// What the write transaction open on this thread has recorded so far.
-    static PENDING: RefCell<Option<Cells>> = const { RefCell::new(None) };
+    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+}
+
+fn collecting() -> bool {
+    PENDING.with(|p| p.borrow().is_some())
 }
 
 /// The cell differences of one write transaction, written just before its
 /// commit (see [`crate::db::write_tx`]); dropped unwritten on a rollback.
+/// The entries it touched are read once more at the end, so a transaction
+/// that changes an entry in several steps reads it twice, not twice a step.
 pub struct Deferred(());
 
 impl Deferred {
     pub fn begin() -> Deferred {
-        PENDING.with(|p| *p.borrow_mut() = Some(Cells::default()));
+        PENDING.with(|p| *p.borrow_mut() = Some(Pending::default()));
         Deferred(())
     }
 
     /// Writes what was recorded, in key order; call last before the commit.
     pub fn flush(self, conn: &mut DbConn) -> QueryResult<()> {
-        let cells = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        let Pending { mut cells, touched, before } =
+            PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        let touched: Vec<IntelId> = touched.into_iter().collect();
+        for chunk in touched.chunks(ENTRIES_AT_ONCE) {
+            cells.add(of_scope(conn, &Scope::Entries(chunk.to_vec()))?, 1);
+        }
+        cells.add(before, -1);
         write(conn, cells)
     }
 }
@@ -512,7 +579,7 @@ impl Drop for Deferred {
 }
 
 /// What was pending when a savepoint opened, to go back to if it rolls back.
-pub struct Savepoint(Option<Cells>);
+pub struct Savepoint(Option<Pending>);
 
 impl Savepoint {
     pub fn open() -> Savepoint {
@@ -530,7 +597,7 @@ impl Savepoint {
 fn record(conn: &mut DbConn, cells: Cells) -> QueryResult<()> {
     let held = PENDING.with(|p| match p.borrow_mut().as_mut() {
         Some(pending) => {
-            pending.add(cells, 1);
+            pending.cells.add(cells, 1);
             None
         }
         None => Some(cells),
@@ -677,7 +744,7 @@ pub fn rebuild(conn: &mut DbConn) -> QueryResult<()> {
     // What the transaction recorded so far is in the tables the rebuild reads.
     PENDING.with(|p| {
         if let Some(pending) = p.borrow_mut().as_mut() {
-            *pending = Cells::default();
+            *pending = Pending::default();
         }
     });
     with_conn!(conn, |c| {

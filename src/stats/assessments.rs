@@ -38,7 +38,8 @@ pub struct Assessment {
     pub mean_score: Option<f64>,
     pub usage_rate: Option<f64>,
     pub uses: i64,
-    /// Median hours from observing a fact to submitting it.
+    /// Median hours from observing a fact to submitting it (over a year or
+    /// all time, from 5 %-wide buckets: within 2.5 %).
     pub median_submission_delay_hours: Option<f64>,
     /// Revisions of adopted entries submitted.
     pub updates: i64,

@@ -36,9 +36,8 @@ pub struct Shown {
 pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<Vec<CompetitorView>> {
     let template = categories::find(conn, COMPETITOR)?.map(|c| c.fields).unwrap_or_default();
     let market = market_wide(conn, window)?;
-    // Read in chunks, each row kept only for the three fields the report
-    // groups by: all time holds a province's competitor news.
-    let mut shown: Vec<Shown> = Vec::new();
+    // Read in chunks and counted as read: all time holds a province's competitor news.
+    let mut tally = Tally::default();
     let mut after = IntelId(0);
     loop {
         let rows: Vec<(IntelId, String, String, Option<NaiveDateTime>)> = with_conn!(conn, |c| {
@@ -58,16 +57,18 @@ pub fn load(conn: &mut DbConn, window: Window) -> QueryResult<Vec<CompetitorView
         })?;
         let Some(last) = rows.last() else { break };
         after = last.0;
-        shown.extend(rows.into_iter().filter_map(|(id, fields, keys, adopted_at)| {
+        for (id, fields, keys, adopted_at) in rows {
             let keys: Vec<String> = serde_json::from_str(&keys).unwrap_or_default();
             let mut fields: Fields = serde_json::from_str(&fields).unwrap_or_default();
             fields.retain(|key, _| {
                 GROUPED_BY.contains(&key.as_str()) && !template::is_sensitive(&template, &keys, key)
             });
-            Some(Shown { fields, adopted_at: adopted_at?, market_wide: market.contains(&id) })
-        }));
+            if let Some(adopted_at) = adopted_at {
+                tally.add(&Shown { fields, adopted_at, market_wide: market.contains(&id) });
+            }
+        }
     }
-    Ok(competitors(&shown))
+    Ok(tally.finish())
 }
 
 /// Entries read at once.
@@ -120,51 +121,76 @@ pub struct CompetitorView {
     pub months: Vec<MonthCount>,
 }
 
-/// Competitor entries by competitor, offer and month; the most reported
-/// competitor first, each one's most reported offer first.
-pub fn competitors(shown: &[Shown]) -> Vec<CompetitorView> {
-    let mut groups: BTreeMap<String, Vec<&Shown>> = BTreeMap::new();
-    for e in shown {
-        let competitor = e.fields.get("competitor").and_then(|v| v.as_str()).unwrap_or("未注明").to_owned();
-        groups.entry(competitor).or_default().push(e);
+/// Competitor entries by competitor, offer and month, counted as they are
+/// read (a province's competitor news is never held at once).
+#[derive(Debug, Default)]
+pub struct Tally {
+    groups: BTreeMap<String, Group>,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    entries: i64,
+    market_wide: i64,
+    offers: BTreeMap<String, Offer>,
+    months: BTreeMap<String, i64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, e: &Shown) {
+        let text = |key: &str| e.fields.get(key).and_then(|v| v.as_str()).unwrap_or("未注明").to_owned();
+        let group = self.groups.entry(text("competitor")).or_default();
+        group.entries += 1;
+        group.market_wide += i64::from(e.market_wide);
+        let at = e.adopted_at;
+        *group.months.entry(bucket_of(at, Interval::Month)).or_default() += 1;
+        let offer_text = text("offer");
+        let offer = group.offers.entry(offer_text.clone()).or_insert(Offer {
+            offer: offer_text,
+            entries: 0,
+            min_tariff: None,
+            max_tariff: None,
+            latest_at: at.and_utc(),
+        });
+        offer.entries += 1;
+        offer.latest_at = offer.latest_at.max(at.and_utc());
+        if let Some(t) = e.fields.get("tariff").and_then(|v| v.as_f64()) {
+            offer.min_tariff = Some(offer.min_tariff.map_or(t, |m| m.min(t)));
+            offer.max_tariff = Some(offer.max_tariff.map_or(t, |m| m.max(t)));
+        }
     }
-    let mut views: Vec<CompetitorView> = groups
-        .into_iter()
-        .map(|(competitor, items)| {
-            let mut offers: BTreeMap<String, Offer> = BTreeMap::new();
-            let mut months: BTreeMap<String, i64> = BTreeMap::new();
-            for e in &items {
-                let at = e.adopted_at;
-                *months.entry(bucket_of(at, Interval::Month)).or_default() += 1;
-                let text = e.fields.get("offer").and_then(|v| v.as_str()).unwrap_or("未注明").to_owned();
-                let tariff = e.fields.get("tariff").and_then(|v| v.as_f64());
-                let offer = offers.entry(text.clone()).or_insert(Offer {
-                    offer: text,
-                    entries: 0,
-                    min_tariff: None,
-                    max_tariff: None,
-                    latest_at: at.and_utc(),
-                });
-                offer.entries += 1;
-                offer.latest_at = offer.latest_at.max(at.and_utc());
-                if let Some(t) = tariff {
-                    offer.min_tariff = Some(offer.min_tariff.map_or(t, |m| m.min(t)));
-                    offer.max_tariff = Some(offer.max_tariff.map_or(t, |m| m.max(t)));
+
+    /// The most reported competitor first, each one's most reported offer first.
+    pub fn finish(self) -> Vec<CompetitorView> {
+        let mut views: Vec<CompetitorView> = self
+            .groups
+            .into_iter()
+            .map(|(competitor, group)| {
+                let mut offers: Vec<Offer> = group.offers.into_values().collect();
+                offers.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| b.latest_at.cmp(&a.latest_at)));
+                CompetitorView {
+                    competitor,
+                    entries: group.entries,
+                    market_wide: group.market_wide,
+                    offers,
+                    months: group
+                        .months
+                        .into_iter()
+                        .map(|(month, entries)| MonthCount { month, entries })
+                        .collect(),
                 }
-            }
-            let mut offers: Vec<Offer> = offers.into_values().collect();
-            offers.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| b.latest_at.cmp(&a.latest_at)));
-            CompetitorView {
-                competitor,
-                entries: items.len() as i64,
-                market_wide: items.iter().filter(|e| e.market_wide).count() as i64,
-                offers,
-                months: months.into_iter().map(|(month, entries)| MonthCount { month, entries }).collect(),
-            }
-        })
-        .collect();
-    views.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.competitor.cmp(&b.competitor)));
-    views
+            })
+            .collect();
+        views.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.competitor.cmp(&b.competitor)));
+        views
+    }
+}
+
+/// The report over `shown` at once.
+pub fn competitors(shown: &[Shown]) -> Vec<CompetitorView> {
+    let mut tally = Tally::default();
+    shown.iter().for_each(|e| tally.add(e));
+    tally.finish()
 }
 
 #[cfg(test)]

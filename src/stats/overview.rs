@@ -67,7 +67,8 @@ pub struct Overview {
     pub won: i64,
     /// Mean rubric score of the decisions.
     pub mean_score: Option<f64>,
-    /// Median hours from submission to decision.
+    /// Median hours from submission to decision (over a quarter or longer,
+    /// from 5 %-wide buckets: within 2.5 %).
     pub median_review_hours: Option<f64>,
     pub by_category: BTreeMap<String, Counts>,
     pub by_client_kind: BTreeMap<String, Counts>,

@@ -1361,7 +1361,8 @@ export interface components {
             mean_score?: number | null;
             /**
              * Format: double
-             * @description Median hours from observing a fact to submitting it.
+             * @description Median hours from observing a fact to submitting it (over a year or
+             *     all time, from 5 %-wide buckets: within 2.5 %).
              */
             median_submission_delay_hours?: number | null;
             /** Format: int64 */
@@ -2254,7 +2255,8 @@ export interface components {
             mean_score?: number | null;
             /**
              * Format: double
-             * @description Median hours from submission to decision.
+             * @description Median hours from submission to decision (over a quarter or longer,
+             *     from 5 %-wide buckets: within 2.5 %).
              */
             median_review_hours?: number | null;
             series: components["schemas"]["Bucket"][];
@@ -2724,7 +2726,8 @@ export interface components {
             duplicates: number;
             /**
              * Format: double
-             * @description Median hours from submission to this reviewer's decision.
+             * @description Median hours from submission to this reviewer's decision (over a
+             *     quarter or longer, from 5 %-wide buckets: within 2.5 %).
              */
             median_decision_hours?: number | null;
             real_name: string;
@@ -2983,7 +2986,8 @@ export interface components {
         Timeliness: {
             /**
              * Format: double
-             * @description Median hours from observing a fact to submitting it.
+             * @description Median hours from observing a fact to submitting it (over a year or
+             *     all time, from 5 %-wide buckets: within 2.5 %).
              */
             median_hours?: number | null;
         };
