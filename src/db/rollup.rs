@@ -84,25 +84,12 @@ macro_rules! in_scope {
 
 /// The overview's cell key: span, author's department, category, client kind.
 pub type StatKey = (Span, i64, String, String);
-/// The overview's counts, in the order of [`STAT_COLUMNS`].
+/// The overview's counts: submitted, adopted, adopted_used, uses, won,
+/// decided, adoptions, score_micro, scored (the columns of `stat_cells`).
 pub type StatCounts = [i64; 9];
-pub const STAT_COLUMNS: [&str; 9] =
-    ["submitted", "adopted", "adopted_used", "uses", "won", "decided", "adoptions", "score_micro", "scored"];
-/// A person's counts, in the order of [`AUTHOR_COLUMNS`].
+/// A person's counts: submitted, updates, adopted, adopted_used, uses,
+/// decided, adoptions, score_micro, scored, points, verifications.
 pub type AuthorCounts = [i64; 11];
-pub const AUTHOR_COLUMNS: [&str; 11] = [
-    "submitted",
-    "updates",
-    "adopted",
-    "adopted_used",
-    "uses",
-    "decided",
-    "adoptions",
-    "score_micro",
-    "scored",
-    "points",
-    "verifications",
-];
 /// A histogram cell: span, measure, owner, bucket.
 pub type DelayKey = (Span, DelayMeasure, i64, i32);
 

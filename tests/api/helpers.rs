@@ -379,6 +379,13 @@ impl TestApp {
         .await
     }
 
+    /// `GET path` as `token`, which must answer 200; the body.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
+        let (status, body) = self.get(path, token).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        body
+    }
+
     /// The URL of the database this server uses.
     pub fn database_url(&self) -> &str {
         &self.database_url

@@ -6,17 +6,10 @@
 
 use futures_util::future::join_all;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::helpers::TestApp;
 use crate::on_both_backends;
 use crate::world::{id, scores, World};
-
-async fn ok(app: &TestApp, path: &str, token: &str) -> Value {
-    let (status, body) = app.get(path, token).await;
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
-}
 
 on_both_backends! {
     async fn the_cells_follow_every_change(app: TestApp) {
@@ -61,7 +54,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::CREATED);
         app.assert_rollups_match_a_rebuild().await;
 
-        let overview = ok(&app, "/api/v1/stats/overview?period=all", &w.marketer.access_token).await;
+        let overview = app.get_ok("/api/v1/stats/overview?period=all", &w.marketer.access_token).await;
         assert_eq!((overview["submitted"].as_i64(), overview["adopted"].as_i64()), (Some(4), Some(3)), "{overview}");
         assert_eq!(overview["by_client_kind"]["individual"]["adopted"], 1, "{overview}");
         assert_eq!(overview["by_category"]["opportunity"]["submitted"], 1, "{overview}");
@@ -77,9 +70,9 @@ on_both_backends! {
         app.assert_rollups_match_a_rebuild().await;
         for period in ["month", "year", "all"] {
             let path = format!("/api/v1/stats/overview?period={period}&department_id={moved_to}");
-            let theirs = ok(&app, &path, &app.admin_token).await;
+            let theirs = app.get_ok(&path, &app.admin_token).await;
             assert_eq!(theirs["submitted"], 3, "{period}: {theirs}");
-            let ratings = ok(&app, &format!("/api/v1/departments/{moved_to}/ratings?period={period}"), &app.admin_token).await;
+            let ratings = app.get_ok(&format!("/api/v1/departments/{moved_to}/ratings?period={period}"), &app.admin_token).await;
             assert_eq!(ratings["quantity"]["submitted"], 3, "{period}: {ratings}");
         }
     }
@@ -100,7 +93,7 @@ on_both_backends! {
         let statuses = join_all(uses).await;
         assert!(statuses.iter().all(|s| *s == StatusCode::CREATED), "{statuses:?}");
         app.assert_rollups_match_a_rebuild().await;
-        let overview = ok(&app, "/api/v1/stats/overview?period=all", &w.marketer.access_token).await;
+        let overview = app.get_ok("/api/v1/stats/overview?period=all", &w.marketer.access_token).await;
         assert_eq!((overview["uses"].as_i64(), overview["won"].as_i64()), (Some(8), Some(8)), "{overview}");
         assert_eq!(overview["usage_rate"], 1.0, "{overview}");
     }

@@ -4,7 +4,6 @@
 //! binds one value per entry fails here.
 
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::helpers::TestApp;
 use crate::on_both_backends;
@@ -48,13 +47,6 @@ async fn fill(app: &TestApp, w: &World) {
     .await;
 }
 
-/// `GET path` as `token`, which must answer 200; the body.
-async fn ok(app: &TestApp, path: &str, token: &str) -> Value {
-    let (status, body) = app.get(path, token).await;
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
-}
-
 on_both_backends! {
     async fn an_author_with_forty_thousand_entries(app: TestApp) {
         let w = World::new(&app).await;
@@ -64,7 +56,7 @@ on_both_backends! {
         let (admin, mine) = (app.admin_token.clone(), w.author.access_token.clone());
 
         for period in ["month", "year", "all"] {
-            let ratings = ok(&app, &format!("/api/v1/users/{author}/ratings?period={period}"), &mine).await;
+            let ratings = app.get_ok(&format!("/api/v1/users/{author}/ratings?period={period}"), &mine).await;
             assert_eq!(ratings["quantity"]["submitted"], ENTRIES, "{period}: {ratings}");
             assert_eq!(ratings["quantity"]["adopted"], ENTRIES);
             assert_eq!(ratings["quality"]["decided"], ENTRIES);
@@ -73,45 +65,45 @@ on_both_backends! {
             assert_eq!(ratings["usage"]["uses"], ENTRIES);
             assert_eq!(ratings["timeliness"]["median_hours"], 47.0);
         }
-        let ratings = ok(&app, &format!("/api/v1/departments/{department}/ratings?period=month"), &admin).await;
+        let ratings = app.get_ok(&format!("/api/v1/departments/{department}/ratings?period=month"), &admin).await;
         assert_eq!(ratings["quantity"]["submitted"], ENTRIES);
 
-        let board = ok(&app, "/api/v1/leaderboard?period=month", &mine).await;
+        let board = app.get_ok("/api/v1/leaderboard?period=month", &mine).await;
         assert_eq!(board["items"][0]["user"]["id"], author);
         assert_eq!(board["items"][0]["points"], 16 * ENTRIES);
-        let ledger = ok(&app, &format!("/api/v1/points/ledger?user_id={author}&per_page=20"), &admin).await;
+        let ledger = app.get_ok(&format!("/api/v1/points/ledger?user_id={author}&per_page=20"), &admin).await;
         assert_eq!(ledger["balance"], 16 * ENTRIES);
         assert_eq!(ledger["items"].as_array().unwrap().len(), 20);
 
-        let assessments = ok(&app, "/api/v1/stats/assessments?period=month", &w.reviewer.access_token).await;
+        let assessments = app.get_ok("/api/v1/stats/assessments?period=month", &w.reviewer.access_token).await;
         let row = assessments["items"].as_array().unwrap().iter().find(|r| r["user_id"] == author).unwrap();
         assert_eq!((row["submitted"].as_i64(), row["adopted"].as_i64(), row["points"].as_i64()),
             (Some(ENTRIES), Some(ENTRIES), Some(16 * ENTRIES)), "{row}");
-        let overview = ok(&app, "/api/v1/stats/overview?period=month", &admin).await;
+        let overview = app.get_ok("/api/v1/stats/overview?period=month", &admin).await;
         assert_eq!((overview["submitted"].as_i64(), overview["adopted"].as_i64(), overview["uses"].as_i64()),
             (Some(ENTRIES), Some(ENTRIES), Some(ENTRIES)), "{overview}");
         assert_eq!(overview["mean_score"], 4.0);
         assert_eq!(overview["usage_rate"], 1.0);
-        let reviewers = ok(&app, "/api/v1/stats/reviewers?period=month", &admin).await;
+        let reviewers = app.get_ok("/api/v1/stats/reviewers?period=month", &admin).await;
         assert_eq!(reviewers["reviewers"][0]["decisions"], ENTRIES, "{reviewers}");
         for path in ["/api/v1/stats/freshness", "/api/v1/stats/competitors", "/api/v1/stats/clusters"] {
-            ok(&app, path, &admin).await;
+            app.get_ok(path, &admin).await;
         }
 
-        let list = ok(&app, &format!("/api/v1/intel?author_id={author}&per_page=20"), &admin).await;
+        let list = app.get_ok(&format!("/api/v1/intel?author_id={author}&per_page=20"), &admin).await;
         assert_eq!(list["total"], ENTRIES);
         assert_eq!(list["items"].as_array().unwrap().len(), 20);
-        ok(&app, "/api/v1/me", &mine).await;
-        ok(&app, &format!("/api/v1/users/{author}"), &admin).await;
-        let clients = ok(&app, "/api/v1/me/clients", &w.manager.access_token).await;
+        app.get_ok("/api/v1/me", &mine).await;
+        app.get_ok(&format!("/api/v1/users/{author}"), &admin).await;
+        let clients = app.get_ok("/api/v1/me/clients", &w.manager.access_token).await;
         assert_eq!(clients["items"][0]["client"]["id"], w.client_id, "{clients}");
-        let dossier = ok(&app, &format!("/api/v1/clients/{}/dossier?page=2", w.client_id), &w.manager.access_token).await;
+        let dossier = app.get_ok(&format!("/api/v1/clients/{}/dossier?page=2", w.client_id), &w.manager.access_token).await;
         assert_eq!((dossier["intel_total"].as_i64(), dossier["intel"].as_array().map(Vec::len)), (Some(ENTRIES), Some(20)));
         assert_eq!(dossier["intel"][0]["title"], format!("规模 {}", ENTRIES - 20), "newest first, the second page");
         assert_eq!(dossier["stale_count"], 0);
         assert_eq!(dossier["usages"].as_array().map(Vec::len), Some(50));
         let to = author;
-        ok(&app, &format!("/api/v1/clients/{}/handover?to={to}", w.client_id), &admin).await;
+        app.get_ok(&format!("/api/v1/clients/{}/handover?to={to}", w.client_id), &admin).await;
         let (status, moved) = app
             .put(&format!("/api/v1/clients/{}/owner", w.client_id), &admin, serde_json::json!({"owner_id": to}))
             .await;
