@@ -182,6 +182,7 @@ fn build_app(
                 .configure(crate::review::routes::configure)
                 .configure(crate::usage::routes::configure)
                 .configure(crate::points::routes::configure)
+                .configure(crate::appraisal::routes::configure)
                 .configure(crate::ratings::routes::configure)
                 .configure(crate::notify::routes::configure)
                 .configure(crate::audit::routes::configure)

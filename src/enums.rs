@@ -120,6 +120,44 @@ text_enums! {
         Prospect,
     }
 
+    /// The branch's marketing databases: 拥护者、支持者、潜在、中立、流失风险.
+    pub enum ClientSegment {
+        Advocate,
+        Supporter,
+        Potential,
+        Neutral,
+        AtRisk,
+    }
+
+    /// Why a client left or may leave (the branch's lost-client database).
+    pub enum LossReason {
+        Price,
+        NetworkQuality,
+        Service,
+        CompetitorOffer,
+        PaymentMethod,
+        UnresolvedComplaint,
+        Policy,
+        Relocation,
+        Other,
+    }
+
+    /// How a loss was closed: a lost client won back, or one at risk kept.
+    pub enum LossOutcome {
+        WonBack,
+        Retained,
+    }
+
+    /// One act of keeping a fact current (the appraisal's updating activity).
+    pub enum UpkeepKind {
+        /// "Still true".
+        Verify,
+        /// A revision of an adopted entry.
+        Revise,
+        /// A returned entry corrected and resubmitted.
+        Correct,
+    }
+
     /// A reviewer's decision on one revision.
     pub enum Decision {
         Adopt,
@@ -297,6 +335,27 @@ text_enums! {
         #[strum(serialize = "category.update")]
         #[serde(rename = "category.update")]
         CategoryUpdate,
+        #[strum(serialize = "category.create")]
+        #[serde(rename = "category.create")]
+        CategoryCreate,
+        #[strum(serialize = "appraisal.rules")]
+        #[serde(rename = "appraisal.rules")]
+        AppraisalRules,
+        #[strum(serialize = "appraisal.publish")]
+        #[serde(rename = "appraisal.publish")]
+        AppraisalPublish,
+        #[strum(serialize = "export.appraisal")]
+        #[serde(rename = "export.appraisal")]
+        ExportAppraisal,
+        #[strum(serialize = "export.clients")]
+        #[serde(rename = "export.clients")]
+        ExportClients,
+        #[strum(serialize = "client.loss")]
+        #[serde(rename = "client.loss")]
+        ClientLoss,
+        #[strum(serialize = "cluster.invite")]
+        #[serde(rename = "cluster.invite")]
+        ClusterInvite,
         #[strum(serialize = "client.handover")]
         #[serde(rename = "client.handover")]
         ClientHandover,

@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod api;
 pub mod app;
+pub mod appraisal;
 pub mod audit;
 pub mod auth;
 pub mod backup;

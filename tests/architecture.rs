@@ -26,6 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["review", "usage", "agenda"],
     &["ratings", "search", "dossier", "handover"],
     &["stats"],
+    &["appraisal"],
     &["jobs", "demo", "import", "backup"],
     &["health"],
     &["app"],

@@ -45,7 +45,13 @@ pub fn may_see_department(user: &CurrentUser, department: DepartmentId) -> bool 
     is_privileged(user) || (user.has(Role::DepartmentHead) && user.department_id == Some(department))
 }
 
-/// Someone's ratings: one's own, and those who may see their department's.
+/// Publishing a period's appraisal (freezing it): admins, and the head of
+/// the information-management department (a reviewer who heads a department).
+pub fn may_publish_appraisal(user: &CurrentUser) -> bool {
+    user.has(Role::Admin) || (user.has(Role::Reviewer) && user.has(Role::DepartmentHead))
+}
+
+/// Someone's ratings and appraisal rows: one's own, and those who may see their department's.
 pub fn may_see_ratings(user: &CurrentUser, person: UserId, department: Option<DepartmentId>) -> bool {
     person == user.id || is_privileged(user) || department.is_some_and(|d| may_see_department(user, d))
 }

@@ -76,6 +76,8 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        segment -> Nullable<Text>,
+        contract_end -> Nullable<Date>,
     }
 }
 
@@ -391,6 +393,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    client_losses (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        status -> Text,
+        reasons -> Text,
+        competitor -> Nullable<Text>,
+        occurred_on -> Date,
+        note -> Text,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+        outcome -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        closed_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contact_tags (contact_id, tag) {
+        contact_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    upkeep (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        intel_id -> BigInt,
+        kind -> Text,
+        due_at -> Timestamp,
+        done_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    appraisal_rules (version) {
+        version -> Integer,
+        rules -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    appraisals (id) {
+        id -> BigInt,
+        period -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        rules_version -> Integer,
+        published_by -> BigInt,
+        published_at -> Timestamp,
+        people -> Integer,
+    }
+}
+
+diesel::table! {
+    appraisal_results (appraisal_id, user_id) {
+        appraisal_id -> BigInt,
+        user_id -> BigInt,
+        employee_no -> Text,
+        real_name -> Text,
+        department_id -> Nullable<BigInt>,
+        department -> Nullable<Text>,
+        total_milli -> BigInt,
+        rank -> Integer,
+        department_rank -> Integer,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(author_cells -> users (user_id));
 diesel::joinable!(client_tags -> clients (client_id));
@@ -401,6 +476,11 @@ diesel::joinable!(intel_clients -> intel (intel_id));
 diesel::joinable!(intel_clients -> clients (client_id));
 diesel::joinable!(intel -> categories (category));
 diesel::joinable!(usages -> intel (intel_id));
+diesel::joinable!(client_losses -> clients (client_id));
+diesel::joinable!(contact_tags -> contacts (contact_id));
+diesel::joinable!(upkeep -> intel (intel_id));
+diesel::joinable!(appraisal_results -> appraisals (appraisal_id));
+diesel::joinable!(appraisals -> users (published_by));
 diesel::joinable!(usages -> users (user_id));
 diesel::joinable!(point_entries -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -442,6 +522,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     author_cells,
     delay_cells,
     rollup_state,
+    client_losses,
+    contact_tags,
+    upkeep,
+    appraisal_rules,
+    appraisals,
+    appraisal_results,
 );
 
 diesel::table! {

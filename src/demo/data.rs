@@ -34,7 +34,7 @@ pub(super) struct PersonSeed {
 #[rustfmt::skip]
 pub(super) const PEOPLE: [PersonSeed; 15] = [
     PersonSeed { no: "ADMIN", name: "系统管理员", department: "信息管理部", roles: &[Role::Admin], joined_days: 200 },
-    PersonSeed { no: "R001", name: "陈静", department: "信息管理部", roles: &[Role::Reviewer], joined_days: 199 },
+    PersonSeed { no: "R001", name: "陈静", department: "信息管理部", roles: &[Role::Reviewer, Role::DepartmentHead], joined_days: 199 },
     PersonSeed { no: "R002", name: "刘洋", department: "信息管理部", roles: &[Role::Reviewer], joined_days: 199 },
     PersonSeed { no: "M001", name: "王芳", department: "市场部", roles: &[Role::Marketer], joined_days: 198 },
     PersonSeed { no: "M002", name: "周敏", department: "集团客户部", roles: &[Role::Marketer], joined_days: 198 },

@@ -16,7 +16,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::auth::password::{Password, Passwords};
-use crate::db::schema::{audit_events, intel, notifications, point_entries, reviews, usages};
+use crate::db::schema::{audit_events, intel, notifications, point_entries, reviews, upkeep, usages};
 use crate::db::{self, DbConn};
 use crate::enums::Role;
 use crate::with_conn;
@@ -193,6 +193,7 @@ fn restamp(conn: &mut DbConn, since: NaiveDateTime, at: NaiveDateTime) -> QueryR
             reviews.created_at,
             usages.created_at,
             usages.updated_at,
+            upkeep.done_at,
             point_entries.created_at,
             notifications.created_at,
             audit_events.created_at,

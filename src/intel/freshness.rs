@@ -14,6 +14,15 @@ pub fn clock_start(
     }
 }
 
+/// When an adopted entry goes stale unless verified: its window after the clock started.
+pub fn due(
+    adopted_at: Option<NaiveDateTime>,
+    verified_at: Option<NaiveDateTime>,
+    freshness_days: i32,
+) -> Option<NaiveDateTime> {
+    clock_start(adopted_at, verified_at).map(|start| start + Duration::days(i64::from(freshness_days)))
+}
+
 /// Whether an adopted entry is stale at `now`.
 pub fn is_stale(
     adopted: bool,

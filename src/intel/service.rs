@@ -17,7 +17,7 @@ use crate::clients::store as clients;
 use crate::db::{write_tx, DbConn};
 use crate::enums::NotificationKind;
 use crate::enums::PointReason;
-use crate::enums::{AuditAction, IntelStatus, Source};
+use crate::enums::{AuditAction, IntelStatus, Source, UpkeepKind};
 use crate::error::Fields;
 use crate::ids::ClientId;
 use crate::ids::IntelId;
@@ -297,6 +297,11 @@ pub fn edit(conn: &mut DbConn, author: &CurrentUser, id: IntelId, edit: Edit) ->
         updated_at: Some(now),
     };
     let edited = store::update_content(conn, id, &content)?;
+    if resubmitted {
+        // A correction falls due when the entry was returned.
+        let returned = entry.decided_at.unwrap_or(entry.updated_at);
+        store::record_upkeep(conn, author.id, id, UpkeepKind::Correct, returned, now)?;
+    }
     if edit.submit {
         notify_owners(conn, &edited, NotificationKind::IntelSubmittedForMyClient, false)?;
     }
@@ -340,6 +345,7 @@ pub fn propose_revision(
         return Err(IntelError::Conflict(ONE_PENDING));
     }
     let category = category(conn, &original.category)?;
+    let due = freshness::due(original.adopted_at, original.verified_at, category.freshness_days);
     // A concurrent proposal passes the check above too; the unique index
     // `intel_one_pending_revision` lets only one of them in.
     let revision = match insert_entry(
@@ -356,6 +362,14 @@ pub fn propose_revision(
         }
         other => other?,
     };
+    store::record_upkeep(
+        conn,
+        user.id,
+        revision.id,
+        UpkeepKind::Revise,
+        due.unwrap_or(revision.created_at),
+        revision.created_at,
+    )?;
     notify_owners(conn, &revision, NotificationKind::IntelSubmittedForMyClient, false)?;
     if original.author_id != user.id {
         notify::notify(
@@ -394,6 +408,8 @@ pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<(Int
         let award = Award::new(user.id, rules.verify, PointReason::Verified, key, version).intel(id);
         paid = points::award(conn, &award)?.map_or(0, |row| row.delta);
     }
+    let due = freshness::due(entry.adopted_at, entry.verified_at, category.freshness_days).unwrap_or(now);
+    store::record_upkeep(conn, user.id, id, UpkeepKind::Verify, due, now)?;
     Ok((store::set_verified(conn, id, now)?, paid))
 }
 

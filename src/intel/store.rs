@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use diesel::result::QueryResult;
 
 use crate::db::rollup::{self, Scope};
-use crate::db::schema::{intel, intel_clients, reviews, usages};
+use crate::db::schema::{intel, intel_clients, reviews, upkeep, usages};
 use crate::db::search_outbox as outbox;
 use crate::db::search_outbox::Target;
 use crate::db::DbConn;
-use crate::enums::{Decision, IntelStatus};
+use crate::enums::{Decision, IntelStatus, UpkeepKind};
 use crate::ids::ClientId;
 use crate::ids::IntelId;
 use crate::ids::UserId;
@@ -471,4 +471,26 @@ pub fn latest_reviews(conn: &mut DbConn, ids: &[IntelId]) -> QueryResult<HashMap
         ))
         .load(c))?;
     Ok(rows.into_iter().map(|r| (r.intel_id, r)).collect())
+}
+
+/// Records one act of upkeep (the appraisal's updating activity): when it
+/// fell due and when it was done.
+pub fn record_upkeep(
+    conn: &mut DbConn,
+    user: UserId,
+    intel_id: IntelId,
+    kind: UpkeepKind,
+    due_at: NaiveDateTime,
+    done_at: NaiveDateTime,
+) -> QueryResult<()> {
+    with_conn!(conn, |c| diesel::insert_into(upkeep::table)
+        .values((
+            upkeep::user_id.eq(user),
+            upkeep::intel_id.eq(intel_id),
+            upkeep::kind.eq(kind.as_str()),
+            upkeep::due_at.eq(due_at),
+            upkeep::done_at.eq(done_at),
+        ))
+        .execute(c))?;
+    Ok(())
 }

@@ -100,22 +100,40 @@ fn sheet_name(title: &str) -> String {
 }
 
 pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    to_xlsx_book(std::slice::from_ref(sheet))
+}
+
+/// A workbook of several sheets; names made unique (`部门 (2)`) where
+/// cleaning or truncation made two alike.
+pub fn to_xlsx_book(sheets: &[Sheet]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
-    let worksheet = workbook.add_worksheet();
-    worksheet.set_name(sheet_name(&sheet.title))?;
     let bold = Format::new().set_bold();
-    for (col, header) in sheet.headers.iter().enumerate() {
-        worksheet.write_string_with_format(0, col as u16, *header, &bold)?;
-        worksheet.set_column_width(col as u16, 14)?;
-    }
-    for (r, row) in sheet.rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (col, cell) in row.iter().enumerate() {
-            match cell {
-                Cell::Text(t) => worksheet.write_string(r, col as u16, t)?,
-                Cell::Number(n) => worksheet.write_number(r, col as u16, *n)?,
-                Cell::Empty => worksheet,
-            };
+    let mut names: Vec<String> = Vec::new();
+    for sheet in sheets {
+        let base = sheet_name(&sheet.title);
+        let mut name = base.clone();
+        let mut n = 2;
+        while names.iter().any(|taken| taken.eq_ignore_ascii_case(&name)) {
+            let suffix = format!(" ({n})");
+            name = format!("{}{suffix}", base.chars().take(31 - suffix.chars().count()).collect::<String>());
+            n += 1;
+        }
+        names.push(name.clone());
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(name)?;
+        for (col, header) in sheet.headers.iter().enumerate() {
+            worksheet.write_string_with_format(0, col as u16, *header, &bold)?;
+            worksheet.set_column_width(col as u16, 14)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (col, cell) in row.iter().enumerate() {
+                match cell {
+                    Cell::Text(t) => worksheet.write_string(r, col as u16, t)?,
+                    Cell::Number(n) => worksheet.write_number(r, col as u16, *n)?,
+                    Cell::Empty => worksheet,
+                };
+            }
         }
     }
     workbook.save_to_buffer()
@@ -127,12 +145,19 @@ pub fn download(
     format: ExportFormat,
     name: &str,
 ) -> Result<HttpResponse, rust_xlsxwriter::XlsxError> {
-    let (bytes, mime, ext) = match format {
-        ExportFormat::Csv => (to_csv(sheet), "text/csv; charset=utf-8", "csv"),
-        ExportFormat::Xlsx => {
-            (to_xlsx(sheet)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-        }
-    };
+    match format {
+        ExportFormat::Csv => Ok(attachment(to_csv(sheet), "text/csv; charset=utf-8", name, "csv")),
+        ExportFormat::Xlsx => download_book(std::slice::from_ref(sheet), name),
+    }
+}
+
+/// Several sheets as one XLSX download named `name`.xlsx.
+pub fn download_book(sheets: &[Sheet], name: &str) -> Result<HttpResponse, rust_xlsxwriter::XlsxError> {
+    let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(attachment(to_xlsx_book(sheets)?, mime, name, "xlsx"))
+}
+
+fn attachment(bytes: Vec<u8>, mime: &str, name: &str, ext: &str) -> HttpResponse {
     let encoded: String = format!("{name}.{ext}")
         .bytes()
         .map(|b| {
@@ -143,13 +168,13 @@ pub fn download(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type(mime)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"export.{ext}\"; filename*=UTF-8''{encoded}"),
         ))
-        .body(bytes))
+        .body(bytes)
 }
 
 #[cfg(test)]
@@ -179,5 +204,13 @@ mod tests {
             assert!((1..=31).contains(&name.chars().count()), "{title:?} → {name:?}");
         }
         assert_eq!(sheet_name("兴趣客户：高尔夫[VIP]"), "兴趣客户：高尔夫_VIP_");
+    }
+
+    #[test]
+    fn a_book_names_alike_sheets_apart() {
+        let sheet = |title: &str| Sheet { title: title.into(), headers: vec!["x"], rows: vec![] };
+        let long = "很长的部门名称".repeat(6);
+        let book = [sheet("营业厅"), sheet("营业厅"), sheet("a:b"), sheet("a/b"), sheet(&long), sheet(&long)];
+        assert!(to_xlsx_book(&book).is_ok());
     }
 }

@@ -14,6 +14,7 @@ mod test_db;
 mod world;
 
 mod agenda;
+mod appraisal;
 mod audit;
 mod auth;
 mod categories;

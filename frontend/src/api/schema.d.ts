@@ -4,6 +4,89 @@
  */
 
 export interface paths {
+    "/api/v1/appraisal/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scoring standard in force (评分标准): weights, targets and time limits. */
+        get: operations["get_rules"];
+        /**
+         * Replace the scoring standard (admin): a new version. Published periods
+         *     keep the version they were computed by.
+         */
+        put: operations["put_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published appraisals, newest first. */
+        get: operations["list_appraisals"];
+        put?: never;
+        /**
+         * Publish a period's appraisal (admins; the information-management head):
+         *     every row is frozen with the rules in force.
+         */
+        post: operations["publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisals/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A period's appraisal: frozen when published, else a live preview. The rows
+         *     are those the caller may see: everyone's for reviewers and admins, a
+         *     department head's department, otherwise one's own.
+         */
+        get: operations["get_appraisal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisals/{period}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The appraisal as XLSX: 部门排名, then a sheet per department (reviewers,
+         *     admins; a department head gets their department), audited.
+         */
+        get: operations["export_appraisal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1338,6 +1421,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The four activities of the branch's standard (信息保存、上报、更新、利用). */
+        Activities: {
+            reporting: components["schemas"]["ActivityScore"];
+            saving: components["schemas"]["ActivityScore"];
+            updating: components["schemas"]["ActivityScore"];
+            use: components["schemas"]["ActivityScore"];
+        };
+        /** @description One activity's two dimensions and its volume. */
+        ActivityScore: {
+            /**
+             * Format: int64
+             * @description What the target counts (entries kept, submitted, upkeeps, uses).
+             */
+            count: number;
+            quality: components["schemas"]["SubScore"];
+            /**
+             * Format: int64
+             * @description The target for the period (0: none, the volume is 1).
+             */
+            target: number;
+            time: components["schemas"]["SubScore"];
+            /**
+             * Format: double
+             * @description min(count, target) / target (three decimals).
+             */
+            volume: number;
+        };
         Adjustment: {
             /**
              * Format: int32
@@ -1346,6 +1456,95 @@ export interface components {
             delta: number;
             note: string;
             user_id: components["schemas"]["UserId"];
+        };
+        /** @description An appraisal: published (frozen) or a live preview. */
+        Appraisal: {
+            departments: components["schemas"]["DepartmentStanding"][];
+            /** Format: date */
+            from: string;
+            /**
+             * @description The people the viewer may see: everyone for reviewers and admins, a
+             *     department head's department, otherwise oneself.
+             */
+            items: components["schemas"]["PersonAppraisal"][];
+            /**
+             * @description `2026-11`, `2026-Q4` or `2026`.
+             * @example 2026-11
+             */
+            period: string;
+            published: boolean;
+            /** Format: date-time */
+            published_at?: string | null;
+            published_by?: null | components["schemas"]["Publisher"];
+            rules: components["schemas"]["AppraisalRuleSet"];
+            /**
+             * Format: date
+             * @description The last day.
+             */
+            to: string;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A version of the rules. */
+        AppraisalRuleSet: {
+            /** Format: date-time */
+            created_at: string;
+            rules: components["schemas"]["AppraisalRules"];
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description One version of the scoring standard (评分标准). Defaults are the first
+         *     version's (migration `000012`), explained in docs/APPRAISAL.md.
+         */
+        AppraisalRules: {
+            /**
+             * Format: int32
+             * @description A use whose outcome is recorded within this many days scores 100 on use time…
+             */
+            feedback_full_days: number;
+            /**
+             * Format: int32
+             * @description …and 0 from this many days on (a pending outcome counts to the time of computing).
+             */
+            feedback_zero_days: number;
+            /**
+             * Format: int32
+             * @description An entry submitted within this many hours of the observation scores 100 on reporting time…
+             */
+            report_full_hours: number;
+            /**
+             * Format: int32
+             * @description …and 0 from this many hours on, linearly between.
+             */
+            report_zero_hours: number;
+            targets: components["schemas"]["Targets"];
+            /**
+             * Format: int32
+             * @description An upkeep done within this many days of falling due scores 100 on updating time…
+             */
+            update_full_days: number;
+            /**
+             * Format: int32
+             * @description …and 0 from this many days on.
+             */
+            update_zero_days: number;
+            weights: components["schemas"]["Weights"];
+        };
+        /** @description A published appraisal in the list. */
+        AppraisalSummary: {
+            /** Format: date */
+            from: string;
+            /** Format: int32 */
+            people: number;
+            period: string;
+            /** Format: date-time */
+            published_at: string;
+            published_by: components["schemas"]["Publisher"];
+            /** Format: int32 */
+            rules_version: number;
+            /** Format: date */
+            to: string;
         };
         /** @description One person's 绩效考核 for a period: quantity, quality, time dimension and points. */
         Assessment: {
@@ -1690,6 +1889,20 @@ export interface components {
         DepartmentRef: {
             id: components["schemas"]["DepartmentId"];
             name: string;
+        };
+        /** @description A department's place: the mean total of its people. */
+        DepartmentStanding: {
+            department_id?: null | components["schemas"]["DepartmentId"];
+            /**
+             * Format: double
+             * @description Mean of its people's totals (two decimals).
+             */
+            mean_total: number;
+            name?: string | null;
+            /** Format: int64 */
+            people: number;
+            /** Format: int32 */
+            rank: number;
         };
         DepartmentView: {
             id: components["schemas"]["DepartmentId"];
@@ -2562,6 +2775,30 @@ export interface components {
         };
         /** @enum {string} */
         Period: "week" | "month" | "quarter" | "year" | "all";
+        /** @description One person's appraisal for a period. */
+        PersonAppraisal: {
+            activities: components["schemas"]["Activities"];
+            department?: string | null;
+            department_id?: null | components["schemas"]["DepartmentId"];
+            /**
+             * Format: int32
+             * @description Within their department.
+             */
+            department_rank: number;
+            employee_no: string;
+            /**
+             * Format: int32
+             * @description Among everyone in the period, highest total first (1, 2, 2, 3 …).
+             */
+            rank: number;
+            real_name: string;
+            /**
+             * Format: double
+             * @description Σ of the eight weighted sub-scores (exact, three decimals).
+             */
+            total: number;
+            user_id: components["schemas"]["UserId"];
+        };
         /**
          * @description Why a ledger row was written.
          * @enum {string}
@@ -2578,6 +2815,18 @@ export interface components {
         };
         Preferences: {
             items: components["schemas"]["PreferenceView"][];
+        };
+        PublishAppraisal: {
+            /**
+             * @description `2026-11` (month), `2026-Q4` (quarter) or `2026` (year); it must have ended.
+             * @example 2026-11
+             */
+            period: string;
+        };
+        /** @description Who published. */
+        Publisher: {
+            id: components["schemas"]["UserId"];
+            real_name: string;
         };
         Quality: {
             /**
@@ -2926,6 +3175,60 @@ export interface components {
             /** Format: double */
             stale_share?: number | null;
         };
+        /** @description One dimension of one activity. */
+        SubScore: {
+            /**
+             * Format: int64
+             * @description Items measured.
+             */
+            n: number;
+            /**
+             * Format: double
+             * @description Their mean item score, 0–100 (three decimals); none without items.
+             */
+            raw?: number | null;
+            /**
+             * Format: double
+             * @description raw × the activity's volume, one decimal; 0 without items.
+             */
+            score: number;
+            /**
+             * Format: int32
+             * @description The weight, percent.
+             */
+            weight: number;
+            /**
+             * Format: double
+             * @description score × weight / 100: this sub-score's part of the total (exact, three decimals).
+             */
+            weighted: number;
+        };
+        /**
+         * @description How much of each activity counts in full: below a target an activity's
+         *     scores are scaled by count / target.
+         */
+        Targets: {
+            /**
+             * Format: int32
+             * @description Entries submitted, per month of the period.
+             */
+            reporting: number;
+            /**
+             * Format: int32
+             * @description Entries in circulation at the period's end (not scaled by its length).
+             */
+            saving: number;
+            /**
+             * Format: int32
+             * @description Verifications, revisions and corrections, per month.
+             */
+            updating: number;
+            /**
+             * Format: int32
+             * @description Uses of others' entries recorded, per month.
+             */
+            use: number;
+        };
         /** Format: int64 */
         TaskId: number;
         TaskResult: {
@@ -3177,6 +3480,25 @@ export interface components {
             /** Format: date */
             visited_on: string;
         };
+        /** @description The weight of each activity on each dimension, in percent; they sum to 100. */
+        Weights: {
+            /** Format: int32 */
+            reporting_quality: number;
+            /** Format: int32 */
+            reporting_time: number;
+            /** Format: int32 */
+            saving_quality: number;
+            /** Format: int32 */
+            saving_time: number;
+            /** Format: int32 */
+            updating_quality: number;
+            /** Format: int32 */
+            updating_time: number;
+            /** Format: int32 */
+            use_quality: number;
+            /** Format: int32 */
+            use_time: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -3186,6 +3508,559 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppraisalRuleSet"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppraisalRules"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppraisalRuleSet"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description request_timeout: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_appraisals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppraisalSummary"][];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishAppraisal"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appraisal"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description request_timeout: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description already published */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_appraisal: {
+        parameters: {
+            query?: {
+                /** @description Only this department's people (its head, reviewers, admins). */
+                department_id?: components["schemas"]["DepartmentId"];
+            };
+            header?: never;
+            path: {
+                /** @example 2026-11 */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appraisal"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_appraisal: {
+        parameters: {
+            query?: {
+                /** @description Only this department's people (its head, reviewers, admins). */
+                department_id?: components["schemas"]["DepartmentId"];
+            };
+            header?: never;
+            path: {
+                /** @example 2026-11 */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {

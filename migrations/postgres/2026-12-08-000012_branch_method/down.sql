@@ -1,0 +1,11 @@
+DROP TABLE appraisal_results;
+DROP TABLE appraisals;
+DROP TABLE appraisal_rules;
+DROP TABLE upkeep;
+DROP TABLE contact_tags;
+DROP TABLE client_losses;
+DROP INDEX clients_industry_idx;
+DROP INDEX clients_contract_end_idx;
+DROP INDEX clients_segment_idx;
+ALTER TABLE clients DROP COLUMN contract_end;
+ALTER TABLE clients DROP COLUMN segment;
