@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self};
-use crate::categories::model::{Category, CategoryChanges, FieldDef, FieldType};
+use crate::categories::model::{Category, CategoryChanges, CategoryRow, FieldDef, FieldType};
 use crate::categories::store;
 use crate::db::search_outbox;
 use crate::db::{write_tx, DbConn};
@@ -19,6 +19,8 @@ crate::service_error! {
     pub enum CategoryError {
         #[error("分类不存在")]
         NotFound => NotFound,
+        #[error("该分类键已存在")]
+        Exists => Conflict,
     }
 }
 
@@ -31,6 +33,63 @@ pub struct CategoryEdit {
     pub freshness_days: Option<i32>,
     /// The whole template, replacing the old one.
     pub fields: Option<Vec<FieldDef>>,
+}
+
+/// A new category (admin): its key, names, points, freshness and template.
+#[derive(Debug, Clone)]
+pub struct NewCategory {
+    pub key: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub base_points: i32,
+    pub freshness_days: i32,
+    pub fields: Vec<FieldDef>,
+}
+
+/// Adds a category with its template (admin), audited; it is listed last
+/// and takes entries at once.
+pub fn create(conn: &mut DbConn, me: &CurrentUser, input: NewCategory) -> Result<Category, CategoryError> {
+    policy::require_admin(me)?;
+    let key = input.key.trim().to_owned();
+    let edit = CategoryEdit {
+        name: Some(input.name.clone()),
+        name_en: input.name_en.clone(),
+        base_points: Some(input.base_points),
+        freshness_days: Some(input.freshness_days),
+        fields: Some(input.fields.clone()),
+    };
+    let mut problems = problems_of(&edit);
+    let valid_key = key.len() <= 32
+        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid_key {
+        problems.insert(
+            "key".into(),
+            "分类键须以小写字母开头，由小写字母、数字和下划线组成，至多 32 个字符".into(),
+        );
+    }
+    if input.fields.is_empty() {
+        problems.insert("fields".into(), "模板至少要有一个字段".into());
+    }
+    if !problems.is_empty() {
+        return Err(CategoryError::Invalid(problems));
+    }
+    let row = CategoryRow {
+        name: input.name.trim().to_owned(),
+        name_en: input.name_en.map(|n| n.trim().to_owned()).unwrap_or_default(),
+        base_points: input.base_points,
+        freshness_days: input.freshness_days,
+        position: 0,
+        fields: json!(input.fields).to_string(),
+        updated_at: Utc::now().naive_utc(),
+        key,
+    };
+    write_tx(conn, |conn| {
+        let category = store::insert(conn, &row)?.ok_or(CategoryError::Exists)?;
+        let detail = json!({"key": category.key, "category": category});
+        audit::record(conn, Some(me.id), AuditAction::CategoryCreate, "category", None, detail)?;
+        Ok(category)
+    })
 }
 
 pub fn list(conn: &mut DbConn) -> Result<Vec<Category>, CategoryError> {
@@ -74,6 +133,15 @@ fn indexed_keys(template: &[FieldDef]) -> HashSet<&str> {
 }
 
 fn check_category(input: &CategoryEdit) -> Result<(), CategoryError> {
+    let problems = problems_of(input);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CategoryError::Invalid(problems))
+    }
+}
+
+fn problems_of(input: &CategoryEdit) -> Fields {
     let mut problems = Fields::new();
     if input.name.as_deref().is_some_and(|n| n.trim().is_empty() || n.chars().count() > 32) {
         problems.insert("name".into(), "名称须为 1–32 个字符".into());
@@ -113,9 +181,5 @@ fn check_category(input: &CategoryEdit) -> Result<(), CategoryError> {
             problems.insert(format!("fields[{i}].remind_yearly"), "只有日期字段可以每年提醒".into());
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(CategoryError::Invalid(problems))
-    }
+    problems
 }

@@ -23,6 +23,56 @@ on_both_backends! {
         let competitor = &categories[4]["fields"][0];
         assert_eq!(competitor["type"], "enum");
         assert!(competitor["options"].as_array().unwrap().contains(&json!("中国电信")));
+
+        // The branch plan's fields (migration 000012): none required, personal ones sensitive.
+        let field = |category: usize, key: &str| {
+            categories[category]["fields"].as_array().unwrap().iter().find(|f| f["key"] == key).cloned()
+                .unwrap_or_else(|| panic!("no {key} in {}", categories[category]))
+        };
+        for (category, key, kind, sensitive) in [
+            (0, "owner", "text", false), (0, "general_manager", "text", false), (0, "founded_on", "date", false),
+            (0, "client_since", "date", false), (0, "total_assets", "number", false),
+            (1, "family", "text", true), (1, "education", "enum", true), (1, "age_band", "enum", true),
+            (1, "character", "text", true), (1, "ability", "text", true), (1, "service_area", "text", false),
+            (1, "sales_volume", "number", false), (1, "growth_potential", "enum", false),
+            (1, "management_philosophy", "text", false), (2, "sales_record", "text", false),
+            (2, "cooperation_attitude", "enum", false), (3, "tax_record", "enum", false),
+            (3, "reputation", "text", false), (4, "service_measures", "text", false),
+        ] {
+            let f = field(category, key);
+            assert_eq!((f["type"].as_str(), f["sensitive"].as_bool(), f["required"].as_bool()),
+                (Some(kind), Some(sensitive), Some(false)), "{f}");
+            assert!(f["label_en"].is_string(), "{f}");
+        }
+    }
+
+    async fn admins_add_a_category_that_takes_entries_at_once(app: TestApp) {
+        let w = World::new(&app).await;
+        let hobby = json!({"key": "activity", "label": "活动", "type": "enum", "required": true, "options": ["高尔夫", "网球"]});
+        let new = json!({"key": "events", "name": "活动与兴趣", "name_en": "Events", "base_points": 4,
+            "freshness_days": 180, "fields": [hobby]});
+        assert_eq!(app.post("/api/v1/categories", &w.reviewer.access_token, new.clone()).await.0, StatusCode::FORBIDDEN);
+        let (status, bad) = app.post("/api/v1/categories", &app.admin_token,
+            json!({"key": "9 Bad", "name": "", "base_points": 5, "freshness_days": 0, "fields": []})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        for key in ["key", "name", "freshness_days", "fields"] {
+            assert!(bad["fields"][key].is_string(), "{key}: {bad}");
+        }
+        let (status, created) = app.post("/api/v1/categories", &app.admin_token, new.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!((created["key"].as_str(), created["fields"][0]["key"].as_str()), (Some("events"), Some("activity")));
+        let (status, _) = app.post("/api/v1/categories", &app.admin_token, new).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (_, categories) = app.get("/api/v1/categories", &w.employee.access_token).await;
+        assert_eq!(categories.as_array().unwrap().last().unwrap()["key"], "events", "listed last");
+
+        let entry = json!({"client_id": w.client_id, "category": "events", "title": "董事长爱打高尔夫",
+            "body": "每周六在南湖球场。", "fields": {"activity": "高尔夫"}, "source": "private", "observed_at": "2026-11-20"});
+        let (status, body) = app.post("/api/v1/intel", &w.author.access_token, entry).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["completeness"], 1.0);
+        w.adopt(&app, id(&body), 4).await;
+        app.assert_rollups_match_a_rebuild().await;
     }
 
     async fn admins_edit_a_template_and_new_entries_follow_it(app: TestApp) {

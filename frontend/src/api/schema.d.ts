@@ -228,10 +228,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The seven categories with their templates. */
+        /** The categories with their templates, in their order. */
         get: operations["list_categories"];
         put?: never;
-        post?: never;
+        /** Add a category with its template (admin); it takes entries at once. */
+        post: operations["create_category"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1793,6 +1794,28 @@ export interface components {
             uses: number;
             /** Format: int64 */
             won: number;
+        };
+        CreateCategory: {
+            /**
+             * Format: int32
+             * @example 5
+             */
+            base_points: number;
+            /** @description At least one field. */
+            fields: components["schemas"]["FieldDef"][];
+            /**
+             * Format: int32
+             * @example 180
+             */
+            freshness_days: number;
+            /**
+             * @description Lower-case letters, digits and `_`, starting with a letter.
+             * @example events
+             */
+            key: string;
+            /** @example 活动与兴趣 */
+            name: string;
+            name_en?: string | null;
         };
         CreateClient: {
             aliases?: string[];
@@ -4711,6 +4734,120 @@ export interface operations {
             };
             /** @description forbidden: signed in but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_category: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCategory"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description request_timeout: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the key exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
