@@ -114,7 +114,8 @@ impl Application {
         crate::enums::Delivery, crate::enums::MailStatus, crate::enums::Job, crate::time::Period,
         crate::search::Sort, crate::stats::facts::Interval, crate::stats::export::ExportFormat,
         crate::enums::FollowTarget, crate::enums::TaskStatus, crate::enums::ReminderKind, crate::enums::ReminderStatus,
-        crate::dossier::service::MyClientsSort,
+        crate::dossier::service::MyClientsSort, crate::clients::store::ClientSort, crate::clients::routes::SortOrder,
+        crate::enums::ClientSegment, crate::enums::LossReason, crate::enums::LossOutcome,
     )),
     security(("bearer" = [])),
     tags(
@@ -176,6 +177,8 @@ fn build_app(
                 .configure(crate::sessions::routes::configure)
                 .configure(users::routes::configure)
                 .configure(crate::categories::routes::configure)
+                // Before the clients' routes: `/clients/export` is not a `/clients/{id}`.
+                .configure(crate::stats::routes::configure)
                 .configure(crate::clients::routes::configure)
                 .configure(crate::dossier::routes::configure)
                 .configure(crate::intel::routes::configure)
@@ -187,7 +190,6 @@ fn build_app(
                 .configure(crate::notify::routes::configure)
                 .configure(crate::audit::routes::configure)
                 .configure(crate::search::routes::configure)
-                .configure(crate::stats::routes::configure)
                 .configure(crate::notify::mail_routes::configure)
                 .configure(crate::jobs::routes::configure)
                 .configure(crate::follows::routes::configure)

@@ -242,6 +242,8 @@ text_enums! {
         ReminderDue,
         /// A task assigned to me falls due.
         TaskDue,
+        /// Someone gave me a task (a marketer's invitation to a cluster event).
+        TaskAssigned,
     }
 
     /// What someone follows.

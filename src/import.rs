@@ -221,6 +221,14 @@ fn store(conn: &mut DbConn, reviewer: &User, entries: &[NewIntel]) -> Result<usi
         })
         .collect();
     reviews::insert_many(conn, &decisions)?;
+    let mut business: Vec<ClientId> = stored
+        .iter()
+        .filter(|e| e.category == crate::categories::model::BUSINESS)
+        .filter_map(|e| e.client_id)
+        .collect();
+    business.sort();
+    business.dedup();
+    client_store::refresh_contract_ends(conn, &business)?;
     Ok(stored.len())
 }
 
@@ -283,6 +291,7 @@ fn find_or_create_client(
         parent_id: None,
         aliases: Vec::new(),
         tags,
+        segment: None,
     };
     Ok(clients::insert(conn, reviewer.id, input)?)
 }

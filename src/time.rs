@@ -179,7 +179,8 @@ fn add_months(start: NaiveDate, months: u32) -> NaiveDate {
     start.checked_add_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
-fn local_midnight_utc(day: NaiveDate) -> NaiveDateTime {
+/// The UTC instant of local midnight starting `day`.
+pub fn local_midnight_utc(day: NaiveDate) -> NaiveDateTime {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     business_zone()
         .from_local_datetime(&midnight)

@@ -45,6 +45,12 @@ pub struct FieldDef {
 
 /// The competitor category: the one whose entries may name no client or several.
 pub const COMPETITOR: &str = "competitor";
+/// The business category: its `contract_end` is the client's.
+pub const BUSINESS: &str = "business";
+/// Service and complaints (the complaint analysis).
+pub const SERVICE: &str = "service";
+/// Needs and opportunities (the pipeline).
+pub const OPPORTUNITY: &str = "opportunity";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = categories)]

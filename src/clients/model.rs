@@ -1,8 +1,8 @@
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{client_owner_history, clients, contacts};
-use crate::enums::{ClientKind, ClientStatus};
+use crate::db::schema::{client_losses, client_owner_history, clients, contacts};
+use crate::enums::{ClientKind, ClientSegment, ClientStatus, LossOutcome};
 use crate::ids::UserId;
 use crate::ids::{ClientId, ContactId};
 
@@ -24,6 +24,9 @@ pub struct Client {
     pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub segment: Option<ClientSegment>,
+    /// The contract end of the latest adopted business entry (kept by the review path).
+    pub contract_end: Option<NaiveDate>,
 }
 
 #[derive(Debug, Insertable)]
@@ -43,6 +46,7 @@ pub struct NewClient {
     pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub segment: Option<ClientSegment>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -58,6 +62,7 @@ pub struct ClientChanges {
     pub status: Option<ClientStatus>,
     pub owner_id: Option<Option<UserId>>,
     pub parent_id: Option<Option<ClientId>>,
+    pub segment: Option<Option<ClientSegment>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -122,4 +127,38 @@ pub struct ContactChanges {
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+/// A client marked lost or at risk: why, to whom, since when; closed when
+/// won back or kept.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = client_losses)]
+pub struct Loss {
+    pub id: i64,
+    pub client_id: ClientId,
+    pub status: ClientStatus,
+    /// A JSON array of `LossReason`s.
+    pub reasons: String,
+    pub competitor: Option<String>,
+    pub occurred_on: NaiveDate,
+    pub note: String,
+    pub recorded_by: UserId,
+    pub recorded_at: NaiveDateTime,
+    pub outcome: Option<LossOutcome>,
+    pub closed_on: Option<NaiveDate>,
+    pub closed_by: Option<UserId>,
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = client_losses)]
+pub struct NewLoss {
+    pub client_id: ClientId,
+    pub status: ClientStatus,
+    pub reasons: String,
+    pub competitor: Option<String>,
+    pub occurred_on: NaiveDate,
+    pub note: String,
+    pub recorded_by: UserId,
+    pub recorded_at: NaiveDateTime,
 }

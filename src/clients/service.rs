@@ -1,22 +1,29 @@
 //! Clients and their contacts: the rules for creating, editing and handing
 //! over a client, each in one transaction.
 
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
 use serde_json::json;
 
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self};
 use crate::categories::template::is_phone;
-use crate::clients::model::{Client, ClientChanges, ContactChanges, NewClient, NewContact, NewOwnerChange};
+use crate::clients::model::{
+    Client, ClientChanges, ContactChanges, NewClient, NewContact, NewLoss, NewOwnerChange,
+};
 use crate::clients::pinyin;
 use crate::clients::store::{self, ClientFilter};
 use crate::clients::view::{client_view, client_views, contact_views, ClientView, ContactView};
 use crate::db::{write_tx, DbConn};
-use crate::enums::{AuditAction, ClientKind, ClientStatus, NotificationKind};
+use crate::enums::{
+    AuditAction, ClientKind, ClientSegment, ClientStatus, LossOutcome, LossReason, NotificationKind,
+};
 use crate::error::Fields;
 use crate::ids::{ClientId, ContactId, UserId};
 use crate::notify::service::{self as notify, NewNotification};
+use crate::time::local_day;
 use crate::users::store as users;
 
 const MAX_TAGS: usize = 30;
@@ -50,6 +57,7 @@ pub struct ClientInput {
     pub parent_id: Option<ClientId>,
     pub aliases: Vec<String>,
     pub tags: Vec<String>,
+    pub segment: Option<ClientSegment>,
 }
 
 /// Edits of a client, checked; `None` leaves a value alone.
@@ -63,6 +71,63 @@ pub struct ClientEdit {
     pub parent_id: Option<Option<ClientId>>,
     pub aliases: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
+    pub segment: Option<Option<ClientSegment>>,
+    /// Why the client is lost or at risk (with those statuses only).
+    pub loss: Option<LossInput>,
+}
+
+/// A loss as reported: its reasons, the competitor, when, a note.
+#[derive(Debug, Clone)]
+pub struct LossInput {
+    pub reasons: Vec<LossReason>,
+    pub competitor: Option<String>,
+    pub occurred_on: NaiveDate,
+    pub note: String,
+}
+
+/// The raw request of a loss.
+#[derive(Debug, Clone, Default)]
+pub struct RawLoss {
+    pub reasons: Vec<LossReason>,
+    pub competitor: Option<String>,
+    pub occurred_on: Option<String>,
+    pub note: Option<String>,
+}
+
+impl LossInput {
+    /// Checks a loss as sent: at least one reason, the competitor with a
+    /// competitor's offer, a date no later than today.
+    fn parse(problems: &mut Fields, raw: RawLoss, today: NaiveDate) -> Option<LossInput> {
+        let mut reasons = raw.reasons;
+        reasons.sort();
+        reasons.dedup();
+        if reasons.is_empty() {
+            problems.insert("loss.reasons".into(), "至少选择一个原因".into());
+        }
+        let competitor = short_text(problems, "loss.competitor", raw.competitor.as_deref(), 40);
+        if reasons.contains(&LossReason::CompetitorOffer) && competitor.is_none() {
+            problems.entry("loss.competitor".into()).or_insert_with(|| "竞争对手优惠须写明哪家".into());
+        }
+        let occurred_on = match raw.occurred_on.as_deref().map(str::trim) {
+            None | Some("") => Some(today),
+            Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(day) if day <= today => Some(day),
+                Ok(_) => {
+                    problems.insert("loss.occurred_on".into(), "日期不能晚于今天".into());
+                    None
+                }
+                Err(_) => {
+                    problems.insert("loss.occurred_on".into(), "日期格式须为 YYYY-MM-DD".into());
+                    None
+                }
+            },
+        };
+        let note = raw.note.unwrap_or_default().trim().to_owned();
+        if note.chars().count() > MAX_HANDOVER_NOTE_CHARS {
+            problems.insert("loss.note".into(), "不能超过 1000 个字符".into());
+        }
+        Some(LossInput { reasons, competitor, occurred_on: occurred_on?, note })
+    }
 }
 
 /// Trimmed text of at most `max` characters; empty is `None`.
@@ -119,6 +184,7 @@ pub struct RawClient {
     pub parent_id: Option<ClientId>,
     pub aliases: Vec<String>,
     pub tags: Vec<String>,
+    pub segment: Option<ClientSegment>,
 }
 
 impl ClientInput {
@@ -146,6 +212,7 @@ impl ClientInput {
             parent_id: raw.parent_id,
             aliases,
             tags,
+            segment: raw.segment,
         })
     }
 }
@@ -161,6 +228,8 @@ impl ClientEdit {
         parent_id: Option<Option<ClientId>>,
         aliases: Option<Vec<String>>,
         tags: Option<Vec<String>>,
+        segment: Option<Option<ClientSegment>>,
+        loss: Option<RawLoss>,
     ) -> Result<Self> {
         let mut problems = Fields::new();
         let name = name.map(|n| required_text(&mut problems, "name", &n, MAX_NAME_CHARS));
@@ -172,8 +241,36 @@ impl ClientEdit {
         let tier = optional("tier", tier, 20);
         let tags = tags.map(|t| clean_list(&mut problems, "tags", &t));
         let aliases = aliases.map(|a| clean_list(&mut problems, "aliases", &a));
-        let edit =
-            ClientEdit { name: name.flatten(), industry, region, tier, status, parent_id, aliases, tags };
+        let today = local_day(Utc::now().naive_utc());
+        let sent = loss.is_some();
+        let loss = loss.and_then(|raw| LossInput::parse(&mut problems, raw, today));
+        let losing = matches!(status, Some(ClientStatus::Lost | ClientStatus::AtRisk));
+        // The web app always asks why; a bare status change (older callers)
+        // is recorded today with its reasons unstated.
+        let loss = match (losing, sent, loss) {
+            (true, false, _) => Some(LossInput {
+                reasons: Vec::new(),
+                competitor: None,
+                occurred_on: today,
+                note: String::new(),
+            }),
+            (_, _, loss) => loss,
+        };
+        if !losing && sent {
+            problems.insert("loss".into(), "只有标记为流失或流失风险时才填写流失原因".into());
+        }
+        let edit = ClientEdit {
+            name: name.flatten(),
+            industry,
+            region,
+            tier,
+            status,
+            parent_id,
+            aliases,
+            tags,
+            segment,
+            loss,
+        };
         checked(problems, Some(edit))
     }
 }
@@ -242,6 +339,7 @@ pub fn insert(conn: &mut DbConn, created_by: UserId, input: ClientInput) -> Resu
                 created_by,
                 created_at: now,
                 updated_at: now,
+                segment: input.segment,
             },
         )?;
         store::set_tags(conn, client.id, &input.tags)?;
@@ -303,14 +401,65 @@ pub fn update(conn: &mut DbConn, me: &CurrentUser, id: ClientId, edit: ClientEdi
             status: edit.status,
             owner_id: None,
             parent_id: edit.parent_id,
+            segment: edit.segment,
             updated_at: Some(Utc::now().naive_utc()),
         };
         let updated = store::update(conn, id, &changes)?;
         if let Some(tags) = &edit.tags {
             store::set_tags(conn, id, tags)?;
         }
+        if let Some(status) = edit.status {
+            record_loss(conn, me, &client, status, edit.loss)?;
+        }
         Ok(client_view(conn, updated)?)
     })
+}
+
+/// Keeps the lost-client database: marking a client lost or at risk opens
+/// (or restates) its loss; marking it active closes it, won back or kept;
+/// a prospect again closes it without an outcome. Audited.
+fn record_loss(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    client: &Client,
+    status: ClientStatus,
+    loss: Option<LossInput>,
+) -> Result<()> {
+    let now = Utc::now().naive_utc();
+    let open = store::open_loss(conn, client.id)?;
+    match (status, loss, open) {
+        (ClientStatus::Lost | ClientStatus::AtRisk, Some(input), open) => {
+            let new = NewLoss {
+                client_id: client.id,
+                status,
+                reasons: json!(input.reasons).to_string(),
+                competitor: input.competitor,
+                occurred_on: input.occurred_on,
+                note: input.note,
+                recorded_by: me.id,
+                recorded_at: now,
+            };
+            let loss = match open {
+                Some(open) => store::restate_loss(conn, open.id, &new)?,
+                None => store::insert_loss(conn, &new)?,
+            };
+            let detail = json!({"status": status, "reasons": input.reasons, "competitor": loss.competitor,
+                "occurred_on": loss.occurred_on, "from": client.status});
+            audit::record(conn, Some(me.id), AuditAction::ClientLoss, "client", Some(client.id.0), detail)?;
+        }
+        (ClientStatus::Active | ClientStatus::Prospect, _, Some(open)) => {
+            let outcome = match (status, open.status) {
+                (ClientStatus::Active, ClientStatus::Lost) => Some(LossOutcome::WonBack),
+                (ClientStatus::Active, _) => Some(LossOutcome::Retained),
+                _ => None,
+            };
+            store::close_loss(conn, open.id, outcome, local_day(now), me.id, now)?;
+            let detail = json!({"status": status, "outcome": outcome, "loss_id": open.id});
+            audit::record(conn, Some(me.id), AuditAction::ClientLoss, "client", Some(client.id.0), detail)?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Hands a client over to another account manager (the current owner,
@@ -381,10 +530,18 @@ pub struct RawContact {
     pub is_decision_maker: Option<bool>,
     pub phone: Option<String>,
     pub notes: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// A contact's checked changes and, when sent, its new tags.
+#[derive(Debug)]
+pub struct ContactEdit {
+    pub changes: ContactChanges,
+    pub tags: Option<Vec<String>>,
 }
 
 /// Checks a contact's fields; a new contact needs a name.
-pub fn contact_changes(input: RawContact, creating: bool) -> Result<ContactChanges> {
+pub fn contact_changes(input: RawContact, creating: bool) -> Result<ContactEdit> {
     let mut problems = Fields::new();
     let name = short_text(&mut problems, "name", input.name.as_deref(), 40);
     if creating && name.is_none() && !problems.contains_key("name") {
@@ -399,6 +556,7 @@ pub fn contact_changes(input: RawContact, creating: bool) -> Result<ContactChang
     if input.notes.as_deref().is_some_and(|n| n.chars().count() > MAX_CONTACT_NOTES_CHARS) {
         problems.insert("notes".into(), format!("不能超过 {MAX_CONTACT_NOTES_CHARS} 个字符"));
     }
+    let tags = input.tags.map(|t| clean_list(&mut problems, "tags", &t));
     let changes = ContactChanges {
         name,
         title,
@@ -407,7 +565,7 @@ pub fn contact_changes(input: RawContact, creating: bool) -> Result<ContactChang
         notes: input.notes.map(|n| n.trim().to_owned()),
         updated_at: Some(Utc::now().naive_utc()),
     };
-    checked(problems, Some(changes))
+    checked(problems, Some(ContactEdit { changes, tags }))
 }
 
 /// Adds a contact person to a group client; the view is masked for `me` as any read.
@@ -415,8 +573,9 @@ pub fn add_contact(
     conn: &mut DbConn,
     me: &CurrentUser,
     id: ClientId,
-    changes: ContactChanges,
+    edit: ContactEdit,
 ) -> Result<ContactView> {
+    let ContactEdit { changes, tags } = edit;
     write_tx(conn, |conn| {
         let client = find(conn, id)?;
         if client.kind != ClientKind::Group {
@@ -437,7 +596,10 @@ pub fn add_contact(
                 updated_at: now,
             },
         )?;
-        let (mut views, unmasked) = contact_views(me, client.owner_id, vec![contact]);
+        let tags = tags.unwrap_or_default();
+        store::set_contact_tags(conn, contact.id, &tags)?;
+        let mut tags = HashMap::from([(contact.id, tags)]);
+        let (mut views, unmasked) = contact_views(me, client.owner_id, vec![contact], &mut tags);
         audit::sensitive_reads(conn, me.id, &unmasked)?;
         Ok(views.remove(0))
     })
@@ -448,14 +610,19 @@ pub fn update_contact(
     conn: &mut DbConn,
     me: &CurrentUser,
     id: ContactId,
-    changes: ContactChanges,
+    edit: ContactEdit,
 ) -> Result<ContactView> {
+    let ContactEdit { changes, tags } = edit;
     write_tx(conn, |conn| {
         let contact = store::find_contact(conn, id)?.ok_or(ClientError::ContactNotFound)?;
         let owner = store::find(conn, contact.client_id)?.and_then(|c| c.owner_id);
         policy::allow(contact.created_by == me.id || policy::may_edit_client(me, owner))?;
         let updated = store::update_contact(conn, id, &changes)?;
-        let (mut views, unmasked) = contact_views(me, owner, vec![updated]);
+        if let Some(tags) = &tags {
+            store::set_contact_tags(conn, id, tags)?;
+        }
+        let mut tags = store::contact_tags_of(conn, &[id])?;
+        let (mut views, unmasked) = contact_views(me, owner, vec![updated], &mut tags);
         audit::sensitive_reads(conn, me.id, &unmasked)?;
         Ok(views.remove(0))
     })

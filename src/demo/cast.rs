@@ -17,11 +17,11 @@ use super::{failed, Seeder, DEMO_PASSWORD};
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::password::Password;
-use crate::clients::model::{ClientChanges, NewClient, NewContact, NewOwnerChange};
+use crate::clients::model::{ClientChanges, NewClient, NewContact, NewLoss, NewOwnerChange};
 use crate::clients::{pinyin, store as clients};
 use crate::db::schema::{departments, users};
 use crate::enums::NotificationKind;
-use crate::enums::{AuditAction, ClientKind, ClientStatus};
+use crate::enums::{AuditAction, ClientKind, ClientSegment, ClientStatus, LossReason};
 use crate::enums::{Role, Roles};
 use crate::ids::ClientId;
 use crate::ids::DepartmentId;
@@ -232,8 +232,12 @@ impl Seeder<'_> {
                 created_by,
                 created_at: opened,
                 updated_at: opened,
+                segment: segment_of(status, tier),
             },
         )?;
+        if matches!(status, ClientStatus::Lost | ClientStatus::AtRisk) {
+            self.record_loss(client.id, status, created_by)?;
+        }
         let tag_list: Vec<String> = tags.iter().map(|t| (*t).to_owned()).collect();
         clients::set_tags(self.conn, client.id, &tag_list)?;
         if let Some(owner) = owner {
@@ -287,6 +291,42 @@ impl Seeder<'_> {
             before_handover: None,
             contacts,
         });
+        Ok(())
+    }
+
+    /// Why a lost or endangered demo client is leaving: a competitor's
+    /// offer, a price, the network, a complaint, a month or two ago.
+    fn record_loss(
+        &mut self,
+        client: ClientId,
+        status: ClientStatus,
+        by: crate::ids::UserId,
+    ) -> anyhow::Result<()> {
+        const REASONS: [&[LossReason]; 4] = [
+            &[LossReason::CompetitorOffer, LossReason::Price],
+            &[LossReason::NetworkQuality, LossReason::UnresolvedComplaint],
+            &[LossReason::CompetitorOffer],
+            &[LossReason::Service, LossReason::PaymentMethod],
+        ];
+        let reasons = pick(&mut self.rng, &REASONS);
+        let competitor = reasons
+            .contains(&LossReason::CompetitorOffer)
+            .then(|| pick(&mut self.rng, &["中国电信", "中国联通", "中国广电"]).to_owned());
+        let recorded = self.clock.ago(self.rng.gen_range(15.0..75.0));
+        let recorded = self.clock.at_work(&mut self.rng, recorded);
+        clients::insert_loss(
+            self.conn,
+            &NewLoss {
+                client_id: client,
+                status,
+                reasons: json!(reasons).to_string(),
+                competitor,
+                occurred_on: crate::time::local_day(recorded),
+                note: "客户经理走访后确认".to_owned(),
+                recorded_by: by,
+                recorded_at: recorded,
+            },
+        )?;
         Ok(())
     }
 
@@ -373,5 +413,17 @@ impl Seeder<'_> {
             self.clients[index].owner = Some(to);
         }
         Ok(())
+    }
+}
+
+/// A demo client's marketing segment from its status and tier.
+fn segment_of(status: ClientStatus, tier: &str) -> Option<ClientSegment> {
+    match (status, tier) {
+        (ClientStatus::Lost, _) => None,
+        (ClientStatus::AtRisk, _) => Some(ClientSegment::AtRisk),
+        (ClientStatus::Prospect, _) => Some(ClientSegment::Potential),
+        (_, "S") => Some(ClientSegment::Advocate),
+        (_, "A" | "B") => Some(ClientSegment::Supporter),
+        _ => Some(ClientSegment::Neutral),
     }
 }

@@ -60,6 +60,7 @@ pub fn seed(conn: &mut DbConn, passwords: &Passwords) -> anyhow::Result<Option<D
         let summary = Seeder::new(conn).run(&password_hash)?;
         // The history was moved into the past row by row (`restamp`): count it where it now lies.
         db::rollup::rebuild(conn)?;
+        crate::clients::store::refresh_all_contract_ends(conn)?;
         Ok(Some(summary))
     })
 }

@@ -91,7 +91,9 @@ pub fn dossier(
             created_at: h.created_at.and_utc(),
         })
         .collect();
-    let (contacts, mut unmasked) = contact_views(me, owner, client_store::contacts_of(conn, id)?);
+    let contacts = client_store::contacts_of(conn, id)?;
+    let mut tags = client_store::contact_tags_of(conn, &contacts.iter().map(|c| c.id).collect::<Vec<_>>())?;
+    let (contacts, mut unmasked) = contact_views(me, owner, contacts, &mut tags);
     let (adopted, intel_total) = intel_store::adopted_of_client(conn, id, category, page.offset, page.limit)?;
     let now = Utc::now().naive_utc();
     let summary = summaries(conn, &[id], today(), now)?.remove(&id).unwrap_or_default();

@@ -475,6 +475,10 @@ pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str
         Some(id.0),
         json!({"comment": comment, "chain": moved, "points": deltas}),
     )?;
+    if entry.category == crate::categories::model::BUSINESS {
+        let subject = store::subject(conn, &entry)?;
+        clients::refresh_contract_ends(conn, subject.clients())?;
+    }
     store::find(conn, id)?.ok_or(IntelError::NotFound)
 }
 

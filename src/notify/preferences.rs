@@ -48,6 +48,7 @@ pub const CATALOGUE: &[KindInfo] = &[
     event(NotificationKind::IntelAdoptedForMyClient, "我的客户的情报被采纳"),
     event(NotificationKind::ReminderDue, "情报中记录的日期临近（合同到期、生日等）"),
     event(NotificationKind::TaskDue, "我的待办到期"),
+    event(NotificationKind::TaskAssigned, "有人给我安排了任务（如邀请客户参加活动）"),
     KindInfo {
         kind: NotificationKind::WeeklyDigest,
         label: "每周回顾",

@@ -48,7 +48,7 @@ pub struct Rendered {
 pub fn link(base: &str, kind: NotificationKind, intel: Option<IntelId>, client: Option<ClientId>) -> String {
     match kind {
         NotificationKind::ReviewQueue => return format!("{base}/review"),
-        NotificationKind::TaskDue => return format!("{base}/agenda"),
+        NotificationKind::TaskDue | NotificationKind::TaskAssigned => return format!("{base}/agenda"),
         NotificationKind::ReminderDue if intel.is_none() => return format!("{base}/agenda"),
         _ => {}
     }

@@ -11,17 +11,17 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::api::UserRef;
 use crate::audit;
 use crate::audit::SensitiveRead;
 use crate::auth::extract::CurrentUser;
 use crate::clients::model::{Client, Contact};
-use crate::clients::view::{contact_views, ClientView, ContactView};
-use crate::db::schema::{client_tags, clients, contacts, users};
+use crate::clients::store as client_store;
+use crate::clients::view::{client_views, contact_views, ClientView, ContactView};
+use crate::db::schema::{client_tags, clients, contact_tags, contacts};
 use crate::db::DbConn;
 use crate::enums::AuditAction;
 use crate::enums::ClientKind;
-use crate::ids::ClientId;
+use crate::ids::{ClientId, ContactId};
 use crate::stats::export::{Cell, Sheet};
 use crate::with_conn;
 
@@ -62,9 +62,10 @@ impl ClientFilter {
     }
 }
 
-/// Per tag: the clients `filter` accepts that carry it, and how many of them are groups.
+/// Per tag: the clients `filter` accepts that carry it, themselves or on
+/// one of their contacts (a group client's golfer), and how many are groups.
 pub fn load(conn: &mut DbConn, filter: &ClientFilter) -> QueryResult<Vec<Cluster>> {
-    let counts: Vec<(String, i64, Option<i64>)> = with_conn!(conn, |c| {
+    let mut counts: Vec<(String, i64, Option<i64>)> = with_conn!(conn, |c| {
         let query = client_tags::table
             .inner_join(clients::table)
             .group_by(client_tags::tag)
@@ -76,6 +77,29 @@ pub fn load(conn: &mut DbConn, filter: &ClientFilter) -> QueryResult<Vec<Cluster
             .into_boxed();
         filter.narrow(query).load(c)
     })?;
+    // Clients in a cluster through a contact only (contacts belong to groups).
+    let through_contacts: Vec<(String, i64)> = with_conn!(conn, |c| {
+        let query = contact_tags::table
+            .inner_join(contacts::table.inner_join(clients::table))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                client_tags::table
+                    .filter(client_tags::client_id.eq(contacts::client_id))
+                    .filter(client_tags::tag.eq(contact_tags::tag)),
+            )))
+            .group_by(contact_tags::tag)
+            .select((contact_tags::tag, diesel::dsl::count(contacts::client_id).aggregate_distinct()))
+            .into_boxed();
+        filter.narrow(query).load(c)
+    })?;
+    for (tag, clients) in through_contacts {
+        match counts.iter_mut().find(|(t, _, _)| *t == tag) {
+            Some(row) => {
+                row.1 += clients;
+                row.2 = Some(row.2.unwrap_or(0) + clients);
+            }
+            None => counts.push((tag, clients, Some(clients))),
+        }
+    }
     Ok(clusters(counts))
 }
 
@@ -95,18 +119,9 @@ pub fn clusters(counts: Vec<(String, i64, Option<i64>)>) -> Vec<Cluster> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClusterMember {
     pub client: ClientView,
-    /// Contacts; phone and notes masked unless you own the client, review or administer.
+    /// Contacts (with their tags: those carrying the cluster's are who to
+    /// invite); phone and notes masked unless you own the client, review or administer.
     pub contacts: Vec<ContactView>,
-}
-
-/// What the members' views are built from, each read by one query.
-struct MemberRows {
-    /// The clients with their owner's name (if the owner exists).
-    clients: Vec<(Client, Option<String>)>,
-    /// Every tag of the members, by client and tag.
-    tags: Vec<(ClientId, String)>,
-    /// Every contact of the members, decision makers first.
-    contacts: Vec<Contact>,
 }
 
 /// Which members to read: one page of them (by name), or all (for the export).
@@ -116,53 +131,36 @@ pub enum Members {
     All,
 }
 
-/// The clients behind a tag (of `which`, by name then id) with their tags and
-/// contacts, and how many clients carry the tag: the members are a
+/// The clients behind a tag — carrying it or with a contact carrying it —
+/// of `which` (by name then id), and how many there are: the members are a
 /// subquery, never a list of ids.
 fn member_rows(
     conn: &mut DbConn,
     tag: &str,
     filter: &ClientFilter,
     which: Members,
-) -> QueryResult<(MemberRows, i64)> {
+) -> QueryResult<(Vec<Client>, i64)> {
     with_conn!(conn, |c| {
         let members = || {
-            let query = filter.narrow(
-                client_tags::table
-                    .inner_join(clients::table)
-                    .filter(client_tags::tag.eq(tag))
-                    .order((clients::name, clients::id))
-                    .select(client_tags::client_id)
+            let tagged = client_tags::table.filter(client_tags::tag.eq(tag)).select(client_tags::client_id);
+            let through_contact = contacts::table
+                .filter(contacts::id.eq_any(
+                    contact_tags::table.filter(contact_tags::tag.eq(tag)).select(contact_tags::contact_id),
+                ))
+                .select(contacts::client_id);
+            filter.narrow(
+                clients::table
+                    .filter(clients::id.eq_any(tagged).or(clients::id.eq_any(through_contact)))
                     .into_boxed(),
-            );
-            match which {
-                Members::Page { offset, limit } => query.offset(offset).limit(limit),
-                Members::All => query,
-            }
-        };
-        let total = filter
-            .narrow(
-                client_tags::table.inner_join(clients::table).filter(client_tags::tag.eq(tag)).into_boxed(),
             )
-            .count()
-            .get_result(c)?;
-        let clients = clients::table
-            .left_join(users::table.on(clients::owner_id.eq(users::id.nullable())))
-            .filter(clients::id.eq_any(members()))
-            .order((clients::name, clients::id))
-            .select((Client::as_select(), users::real_name.nullable()))
-            .load(c)?;
-        let tags = client_tags::table
-            .filter(client_tags::client_id.eq_any(members()))
-            .order((client_tags::client_id, client_tags::tag))
-            .select((client_tags::client_id, client_tags::tag))
-            .load(c)?;
-        let contacts = contacts::table
-            .filter(contacts::client_id.eq_any(members()))
-            .order((contacts::client_id, contacts::is_decision_maker.desc(), contacts::id))
-            .select(Contact::as_select())
-            .load(c)?;
-        Ok((MemberRows { clients, tags, contacts }, total))
+        };
+        let total = members().count().get_result(c)?;
+        let query = members().order((clients::name, clients::id)).select(Client::as_select());
+        let rows = match which {
+            Members::Page { offset, limit } => query.offset(offset).limit(limit).load(c)?,
+            Members::All => query.load(c)?,
+        };
+        Ok((rows, total))
     })
 }
 
@@ -175,36 +173,32 @@ pub fn members(
     filter: &ClientFilter,
     which: Members,
 ) -> QueryResult<(Vec<ClusterMember>, i64, Vec<SensitiveRead>)> {
-    let (MemberRows { clients, tags, contacts }, total) = member_rows(conn, tag, filter, which)?;
-    let mut tags_of: HashMap<ClientId, Vec<String>> = HashMap::new();
-    for (client, tag) in tags {
-        tags_of.entry(client).or_default().push(tag);
-    }
+    let (clients, total) = member_rows(conn, tag, filter, which)?;
+    let ids: Vec<ClientId> = clients.iter().map(|c| c.id).collect();
     let mut contacts_of: HashMap<ClientId, Vec<Contact>> = HashMap::new();
-    for contact in contacts {
-        contacts_of.entry(contact.client_id).or_default().push(contact);
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<Contact> = with_conn!(conn, |c| contacts::table
+            .filter(contacts::client_id.eq_any(chunk))
+            .order((contacts::client_id, contacts::is_decision_maker.desc(), contacts::id))
+            .select(Contact::as_select())
+            .load(c))?;
+        for contact in rows {
+            contacts_of.entry(contact.client_id).or_default().push(contact);
+        }
     }
-    let mut members = Vec::with_capacity(clients.len());
+    let contact_ids: Vec<ContactId> = contacts_of.values().flatten().map(|c| c.id).collect();
+    let mut contact_tags = HashMap::new();
+    for chunk in contact_ids.chunks(1000) {
+        contact_tags.extend(client_store::contact_tags_of(conn, chunk)?);
+    }
+    let views = client_views(conn, clients)?;
+    let mut members = Vec::with_capacity(views.len());
     let mut unmasked = Vec::new();
-    for (client, owner_name) in clients {
+    for client in views {
+        let owner = client.owner.as_ref().map(|o| o.id);
         let (contacts, shown) =
-            contact_views(me, client.owner_id, contacts_of.remove(&client.id).unwrap_or_default());
+            contact_views(me, owner, contacts_of.remove(&client.id).unwrap_or_default(), &mut contact_tags);
         unmasked.extend(shown);
-        let client = ClientView {
-            tags: tags_of.remove(&client.id).unwrap_or_default(),
-            owner: client.owner_id.zip(owner_name).map(|(id, real_name)| UserRef { id, real_name }),
-            aliases: client.aliases.split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect(),
-            id: client.id,
-            kind: client.kind,
-            name: client.name,
-            pinyin: client.pinyin,
-            initials: client.initials,
-            industry: client.industry,
-            region: client.region,
-            tier: client.tier,
-            status: client.status,
-            parent_id: client.parent_id,
-        };
         members.push(ClusterMember { client, contacts });
     }
     Ok((members, total, unmasked))

@@ -1,19 +1,25 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{Page, PageParams};
+use crate::api::{Json, Page, PageParams};
 use crate::auth::extract::CurrentUser;
+use crate::clients::routes::ClientQuery;
 use crate::enums::ClientKind;
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::IdempotencyKey;
 use crate::ids::DepartmentId;
 use crate::state::State;
+use crate::stats::analysis::{OpportunityAnalysis, ServiceAnalysis};
 use crate::stats::clusters::{ClientFilter, Cluster, ClusterMember};
 use crate::stats::competitors::CompetitorView;
 use crate::stats::export::{download, ExportFormat};
 use crate::stats::facts::Interval;
 use crate::stats::freshness::Freshness;
+use crate::stats::invitations::{Invitation, Invitations};
+use crate::stats::losses::LossReport;
 use crate::stats::overview::Overview;
 use crate::stats::reviewers::ReviewerReport;
 use crate::stats::service;
@@ -28,7 +34,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(competitors)
         .service(assessments)
         .service(assessments_export)
-        .service(reviewers);
+        .service(reviewers)
+        .service(losses)
+        .service(service_analysis)
+        .service(opportunity_analysis)
+        .service(client_export)
+        .service(cluster_invitations);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -210,4 +221,105 @@ async fn reviewers(state: State, me: CurrentUser, query: web::Query<StatsQuery>)
     let span = query.span().1;
     let report = state.report(move |conn| service::reviewers(conn, &me, span)).await?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// 流失客户: clients marked lost or at risk in the period, by reason,
+/// competitor, industry and month, each with the entries that preceded it.
+#[utoipa::path(tag = "stats", params(StatsQuery), responses((status = 200, body = LossReport), (status = 403)))]
+#[get("/stats/losses")]
+async fn losses(state: State, me: CurrentUser, query: web::Query<StatsQuery>) -> ApiResult<HttpResponse> {
+    let span = query.span().1;
+    let report = state.report(move |conn| service::losses(conn, &me, span)).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// 投诉分析: adopted service entries observed in the period by complaint type,
+/// severity, satisfaction, resolution and month; network-quality complaints by area.
+#[utoipa::path(tag = "stats", params(StatsQuery), responses((status = 200, body = ServiceAnalysis), (status = 403)))]
+#[get("/stats/service")]
+async fn service_analysis(
+    state: State,
+    me: CurrentUser,
+    query: web::Query<StatsQuery>,
+) -> ApiResult<HttpResponse> {
+    let (window, department) = (query.span().1.window(), query.department_id);
+    let analysis = state.report(move |conn| service::service_analysis(conn, &me, window, department)).await?;
+    Ok(HttpResponse::Ok().json(analysis))
+}
+
+/// 商机分析: adopted opportunities observed in the period by stage, budget band
+/// and timeline, with the pipeline's budget and expected value (budget × the
+/// stage's probability: 线索 10 %, 需求确认 25 %, 方案 50 %, 商务谈判 75 %, 签约 100 %).
+#[utoipa::path(tag = "stats", params(StatsQuery), responses((status = 200, body = OpportunityAnalysis), (status = 403)))]
+#[get("/stats/opportunities")]
+async fn opportunity_analysis(
+    state: State,
+    me: CurrentUser,
+    query: web::Query<StatsQuery>,
+) -> ApiResult<HttpResponse> {
+    let (window, department) = (query.span().1.window(), query.department_id);
+    let analysis =
+        state.report(move |conn| service::opportunity_analysis(conn, &me, window, department)).await?;
+    Ok(HttpResponse::Ok().json(analysis))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// xlsx (default) or csv.
+    pub format: Option<ExportFormat>,
+}
+
+/// The client list as filtered and sorted (`GET /clients`' parameters) as a
+/// spreadsheet, for marketers, reviewers and admins; audited.
+#[utoipa::path(tag = "clients", params(ClientQuery, ExportQuery),
+    responses((status = 200, description = "a spreadsheet"), (status = 403), (status = 422)))]
+#[get("/clients/export")]
+async fn client_export(
+    state: State,
+    me: CurrentUser,
+    query: web::Query<ClientQuery>,
+    format: web::Query<ExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let filter = query.into_inner().filter()?;
+    let format = format.format.unwrap_or_default();
+    let sheet = state.report(move |conn| service::client_export(conn, &me, &filter)).await?;
+    download(&sheet, format, "客户名单").map_err(ApiError::internal)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InvitationBody {
+    /// The task each owner gets, e.g. 邀请参加高尔夫邀请赛.
+    #[schema(example = "邀请参加12月高尔夫邀请赛", max_length = 80)]
+    pub title: String,
+    /// By when to have invited them (not before today).
+    pub due_on: NaiveDate,
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub note: String,
+}
+
+/// Hand a cluster's invitation list to the account managers: one task for
+/// the owner of each member client (statistics roles; phones stay with the
+/// owners). Repeating it creates no task that is still open.
+#[utoipa::path(tag = "stats", params(ClusterQuery), request_body = InvitationBody,
+    responses((status = 201, body = Invitations), (status = 403), (status = 422)))]
+#[post("/stats/clusters/{tag}/invitations")]
+async fn cluster_invitations(
+    state: State,
+    me: CurrentUser,
+    key: IdempotencyKey,
+    tag: web::Path<String>,
+    query: web::Query<ClusterQuery>,
+    body: Json<InvitationBody>,
+) -> ApiResult<HttpResponse> {
+    let (tag, filter) = (tag.into_inner(), query.filter());
+    let InvitationBody { title, due_on, note } = body.0;
+    let invitation = Invitation { title, due_on, note };
+    let user = me.id;
+    state
+        .write_once(user, key, StatusCode::CREATED, move |conn| {
+            service::invite(conn, &me, &tag, &filter, &invitation)
+        })
+        .await
 }

@@ -6,14 +6,21 @@ use chrono::NaiveDateTime;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self, Denied};
+use crate::clients::store::{self as client_store, ClientFilter as ClientListFilter};
+use crate::clients::view::client_views;
 use crate::db::{write_tx, DbConn};
+use crate::enums::{AuditAction, ClientKind};
 use crate::ids::DepartmentId;
+use crate::stats::analysis::{self, OpportunityAnalysis, ServiceAnalysis};
 use crate::stats::assessments::{self, Assessment};
 use crate::stats::clusters::{self, ClientFilter, Cluster, ClusterMember, Members};
 use crate::stats::competitors::{self, CompetitorView};
+use crate::stats::export::Cell;
 use crate::stats::export::Sheet;
 use crate::stats::facts::Interval;
 use crate::stats::freshness::{self, Freshness};
+use crate::stats::invitations::{self, Invitation, Invitations};
+use crate::stats::losses::{self, LossReport};
 use crate::stats::overview::{self, Overview};
 use crate::stats::reviewers::{self, ReviewerReport};
 use crate::time::{Period, Span, Window};
@@ -126,4 +133,122 @@ pub fn assessments_export(
 pub fn reviewers(conn: &mut DbConn, me: &CurrentUser, span: Span) -> Result<ReviewerReport> {
     management(me)?;
     Ok(reviewers::load(conn, span)?)
+}
+
+/// The lost-client database for the losses that occurred in `span`.
+pub fn losses(conn: &mut DbConn, me: &CurrentUser, span: Span) -> Result<LossReport> {
+    statistics(me)?;
+    let last = span.ends_before().map(|d| d - chrono::Duration::days(1)).unwrap_or(chrono::NaiveDate::MAX);
+    let first = if span.grain == crate::time::Grain::All { chrono::NaiveDate::MIN } else { span.starts_on };
+    Ok(losses::load(conn, first, last)?)
+}
+
+pub fn service_analysis(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    window: Window,
+    department: Option<DepartmentId>,
+) -> Result<ServiceAnalysis> {
+    statistics(me)?;
+    Ok(analysis::service(conn, window, department)?)
+}
+
+pub fn opportunity_analysis(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    window: Window,
+    department: Option<DepartmentId>,
+) -> Result<OpportunityAnalysis> {
+    statistics(me)?;
+    Ok(analysis::opportunities(conn, window, department)?)
+}
+
+/// At most this many clients in one export of the list.
+const MAX_EXPORTED_CLIENTS: i64 = 100_000;
+
+/// The filtered client list as an audited spreadsheet (statistics roles),
+/// in the list's order.
+pub fn client_export(conn: &mut DbConn, me: &CurrentUser, filter: &ClientListFilter) -> Result<Sheet> {
+    statistics(me)?;
+    let (rows, total) = client_store::search(conn, filter, 0, MAX_EXPORTED_CLIENTS)?;
+    let views = client_views(conn, rows)?;
+    let detail = serde_json::json!({"rows": views.len(), "total": total, "segment": filter.segment,
+        "industry": filter.industry, "status": filter.status, "contract_end": filter.contract_end});
+    write_tx(conn, |conn| {
+        audit::record(conn, Some(me.id), AuditAction::ExportClients, "clients", None, detail)
+    })?;
+    Ok(Sheet {
+        title: "客户名单".into(),
+        headers: vec!["客户", "类型", "行业", "区域", "等级", "细分", "状态", "客户经理", "合同到期", "标签"],
+        rows: views
+            .into_iter()
+            .map(|c| {
+                vec![
+                    c.name.into(),
+                    (if c.kind == ClientKind::Group { "集团" } else { "个人" }).into(),
+                    c.industry.into(),
+                    c.region.into(),
+                    c.tier.into(),
+                    c.segment.map(|s| segment_label(s).to_owned()).into(),
+                    status_label(c.status).into(),
+                    c.owner.map(|o| o.real_name).into(),
+                    c.contract_end.map(|d| d.to_string()).into(),
+                    Cell::Text(c.tags.join("、")),
+                ]
+            })
+            .collect(),
+    })
+}
+
+fn segment_label(segment: crate::enums::ClientSegment) -> &'static str {
+    use crate::enums::ClientSegment::*;
+    match segment {
+        Advocate => "拥护者",
+        Supporter => "支持者",
+        Potential => "潜在客户",
+        Neutral => "中立",
+        AtRisk => "流失风险",
+    }
+}
+
+fn status_label(status: crate::enums::ClientStatus) -> &'static str {
+    use crate::enums::ClientStatus::*;
+    match status {
+        Active => "正常",
+        AtRisk => "流失风险",
+        Lost => "已流失",
+        Prospect => "潜在",
+    }
+}
+
+/// Hands a cluster's invitation list to the members' account managers (statistics roles).
+pub fn invite(
+    conn: &mut DbConn,
+    me: &CurrentUser,
+    tag: &str,
+    filter: &ClientFilter,
+    invitation: &Invitation,
+) -> Result<Invitations> {
+    statistics(me)?;
+    let mut problems = crate::error::Fields::new();
+    let title = invitation.title.trim();
+    if title.is_empty() || title.chars().count() > 80 {
+        problems.insert("title".into(), "须为 1–80 个字符".into());
+    }
+    if invitation.due_on < crate::time::local_day(chrono::Utc::now().naive_utc()) {
+        problems.insert("due_on".into(), "不能早于今天".into());
+    }
+    if invitation.note.chars().count() > 500 {
+        problems.insert("note".into(), "不能超过 500 个字符".into());
+    }
+    if !problems.is_empty() {
+        return Err(StatsError::Invalid(problems));
+    }
+    let invitation =
+        Invitation { title: title.to_owned(), note: invitation.note.trim().to_owned(), ..invitation.clone() };
+    let handed = invitations::hand_over(conn, me, tag, filter, &invitation)?;
+    let detail = serde_json::json!({"tag": tag, "title": invitation.title, "created": handed.created,
+        "already_open": handed.already_open, "without_owner": handed.without_owner.len()});
+    audit::record(conn, Some(me.id), AuditAction::ClusterInvite, "tag", None, detail)?;
+    Ok(handed)
 }

@@ -35,6 +35,7 @@ mod reviews;
 mod rollups;
 mod scale;
 mod search;
+mod segments;
 mod stats;
 mod stats_reports;
 mod usages;

@@ -73,7 +73,7 @@ on_both_backends! {
 
         let (status, prefs) = app.get(path, token).await;
         assert_eq!(status, StatusCode::OK, "{prefs}");
-        assert_eq!(prefs["items"].as_array().unwrap().len(), 17);
+        assert_eq!(prefs["items"].as_array().unwrap().len(), 18);
         assert_eq!(choice(&prefs, "intel_adopted"), "immediate");
         assert_eq!(choice(&prefs, "weekly_digest"), "weekly");
         for (bad, field) in [

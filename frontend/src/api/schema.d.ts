@@ -263,11 +263,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Clients, by name, pinyin or initials, kind, tag or owner. */
+        /**
+         * Clients by name, pinyin or initials, kind, tag, owner, status, tier,
+         *     industry, region, segment and contract end, in pinyin or any column's order.
+         */
         get: operations["list_clients"];
         put?: never;
         /** Create a client. Anyone may; only admins assign an owner other than themselves. */
         post: operations["create_client"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client list as filtered and sorted (`GET /clients`' parameters) as a
+         *     spreadsheet, for marketers, reviewers and admins; audited.
+         */
+        get: operations["client_export"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -288,7 +311,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a client (its owner, reviewers, admins). Ownership changes go through handover. */
+        /**
+         * Edit a client (its owner, reviewers, admins). Ownership changes go through
+         *     handover. Marking it lost or at risk records why (`loss`); marking it
+         *     active again closes that, won back or kept.
+         */
         patch: operations["update_client"];
         trace?: never;
     };
@@ -1178,6 +1205,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/clusters/{tag}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a cluster's invitation list to the account managers: one task for
+         *     the owner of each member client (statistics roles; phones stay with the
+         *     owners). Repeating it creates no task that is still open.
+         */
+        post: operations["cluster_invitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/competitors": {
         parameters: {
             query?: never;
@@ -1204,6 +1252,47 @@ export interface paths {
         };
         /** Staleness of adopted facts by category and owner, and the oldest unconfirmed facts on key clients. */
         get: operations["freshness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/losses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 流失客户: clients marked lost or at risk in the period, by reason,
+         *     competitor, industry and month, each with the entries that preceded it.
+         */
+        get: operations["losses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 商机分析: adopted opportunities observed in the period by stage, budget band
+         *     and timeline, with the pipeline's budget and expected value (budget × the
+         *     stage's probability: 线索 10 %, 需求确认 25 %, 方案 50 %, 商务谈判 75 %, 签约 100 %).
+         */
+        get: operations["opportunity_analysis"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1244,6 +1333,26 @@ export interface paths {
          *     where a reviewer adopts one author far more often than peers do.
          */
         get: operations["reviewers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 投诉分析: adopted service entries observed in the period by complaint type,
+         *     severity, satisfaction, resolution and month; network-quality complaints by area.
+         */
+        get: operations["service_analysis"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1654,6 +1763,16 @@ export interface components {
             kind: components["schemas"]["ClientKind"];
             name: string;
         };
+        /**
+         * @description The branch's marketing databases: 拥护者、支持者、潜在、中立、流失风险.
+         * @enum {string}
+         */
+        ClientSegment: "advocate" | "supporter" | "potential" | "neutral" | "at_risk";
+        /**
+         * @description The client list's order; ties by id.
+         * @enum {string}
+         */
+        ClientSort: "pinyin" | "name" | "industry" | "region" | "tier" | "status" | "segment" | "contract_end" | "created_at" | "updated_at";
         /** @enum {string} */
         ClientStatus: "active" | "at_risk" | "lost" | "prospect";
         ClientSummary: {
@@ -1691,15 +1810,22 @@ export interface components {
         };
         ClientView: {
             aliases: string[];
+            /**
+             * Format: date
+             * @description The contract end of the latest adopted business entry.
+             */
+            contract_end?: string | null;
             id: components["schemas"]["ClientId"];
             industry?: string | null;
             initials: string;
             kind: components["schemas"]["ClientKind"];
+            loss?: null | components["schemas"]["LossView"];
             name: string;
             owner?: null | components["schemas"]["UserRef"];
             parent_id?: null | components["schemas"]["ClientId"];
             pinyin: string;
             region?: string | null;
+            segment?: null | components["schemas"]["ClientSegment"];
             status: components["schemas"]["ClientStatus"];
             tags: string[];
             tier?: string | null;
@@ -1715,7 +1841,10 @@ export interface components {
         };
         ClusterMember: {
             client: components["schemas"]["ClientView"];
-            /** @description Contacts; phone and notes masked unless you own the client, review or administer. */
+            /**
+             * @description Contacts (with their tags: those carrying the cluster's are who to
+             *     invite); phone and notes masked unless you own the client, review or administer.
+             */
             contacts: components["schemas"]["ContactView"][];
         };
         /** @description A reviewer adopting one author's entries far more often than peers do. */
@@ -1743,6 +1872,15 @@ export interface components {
             months: components["schemas"]["MonthCount"][];
             offers: components["schemas"]["Offer"][];
         };
+        ComplaintMonth: {
+            by_type: {
+                [key: string]: number;
+            };
+            /** @description `YYYY-MM` the complaint occurred (its `occurred_on`, else when observed). */
+            month: string;
+            /** Format: int64 */
+            total: number;
+        };
         /**
          * @description How one component is doing.
          * @enum {string}
@@ -1768,6 +1906,13 @@ export interface components {
             notes?: string | null;
             /** @description Sensitive. */
             phone?: string | null;
+            /**
+             * @description Interest tags (高尔夫, 网球 …): the contact joins those clusters.
+             * @example [
+             *       "高尔夫"
+             *     ]
+             */
+            tags?: string[] | null;
             title?: string | null;
         };
         ContactView: {
@@ -1780,6 +1925,8 @@ export interface components {
             notes: string;
             /** @description Sensitive: `***` unless the reader owns the client, reviews or administers. */
             phone: string;
+            /** @description Interest tags (高尔夫, 网球 …), as on clients. */
+            tags: string[];
             title: string;
         };
         Counts: {
@@ -1826,6 +1973,7 @@ export interface components {
             owner_id?: null | components["schemas"]["UserId"];
             parent_id?: null | components["schemas"]["ClientId"];
             region?: string | null;
+            segment?: null | components["schemas"]["ClientSegment"];
             status?: null | components["schemas"]["ClientStatus"];
             /**
              * @description Interest clusters and labels, e.g. 高尔夫, 网球, 机场贵宾.
@@ -2113,6 +2261,34 @@ export interface components {
         };
         /** @enum {string} */
         Interval: "week" | "month";
+        InvitationBody: {
+            /**
+             * Format: date
+             * @description By when to have invited them (not before today).
+             */
+            due_on: string;
+            note?: string;
+            /**
+             * @description The task each owner gets, e.g. 邀请参加高尔夫邀请赛.
+             * @example 邀请参加12月高尔夫邀请赛
+             */
+            title: string;
+        };
+        Invitations: {
+            /**
+             * Format: int64
+             * @description Members whose owner already has this invitation open.
+             */
+            already_open: number;
+            /**
+             * Format: int64
+             * @description Tasks created now.
+             */
+            created: number;
+            /** @description The tasks created. */
+            tasks: components["schemas"]["TaskView"][];
+            without_owner: components["schemas"]["Unowned"][];
+        };
         /**
          * @description A scheduled job; each runs once per period however many processes run.
          * @enum {string}
@@ -2134,6 +2310,11 @@ export interface components {
             done: boolean;
             job: components["schemas"]["Job"];
             last_run?: null | components["schemas"]["LastRun"];
+        };
+        KeyCount: {
+            /** Format: int64 */
+            count: number;
+            key: string;
         };
         LastRun: {
             period: string;
@@ -2188,6 +2369,98 @@ export interface components {
              */
             login: string;
             password: string;
+        };
+        /** @description Why a client is lost or at risk. */
+        LossBody: {
+            /**
+             * @description Which competitor; required with `competitor_offer`.
+             * @example 中国电信
+             */
+            competitor?: string | null;
+            note?: string | null;
+            /**
+             * @description `YYYY-MM-DD`, not after today; default today.
+             * @example 2026-11-20
+             */
+            occurred_on?: string | null;
+            /** @description At least one. */
+            reasons: components["schemas"]["LossReason"][];
+        };
+        LossClient: {
+            id: components["schemas"]["ClientId"];
+            industry?: string | null;
+            kind: components["schemas"]["ClientKind"];
+            name: string;
+            owner?: null | components["schemas"]["UserRef"];
+            region?: string | null;
+            status: components["schemas"]["ClientStatus"];
+        };
+        LossItem: {
+            client: components["schemas"]["LossClient"];
+            loss: components["schemas"]["LossView"];
+            /** @description Up to five adopted entries about the client in the half year before, newest first. */
+            preceding: components["schemas"]["PrecedingEntry"][];
+        };
+        LossMonth: {
+            /** Format: int64 */
+            at_risk: number;
+            /** Format: int64 */
+            lost: number;
+            /** @description `YYYY-MM` of the loss. */
+            month: string;
+            /**
+             * Format: int64
+             * @description Of those, won back since.
+             */
+            won_back: number;
+        };
+        /**
+         * @description How a loss was closed: a lost client won back, or one at risk kept.
+         * @enum {string}
+         */
+        LossOutcome: "won_back" | "retained";
+        /**
+         * @description Why a client left or may leave (the branch's lost-client database).
+         * @enum {string}
+         */
+        LossReason: "price" | "network_quality" | "service" | "competitor_offer" | "payment_method" | "unresolved_complaint" | "policy" | "relocation" | "other";
+        LossReport: {
+            by_competitor: components["schemas"]["KeyCount"][];
+            by_industry: components["schemas"]["KeyCount"][];
+            by_month: components["schemas"]["LossMonth"][];
+            /** @description A loss with several reasons counts under each. */
+            by_reason: components["schemas"]["KeyCount"][];
+            /** @description Newest first. */
+            items: components["schemas"]["LossItem"][];
+            /**
+             * Format: int64
+             * @description Still lost or at risk.
+             */
+            open: number;
+            /** Format: int64 */
+            retained: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            won_back: number;
+        };
+        /** @description A loss in the lost-client database. */
+        LossView: {
+            /** Format: date */
+            closed_on?: string | null;
+            competitor?: string | null;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            /** Format: date */
+            occurred_on: string;
+            outcome?: null | components["schemas"]["LossOutcome"];
+            reasons: components["schemas"]["LossReason"][];
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by?: null | components["schemas"]["UserRef"];
+            /** @description `lost` or `at_risk`. */
+            status: components["schemas"]["ClientStatus"];
         };
         MailComponent: {
             /**
@@ -2409,7 +2682,7 @@ export interface components {
          * @description What a user is told about, in the app and by mail; the two digests are mail only.
          * @enum {string}
          */
-        NotificationKind: "intel_adopted" | "intel_rejected" | "intel_returned" | "intel_duplicate" | "intel_retracted" | "intel_used" | "usage_outcome" | "client_handover" | "intel_revision_proposed" | "intel_revision_adopted" | "intel_stale" | "review_queue" | "daily_digest" | "weekly_digest" | "intel_submitted_for_my_client" | "intel_adopted_for_my_client" | "intel_followed" | "reminder_due" | "task_due";
+        NotificationKind: "intel_adopted" | "intel_rejected" | "intel_returned" | "intel_duplicate" | "intel_retracted" | "intel_used" | "usage_outcome" | "client_handover" | "intel_revision_proposed" | "intel_revision_adopted" | "intel_stale" | "review_queue" | "daily_digest" | "weekly_digest" | "intel_submitted_for_my_client" | "intel_adopted_for_my_client" | "intel_followed" | "reminder_due" | "task_due" | "task_assigned";
         NotificationPage: {
             items: components["schemas"]["NotificationView"][];
             /** Format: int64 */
@@ -2463,6 +2736,16 @@ export interface components {
             /** @description 线索, 需求确认, 方案, 商务谈判 … (the template's `stage`). */
             stage?: string | null;
             title: string;
+        };
+        OpportunityAnalysis: {
+            /** @description 10 万元 以下, 10–50, 50–200, 200 以上, 未填写. */
+            by_budget_band: components["schemas"]["KeyCount"][];
+            /** @description In the branch's stage order, then 未填写. */
+            by_stage: components["schemas"]["StageCount"][];
+            by_timeline: components["schemas"]["TimelineMonth"][];
+            pipeline: components["schemas"]["Pipeline"];
+            /** Format: int64 */
+            total: number;
         };
         Overview: {
             /** Format: int64 */
@@ -2548,15 +2831,22 @@ export interface components {
         Page_ClientView: {
             items: {
                 aliases: string[];
+                /**
+                 * Format: date
+                 * @description The contract end of the latest adopted business entry.
+                 */
+                contract_end?: string | null;
                 id: components["schemas"]["ClientId"];
                 industry?: string | null;
                 initials: string;
                 kind: components["schemas"]["ClientKind"];
+                loss?: null | components["schemas"]["LossView"];
                 name: string;
                 owner?: null | components["schemas"]["UserRef"];
                 parent_id?: null | components["schemas"]["ClientId"];
                 pinyin: string;
                 region?: string | null;
+                segment?: null | components["schemas"]["ClientSegment"];
                 status: components["schemas"]["ClientStatus"];
                 tags: string[];
                 tier?: string | null;
@@ -2568,7 +2858,10 @@ export interface components {
         Page_ClusterMember: {
             items: {
                 client: components["schemas"]["ClientView"];
-                /** @description Contacts; phone and notes masked unless you own the client, review or administer. */
+                /**
+                 * @description Contacts (with their tags: those carrying the cluster's are who to
+                 *     invite); phone and notes masked unless you own the client, review or administer.
+                 */
                 contacts: components["schemas"]["ContactView"][];
             }[];
             /** Format: int64 */
@@ -2822,11 +3115,31 @@ export interface components {
             total: number;
             user_id: components["schemas"]["UserId"];
         };
+        Pipeline: {
+            /**
+             * Format: double
+             * @description Σ budget of every opportunity, 万元.
+             */
+            budget: number;
+            /**
+             * Format: double
+             * @description Σ budget × stage probability.
+             */
+            expected_value: number;
+        };
         /**
          * @description Why a ledger row was written.
          * @enum {string}
          */
         PointReason: "adopted" | "private_source" | "revision_adopted" | "review" | "usage" | "usage_won" | "verified" | "retracted" | "adjustment";
+        /** @description An adopted entry about the client before it left. */
+        PrecedingEntry: {
+            /** Format: date-time */
+            adopted_at: string;
+            category: string;
+            id: components["schemas"]["IntelId"];
+            title: string;
+        };
         PreferenceView: {
             choices: components["schemas"]["Delivery"][];
             default: components["schemas"]["Delivery"];
@@ -3176,6 +3489,24 @@ export interface components {
             items: components["schemas"]["SearchHit"][];
             total: number;
         };
+        ServiceAnalysis: {
+            by_month: components["schemas"]["ComplaintMonth"][];
+            /** @description The client's satisfaction after handling (未填写 when not asked). */
+            by_satisfaction: components["schemas"]["KeyCount"][];
+            by_severity: components["schemas"]["KeyCount"][];
+            by_type: components["schemas"]["KeyCount"][];
+            /** @description Network-quality complaints by the client's region. */
+            network_by_area: components["schemas"]["KeyCount"][];
+            /**
+             * Format: int64
+             * @description With a resolution written.
+             */
+            resolved: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            unresolved: number;
+        };
         SnoozeRequest: {
             /**
              * Format: date
@@ -3185,11 +3516,28 @@ export interface components {
         };
         /** @enum {string} */
         Sort: "relevance" | "newest" | "quality";
+        /** @enum {string} */
+        SortOrder: "asc" | "desc";
         /**
          * @description How the author learned it.
          * @enum {string}
          */
         Source: "public" | "private";
+        StageCount: {
+            /**
+             * Format: double
+             * @description Σ budget, 万元.
+             */
+            budget: number;
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: double
+             * @description Σ budget × the stage's probability.
+             */
+            expected: number;
+            key: string;
+        };
         Staleness: {
             /** Format: int64 */
             adopted: number;
@@ -3309,6 +3657,14 @@ export interface components {
             /** @description The login of a `login` key, the address of an `address` key. */
             value?: string | null;
         };
+        TimelineMonth: {
+            /** Format: double */
+            budget: number;
+            /** Format: int64 */
+            count: number;
+            /** @description `YYYY-MM` of the expected timeline. */
+            month: string;
+        };
         Timeliness: {
             /**
              * Format: double
@@ -3329,6 +3685,11 @@ export interface components {
             token_type: string;
             user: components["schemas"]["UserView"];
         };
+        /** @description A client of the cluster nobody owns: nobody to hand the invitation to. */
+        Unowned: {
+            id: components["schemas"]["ClientId"];
+            name: string;
+        };
         UpdateCategory: {
             /** Format: int32 */
             base_points?: number | null;
@@ -3342,10 +3703,12 @@ export interface components {
         UpdateClient: {
             aliases?: string[] | null;
             industry?: string | null;
+            loss?: null | components["schemas"]["LossBody"];
             name?: string | null;
             /** Format: int64 */
             parent_id?: number | null;
             region?: string | null;
+            segment?: null | components["schemas"]["ClientSegment"];
             status?: null | components["schemas"]["ClientStatus"];
             tags?: string[] | null;
             tier?: string | null;
@@ -5006,6 +5369,22 @@ export interface operations {
                 tag?: string;
                 owner_id?: components["schemas"]["UserId"];
                 parent_id?: components["schemas"]["ClientId"];
+                status?: components["schemas"]["ClientStatus"];
+                tier?: string;
+                /** @description Part of the industry: 物流 finds 港口物流 and 冷链物流. */
+                industry?: string;
+                /** @description Part of the region. */
+                region?: string;
+                segment?: components["schemas"]["ClientSegment"];
+                /**
+                 * @description Contracts ending from today to this many days ahead (0–3650), by the
+                 *     latest adopted business entry.
+                 */
+                contract_end_within?: number;
+                /** @description pinyin (default), name, industry, region, tier, status, segment, contract_end, created_at, updated_at. */
+                sort?: components["schemas"]["ClientSort"];
+                /** @description asc (default) or desc; empty values always last. */
+                order?: components["schemas"]["SortOrder"];
                 /** @description 1-based; 0 counts as 1. */
                 page?: number;
                 /** @description 20 unless given; values above 100 count as 100, 0 as 1. */
@@ -5045,6 +5424,14 @@ export interface operations {
             };
             /** @description forbidden: signed in but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5152,6 +5539,110 @@ export interface operations {
             };
             /** @description payload_too_large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    client_export: {
+        parameters: {
+            query?: {
+                /** @description Part of the name or an alias, or of the full pinyin or initials (`wuhu`, `whcj`). */
+                q?: string;
+                kind?: components["schemas"]["ClientKind"];
+                tag?: string;
+                owner_id?: components["schemas"]["UserId"];
+                parent_id?: components["schemas"]["ClientId"];
+                status?: components["schemas"]["ClientStatus"];
+                tier?: string;
+                /** @description Part of the industry: 物流 finds 港口物流 and 冷链物流. */
+                industry?: string;
+                /** @description Part of the region. */
+                region?: string;
+                segment?: components["schemas"]["ClientSegment"];
+                /**
+                 * @description Contracts ending from today to this many days ahead (0–3650), by the
+                 *     latest adopted business entry.
+                 */
+                contract_end_within?: number;
+                /** @description pinyin (default), name, industry, region, tier, status, segment, contract_end, created_at, updated_at. */
+                sort?: components["schemas"]["ClientSort"];
+                /** @description asc (default) or desc; empty values always last. */
+                order?: components["schemas"]["SortOrder"];
+                /** @description xlsx (default) or csv. */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a spreadsheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10681,6 +11172,136 @@ export interface operations {
             };
         };
     };
+    cluster_invitations: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["ClientKind"];
+                tier?: string;
+                region?: string;
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: {
+                /** @description Any opaque value of 1–200 visible ASCII characters: a repeat by the same user with the same key within 24 hours returns the first answer (`Idempotent-Replayed: true`) and writes nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                tag: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitations"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description request_timeout: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (also: the Idempotency-Key was used for another request) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     competitors: {
         parameters: {
             query?: {
@@ -10837,6 +11458,170 @@ export interface operations {
             };
         };
     };
+    losses: {
+        parameters: {
+            query?: {
+                /** @description week, month (default), quarter, year or all. */
+                period?: components["schemas"]["Period"];
+                /** @description A local date inside the period (default today). */
+                date?: string;
+                department_id?: components["schemas"]["DepartmentId"];
+                /** @description Time-series buckets: week or month (default). */
+                interval?: components["schemas"]["Interval"];
+                /** @description For exports: xlsx (default) or csv. */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LossReport"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    opportunity_analysis: {
+        parameters: {
+            query?: {
+                /** @description week, month (default), quarter, year or all. */
+                period?: components["schemas"]["Period"];
+                /** @description A local date inside the period (default today). */
+                date?: string;
+                department_id?: components["schemas"]["DepartmentId"];
+                /** @description Time-series buckets: week or month (default). */
+                interval?: components["schemas"]["Interval"];
+                /** @description For exports: xlsx (default) or csv. */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityAnalysis"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     overview: {
         parameters: {
             query?: {
@@ -10944,6 +11729,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewerReport"];
+                };
+            };
+            /** @description bad_request: malformed JSON, query string or path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited: too many requests in progress from this address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unavailable: the database or another part is down (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    service_analysis: {
+        parameters: {
+            query?: {
+                /** @description week, month (default), quarter, year or all. */
+                period?: components["schemas"]["Period"];
+                /** @description A local date inside the period (default today). */
+                date?: string;
+                department_id?: components["schemas"]["DepartmentId"];
+                /** @description Time-series buckets: week or month (default). */
+                interval?: components["schemas"]["Interval"];
+                /** @description For exports: xlsx (default) or csv. */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAnalysis"];
                 };
             };
             /** @description bad_request: malformed JSON, query string or path */
