@@ -725,6 +725,44 @@ fn probes(world: &World, sample: &Sample, people: &[Person], cast: &Cast) -> Vec
             .map(|k| (ring(&cast.marketers, k), format!("{API}/stats/competitors?period={}", PERIODS[k % 5])))
             .collect(),
     );
+    for (path, endpoint) in [
+        ("losses", "/stats/losses?period="),
+        ("service", "/stats/service?period="),
+        ("opportunities", "/stats/opportunities?period="),
+    ] {
+        probe(
+            endpoint,
+            "marketer",
+            (0..turns)
+                .map(|k| (ring(&cast.marketers, k), format!("{API}/stats/{path}?period={}", PERIODS[k % 5])))
+                .collect(),
+        );
+    }
+    // The appraisal previews every person's four activities over last month, a quarter, a year.
+    let appraisal_periods = ["2026-11", "2026-Q4", "2026"];
+    probe(
+        "/appraisals/{period} (preview)",
+        "reviewer",
+        (0..turns)
+            .map(|k| (ring(&cast.reviewers, k), format!("{API}/appraisals/{}", appraisal_periods[k % 3])))
+            .collect(),
+    );
+    probe(
+        "/clients?segment=&industry=&contract_end_within=&sort=",
+        "marketer",
+        (0..turns)
+            .map(|k| {
+                let sort = ["pinyin", "contract_end", "industry", "updated_at"][k % 4];
+                (
+                    ring(&cast.marketers, k),
+                    format!(
+                        "{API}/clients?segment=supporter&contract_end_within={}&sort={sort}",
+                        30 * (1 + k % 6)
+                    ),
+                )
+            })
+            .collect(),
+    );
     probe(
         "/stats/clusters?kind=&tier=",
         "marketer",

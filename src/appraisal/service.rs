@@ -96,7 +96,8 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<AppraisalSummary>> {
         .collect())
 }
 
-/// Every active person's appraisal for `period` with `rules`, ranked.
+/// Every active person's appraisal for `period` with `rules`, ranked;
+/// reviewers and admins run it and are not in it.
 fn compute(
     conn: &mut DbConn,
     period: &Period,
@@ -106,7 +107,8 @@ fn compute(
     let freshness: HashMap<String, i32> =
         categories::list(conn)?.into_iter().map(|c| (c.key, c.freshness_days)).collect();
     let mut facts = store::facts(conn, period.window, now, &freshness)?;
-    let people = facts::people(conn, None)?;
+    let staff = store::staff(conn)?;
+    let people: Vec<_> = facts::people(conn, None)?.into_iter().filter(|p| !staff.contains(&p.id)).collect();
     let names = facts::department_names(conn)?;
     let months = rules::months(period.span);
     let mut rows: Vec<PersonAppraisal> = people

@@ -147,6 +147,18 @@ fn last_verifications(
     Ok(found)
 }
 
+/// Active reviewers and admins: they run the appraisal, it does not assess them.
+pub fn staff(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<UserId>> {
+    let rows: Vec<(UserId, crate::enums::Roles)> = with_conn!(conn, |c| users::table
+        .filter(users::is_active.eq(true))
+        .select((users::id, users::roles))
+        .load(c))?;
+    let is_staff = |roles: &crate::enums::Roles| {
+        roles.has(crate::enums::Role::Reviewer) || roles.has(crate::enums::Role::Admin)
+    };
+    Ok(rows.into_iter().filter(|(_, roles)| is_staff(roles)).map(|(id, _)| id).collect())
+}
+
 /// The rule set in force: its version, when it was made, the rules.
 pub fn current_rules(conn: &mut DbConn) -> QueryResult<(i32, NaiveDateTime, AppraisalRules)> {
     let (version, at, text): (i32, NaiveDateTime, String) = with_conn!(conn, |c| appraisal_rules::table

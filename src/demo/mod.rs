@@ -119,6 +119,7 @@ impl<'c> Seeder<'c> {
         let plans = self.plan()?;
         self.play(&plans)?;
         self.market_news()?;
+        self.renewal_due()?;
         self.read_old_notifications()?;
         // The history is made up: none of its mail is ever sent.
         crate::notify::outbox::suppress_unsent(self.conn)?;

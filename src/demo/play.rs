@@ -262,6 +262,45 @@ impl Seeder<'_> {
         Ok(())
     }
 
+    /// A renewal coming up: the port-logistics group's contract ends in seven
+    /// weeks (a supporter a marketer should find with the list's filters).
+    pub(super) fn renewal_due(&mut self) -> anyhow::Result<()> {
+        let (Some(client), Some(author), Some(reviewer)) = (
+            self.clients.iter().find(|c| c.short == "三山港口物流").map(|c| c.id),
+            self.actor("AM01"),
+            self.reviewers().first().copied(),
+        ) else {
+            return Ok(());
+        };
+        let at = self.clock.now - Duration::days(3);
+        let ends = crate::time::local_day(self.clock.now) + Duration::days(50);
+        let fields = serde_json::json!({"current_products": "互联网专线、集团V网", "monthly_spend": 42000,
+            "contract_end": ends.format("%Y-%m-%d").to_string(), "satisfaction": "满意",
+            "cooperation_attitude": "积极", "pain_points": "港区部分堆场信号弱"});
+        let content = Content {
+            title: format!("三山港口物流专线合同{}到期，客户愿意续约", ends.format("%-m月%-d日")),
+            body: "与物流公司办公室主任核实：互联网专线和集团V网合同将到期，客户对服务满意，希望续约时一并解决堆场信号覆盖。".into(),
+            fields: fields.as_object().cloned().unwrap_or_default(),
+            source: crate::enums::Source::Private,
+            observed_at: at - Duration::hours(20),
+        };
+        let user = self.actors[author].user.clone();
+        let entry = entries::create(self.conn, &user, &Subject::one(client), "business", content, false)
+            .map_err(failed("writing the renewal"))?;
+        self.entries += 1;
+        self.settle(at - Duration::hours(4))?;
+        let input = DecisionInput {
+            decision: Decision::Adopt,
+            scores: rubric(&mut self.rng, 4),
+            comment: "续约窗口明确，请提前准备方案".into(),
+            duplicate_of: None,
+            urgent: false,
+        };
+        let reviewer = self.actors[reviewer].user.clone();
+        review::decide(self.conn, &reviewer, entry.id, input).map_err(failed("adopting the renewal"))?;
+        self.settle(at)
+    }
+
     pub(super) fn read_old_notifications(&mut self) -> anyhow::Result<()> {
         let before = self.clock.ago(4.0);
         with_conn!(self.conn, |c| diesel::update(
