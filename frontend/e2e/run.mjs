@@ -19,7 +19,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { scenarios } from './scenarios.mjs'
+import { scenarios as loopScenarios } from './scenarios.mjs'
+import { appraisalScenarios } from './appraisal-scenarios.mjs'
+import { marketScenarios } from './market-scenarios.mjs'
+
+const scenarios = [...loopScenarios, ...appraisalScenarios, ...marketScenarios]
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ARTIFACTS = path.resolve(HERE, '..', '..', 'test-artifacts')

@@ -14,12 +14,12 @@ const MARKET_COMPETITOR = '中国电信'
 // Demo people an assessment table lists (src/demo.rs).
 const DEMO_NAMES = ['吴婷', '郑浩', '黄雪', '何军', '高洁', '马超', '张伟', '李强', '赵磊', '孙丽']
 
-function check(condition, message) {
+export function check(condition, message) {
   if (!condition) throw new Error(message)
 }
 
 /** Polls `probe` until it returns a truthy value; returns that value. */
-async function until(probe, { timeout = 15_000, interval = 250, what = 'condition' } = {}) {
+export async function until(probe, { timeout = 15_000, interval = 250, what = 'condition' } = {}) {
   const deadline = Date.now() + timeout
   let last
   for (;;) {
@@ -37,7 +37,7 @@ async function until(probe, { timeout = 15_000, interval = 250, what = 'conditio
   }
 }
 
-function apiResponse(page, method, pathname) {
+export function apiResponse(page, method, pathname) {
   return page.waitForResponse((response) => {
     const url = new URL(response.url())
     return response.request().method() === method && url.pathname === pathname
@@ -45,7 +45,7 @@ function apiResponse(page, method, pathname) {
 }
 
 /** Signs in through the login page and lands on `target` without reloading the app. */
-async function signIn(session, employeeNo, target = '/') {
+export async function signIn(session, employeeNo, target = '/') {
   const page = await session.newPage(employeeNo)
   await page.goto(`/login?redirect=${encodeURIComponent(target)}`)
   await page.locator('[data-test="login-input"]').fill(employeeNo)
@@ -66,7 +66,7 @@ async function dashboardPoints(page) {
 }
 
 /** Clicks a visible option of the open Element Plus select dropdown. */
-async function pickOption(page, selector, text) {
+export async function pickOption(page, selector, text) {
   const option = page.locator(`${selector}:visible`, text ? { hasText: text } : undefined).first()
   await option.waitFor()
   await option.click()

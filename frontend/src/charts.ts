@@ -3,15 +3,23 @@
 import type { EChartsOption } from 'echarts'
 import type {
   CategoryStaleness,
+  DepartmentStanding,
+  KeyCount,
   LeaderboardItem,
+  LossReport,
+  OpportunityAnalysis,
   Ratings,
+  ServiceAnalysis,
   StatsBucket,
   StatsCounts,
   StatsInterval,
 } from '@/types'
-import { bucketLabels, fillBuckets, fillMonths } from '@/utils/stats'
+import { bucketLabels, fillBuckets, fillMonthRows, fillMonths } from '@/utils/stats'
 
 type Translate = (key: string) => string
+type NameOf = (key: string) => string
+
+const asIs: NameOf = (key) => key
 
 const PALETTE = ['#1f5fbf', '#2ea36b', '#e6a23c', '#9b59b6', '#e5534b', '#19a6b5', '#7f8c8d']
 
@@ -192,5 +200,147 @@ export function leaderboardOption(items: LeaderboardItem[]): EChartsOption {
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: top.map((i) => i.user.real_name) },
     series: [{ type: 'bar', data: top.map((i) => i.points), label: { show: true, position: 'right' } }],
+  }
+}
+
+/** Departments' mean appraisal totals, the first-ranked on top. */
+export function appraisalDepartmentsOption(departments: DepartmentStanding[], nameOf: (row: DepartmentStanding) => string): EChartsOption {
+  const rows = [...departments].sort((a, b) => b.rank - a.rank)
+  return {
+    color: PALETTE,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', max: 100 },
+    yAxis: { type: 'category', data: rows.map(nameOf) },
+    series: [{ type: 'bar', barMaxWidth: 28, data: rows.map((d) => d.mean_total), label: { show: true, position: 'right', formatter: ({ value }) => Number(value).toFixed(2) } }],
+  }
+}
+
+/** Counts per key as horizontal bars, the largest on top (loss reasons, competitors, areas). */
+export function rankedBarOption(rows: KeyCount[], name: string, nameOf: NameOf = asIs, color = PALETTE[0]): EChartsOption {
+  // ECharts draws the first category at the bottom.
+  const sorted = [...rows].sort((a, b) => a.count - b.count || b.key.localeCompare(a.key))
+  return {
+    color: [color],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: sorted.map((r) => nameOf(r.key)) },
+    series: [{ name, type: 'bar', barMaxWidth: 22, data: sorted.map((r) => r.count), label: { show: true, position: 'right' } }],
+  }
+}
+
+/** Counts per key in the server's order (budget bands, severities) as columns. */
+export function orderedBarOption(rows: KeyCount[], name: string, nameOf: NameOf = asIs, color = PALETTE[0]): EChartsOption {
+  return {
+    color: [color],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 8, top: 24, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: rows.map((r) => nameOf(r.key)), axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name, type: 'bar', barMaxWidth: 36, data: rows.map((r) => r.count), label: { show: true, position: 'top' } }],
+  }
+}
+
+/** Shares of a whole as a ring (competitors, complaint types, satisfaction); keys counting nothing are left out. */
+export function sharePieOption(rows: KeyCount[], name: string, nameOf: NameOf = asIs): EChartsOption {
+  return {
+    color: PALETTE,
+    tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
+    legend: { bottom: 0, type: 'scroll' },
+    series: [
+      {
+        name,
+        type: 'pie',
+        radius: ['40%', '68%'],
+        center: ['50%', '45%'],
+        data: rows.filter((r) => r.count > 0).map((r) => ({ name: nameOf(r.key), value: r.count })),
+      },
+    ],
+  }
+}
+
+/** Losses per month: lost and at risk stacked, won back beside them; quiet months filled. */
+export function lossMonthsOption(months: LossReport['by_month'], t: Translate): EChartsOption {
+  const filled = fillMonthRows(months, (month) => ({ month, lost: 0, at_risk: 0, won_back: 0 }))
+  return {
+    color: [PALETTE[4], PALETTE[2], PALETTE[1]],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { bottom: 0 },
+    grid: { left: 8, right: 8, top: 16, bottom: 36, containLabel: true },
+    xAxis: { type: 'category', data: filled.map((m) => m.month) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: t('statsLosses.series.lost'), type: 'bar', stack: 'losses', barMaxWidth: 32, data: filled.map((m) => m.lost) },
+      { name: t('statsLosses.series.at_risk'), type: 'bar', stack: 'losses', barMaxWidth: 32, data: filled.map((m) => m.at_risk) },
+      { name: t('statsLosses.series.won_back'), type: 'line', smooth: true, symbolSize: 6, data: filled.map((m) => m.won_back) },
+    ],
+  }
+}
+
+/** Complaint types, the most complained of first, over all months. */
+export function complaintTypes(months: ServiceAnalysis['by_month']): string[] {
+  const totals = new Map<string, number>()
+  for (const m of months) for (const [type, count] of Object.entries(m.by_type)) totals.set(type, (totals.get(type) ?? 0) + count)
+  return [...totals.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a.localeCompare(b))
+}
+
+/** Complaints per month stacked by type; quiet months filled. */
+export function complaintMonthsOption(months: ServiceAnalysis['by_month'], nameOf: NameOf = asIs): EChartsOption {
+  const filled = fillMonthRows(months, (month): ServiceAnalysis['by_month'][number] => ({ month, total: 0, by_type: {} }))
+  return {
+    color: PALETTE,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { bottom: 0, type: 'scroll' },
+    grid: { left: 8, right: 8, top: 16, bottom: 36, containLabel: true },
+    xAxis: { type: 'category', data: filled.map((m) => m.month) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: complaintTypes(months).map((type) => ({
+      name: nameOf(type),
+      type: 'bar' as const,
+      stack: 'complaints',
+      barMaxWidth: 32,
+      data: filled.map((m) => m.by_type[type] ?? 0),
+    })),
+  }
+}
+
+/** Opportunities per stage: how many (left axis), and their budget and expected value in 万元 (right axis). */
+export function stageOption(stages: OpportunityAnalysis['by_stage'], t: Translate, nameOf: NameOf = asIs): EChartsOption {
+  return {
+    color: PALETTE,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { bottom: 0 },
+    grid: { left: 8, right: 8, top: 28, bottom: 36, containLabel: true },
+    xAxis: { type: 'category', data: stages.map((s) => nameOf(s.key)) },
+    yAxis: [
+      { type: 'value', name: t('statsOpportunities.count'), minInterval: 1 },
+      { type: 'value', name: t('statsOpportunities.tenThousand'), splitLine: { show: false } },
+    ],
+    series: [
+      { name: t('statsOpportunities.count'), type: 'bar', yAxisIndex: 0, barMaxWidth: 28, data: stages.map((s) => s.count) },
+      { name: t('statsOpportunities.budget'), type: 'bar', yAxisIndex: 1, barMaxWidth: 28, data: stages.map((s) => s.budget) },
+      { name: t('statsOpportunities.expected'), type: 'bar', yAxisIndex: 1, barMaxWidth: 28, data: stages.map((s) => s.expected) },
+    ],
+  }
+}
+
+/** Opportunities by the month they are expected to sign: how many (bars) and their budget in 万元 (line); quiet months filled. */
+export function timelineOption(months: OpportunityAnalysis['by_timeline'], t: Translate): EChartsOption {
+  const filled = fillMonthRows(months, (month) => ({ month, count: 0, budget: 0 }))
+  return {
+    color: [PALETTE[0], PALETTE[2]],
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 8, right: 8, top: 28, bottom: 36, containLabel: true },
+    xAxis: { type: 'category', data: filled.map((m) => m.month) },
+    yAxis: [
+      { type: 'value', name: t('statsOpportunities.count'), minInterval: 1 },
+      { type: 'value', name: t('statsOpportunities.tenThousand'), splitLine: { show: false } },
+    ],
+    series: [
+      { name: t('statsOpportunities.count'), type: 'bar', yAxisIndex: 0, barMaxWidth: 32, data: filled.map((m) => m.count) },
+      { name: t('statsOpportunities.budget'), type: 'line', yAxisIndex: 1, smooth: true, symbolSize: 6, data: filled.map((m) => m.budget) },
+    ],
   }
 }

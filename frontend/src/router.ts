@@ -47,6 +47,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'prefs.title' },
   },
   { path: '/leaderboard', name: 'leaderboard', component: () => import('@/views/LeaderboardView.vue'), meta: { title: 'nav.leaderboard' } },
+  { path: '/appraisal', name: 'appraisal', component: () => import('@/views/AppraisalView.vue'), meta: { title: 'appraisal.title' } },
   { path: '/search', name: 'search', component: () => import('@/views/SearchView.vue'), meta: { title: 'nav.search' } },
   {
     path: '/stats',

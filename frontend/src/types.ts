@@ -32,6 +32,7 @@ export type FieldType = Schema['FieldType']
 export type TemplateField = Schema['FieldDef']
 export type Category = Schema['Category']
 export type CategoryChanges = Schema['UpdateCategory']
+export type NewCategory = Schema['CreateCategory']
 
 export type ClientKind = Schema['ClientKind']
 export type ClientStatus = Schema['ClientStatus']
@@ -46,6 +47,15 @@ export type ClientSummary = Schema['ClientSummary']
 export type Opportunity = Schema['Opportunity']
 export type MyClient = Schema['MyClient']
 export type MyClientsSort = Schema['MyClientsSort']
+export type ClientSegment = Schema['ClientSegment']
+export type ClientChanges = Schema['UpdateClient']
+export type ClientListQuery = QueryOf<'list_clients'>
+export type ClientSort = Schema['ClientSort']
+export type SortOrder = Schema['SortOrder']
+export type LossReason = Schema['LossReason']
+export type LossOutcome = Schema['LossOutcome']
+export type ClientLoss = Schema['LossView']
+export type LossInput = Schema['LossBody']
 
 export type IntelStatus = Schema['IntelStatus']
 export type Source = Schema['Source']
@@ -128,6 +138,27 @@ export type ReviewerMetrics = Schema['ReviewerMetrics']
 export type CollusionFlag = Schema['CollusionFlag']
 export type UsagePair = Schema['UsagePair']
 export type ReviewerReport = Schema['ReviewerReport']
+export type KeyCount = Schema['KeyCount']
+export type LossReport = Schema['LossReport']
+export type LossItem = Schema['LossItem']
+export type ServiceAnalysis = Schema['ServiceAnalysis']
+export type OpportunityAnalysis = Schema['OpportunityAnalysis']
+/** The window and department of the lost-client, complaint and opportunity statistics. */
+export type MarketStatsQuery = Pick<QueryOf<'service_analysis'>, 'period' | 'date' | 'department_id'>
+export type InvitationInput = Schema['InvitationBody']
+export type InvitationResult = Schema['Invitations']
+
+export type AppraisalRules = Schema['AppraisalRules']
+export type AppraisalRuleSet = Schema['AppraisalRuleSet']
+export type AppraisalSummary = Schema['AppraisalSummary']
+export type Appraisal = Schema['Appraisal']
+export type PersonAppraisal = Schema['PersonAppraisal']
+export type DepartmentStanding = Schema['DepartmentStanding']
+export type ActivityScore = Schema['ActivityScore']
+export type SubScore = Schema['SubScore']
+export type AppraisalActivity = keyof Schema['Activities']
+export type AppraisalDimension = Extract<keyof ActivityScore, 'time' | 'quality'>
+export type AppraisalWeightKey = keyof Schema['Weights']
 
 export type ExportFormat = Schema['ExportFormat']
 
@@ -167,12 +198,35 @@ export const FOLLOW_TARGETS: FollowTarget[] = ['client', 'tag', 'competitor', 'i
 export const FOLLOW_FORM_TARGETS: FollowTarget[] = ['tag', 'competitor', 'industry', 'region']
 /** Competitors as entries name them; any other text is allowed too. */
 export const COMPETITORS = ['中国电信', '中国联通', '中国广电'] as const
+/** Competitors a loss names, as entries do; any other text is allowed too. */
+export const LOSS_COMPETITORS = [...COMPETITORS, '其他']
 /** How a follow mails new entries (no weekly: follows are about news). */
 export const FOLLOW_DELIVERIES: Delivery[] = ['immediate', 'daily', 'off']
 /** How 我的客户 may be ordered; the first is the server's default. */
 export const MY_CLIENTS_SORTS: MyClientsSort[] = ['attention', 'contract_end', 'name']
 export const REMINDER_STATUSES: ReminderStatus[] = ['open', 'snoozed', 'done']
 export const STATS_INTERVALS: StatsInterval[] = ['week', 'month']
+export const CLIENT_STATUSES: ClientStatus[] = ['active', 'at_risk', 'lost', 'prospect']
+export const CLIENT_SEGMENTS: ClientSegment[] = ['advocate', 'supporter', 'potential', 'neutral', 'at_risk']
+/** Columns the client list sorts by; `pinyin` (the name as read) is the server's default. */
+export const CLIENT_SORTS: ClientSort[] = ['pinyin', 'industry', 'region', 'tier', 'segment', 'status', 'contract_end', 'created_at', 'updated_at']
+/** "Contract ends within" choices, in days. */
+export const CONTRACT_END_WINDOWS = [30, 60, 90, 180]
+export const LOSS_REASONS: LossReason[] = [
+  'price',
+  'network_quality',
+  'service',
+  'competitor_offer',
+  'payment_method',
+  'unresolved_complaint',
+  'policy',
+  'relocation',
+  'other',
+]
+/** Statuses that record a loss: changing to one asks why. */
+export const LOSS_STATUSES: ClientStatus[] = ['lost', 'at_risk']
+export const APPRAISAL_ACTIVITIES: AppraisalActivity[] = ['saving', 'reporting', 'updating', 'use']
+export const APPRAISAL_DIMENSIONS: AppraisalDimension[] = ['time', 'quality']
 export const RULE_KEYS: RuleKey[] = [
   'adopt_divisor',
   'private_bonus',
@@ -221,3 +275,4 @@ export type NotificationKind =
   | 'intel_followed'
   | 'reminder_due'
   | 'task_due'
+  | 'task_assigned'

@@ -108,6 +108,7 @@ export function contact(overrides: Partial<Contact> = {}): Contact {
     phone: '13800138000',
     notes: '喜欢打网球',
     masked: false,
+    tags: [],
     ...overrides,
   }
 }

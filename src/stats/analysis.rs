@@ -145,12 +145,6 @@ fn month_of(day: NaiveDate) -> String {
     format!("{:04}-{:02}", day.year(), day.month())
 }
 
-fn ranked(counts: BTreeMap<String, i64>) -> Vec<KeyCount> {
-    let mut list: Vec<KeyCount> = counts.into_iter().map(|(key, count)| KeyCount { key, count }).collect();
-    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-    list
-}
-
 pub fn service(
     conn: &mut DbConn,
     window: Window,
@@ -197,13 +191,13 @@ pub fn complaints(rows: &[Row]) -> ServiceAnalysis {
     let total = rows.len() as i64;
     ServiceAnalysis {
         total,
-        by_type: ranked(by_type),
-        by_severity: ranked(by_severity),
-        by_satisfaction: ranked(by_satisfaction),
+        by_type: KeyCount::ranked(by_type),
+        by_severity: KeyCount::ranked(by_severity),
+        by_satisfaction: KeyCount::ranked(by_satisfaction),
         resolved,
         unresolved: total - resolved,
         by_month: by_month.into_values().collect(),
-        network_by_area: ranked(by_area),
+        network_by_area: KeyCount::ranked(by_area),
     }
 }
 

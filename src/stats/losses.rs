@@ -33,6 +33,16 @@ pub struct KeyCount {
     pub count: i64,
 }
 
+impl KeyCount {
+    /// Counts by key, most first, then by key.
+    pub fn ranked(counts: BTreeMap<String, i64>) -> Vec<KeyCount> {
+        let mut list: Vec<KeyCount> =
+            counts.into_iter().map(|(key, count)| KeyCount { key, count }).collect();
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        list
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq, Default)]
 pub struct LossMonth {
     /// `YYYY-MM` of the loss.

@@ -298,6 +298,28 @@ impl TestApp {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// POSTs `body` to `path` as `token` with `key`; the status, body and whether it was a replay.
+    pub async fn post_keyed(
+        &self,
+        path: &str,
+        token: &str,
+        key: &str,
+        body: &Value,
+    ) -> (StatusCode, Value, bool) {
+        let response = self
+            .client
+            .request(Method::POST, self.url(path))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("an answer");
+        let status = response.status();
+        let replayed = response.headers().get("idempotent-replayed").is_some_and(|v| v == "true");
+        (status, response.json().await.expect("JSON"), replayed)
+    }
+
     pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::PUT, path, Some(token), Some(body)).await
     }

@@ -2,34 +2,12 @@
 //! user with the same key within 24 hours gets the first answer and writes
 //! nothing, however many run at once.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{Rows, TestApp};
+use crate::helpers::Rows;
 use crate::on_both_backends;
 use crate::world::{balance, id, scores, World};
-
-/// POSTs `body` to `path` as `token` with `key`; the status, body and whether it was a replay.
-async fn post_keyed(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    key: &str,
-    body: &Value,
-) -> (StatusCode, Value, bool) {
-    let response = app
-        .client
-        .request(Method::POST, app.url(path))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .expect("an answer");
-    let status = response.status();
-    let replayed = response.headers().get("idempotent-replayed").is_some_and(|v| v == "true");
-    (status, response.json().await.expect("JSON"), replayed)
-}
 
 async fn entries_titled(app: &TestApp, w: &World, title: &str) -> usize {
     let (_, list) = app
@@ -42,9 +20,9 @@ on_both_backends! {
     async fn a_retried_create_returns_the_first_answer_and_writes_nothing(app: TestApp) {
         let w = World::new(&app).await;
         let body = w.business_entry("重试的条目");
-        let (status, first, replayed) = post_keyed(&app, "/api/v1/intel", &w.author.access_token, "k-1", &body).await;
+        let (status, first, replayed) = app.post_keyed("/api/v1/intel", &w.author.access_token, "k-1", &body).await;
         assert_eq!((status, replayed), (StatusCode::CREATED, false), "{first}");
-        let (status, again, replayed) = post_keyed(&app, "/api/v1/intel", &w.author.access_token, "k-1", &body).await;
+        let (status, again, replayed) = app.post_keyed("/api/v1/intel", &w.author.access_token, "k-1", &body).await;
         assert_eq!((status, replayed), (StatusCode::CREATED, true), "{again}");
         assert_eq!(again, first, "the same answer");
         assert_eq!(entries_titled(&app, &w, "重试的条目").await, 1);
@@ -52,10 +30,10 @@ on_both_backends! {
         // Another user's key is theirs; another request with the same key is refused; no key, no memory.
         let mut other = body.clone();
         other["title"] = json!("另一人的条目");
-        let (status, theirs, _) = post_keyed(&app, "/api/v1/intel", &w.manager.access_token, "k-1", &other).await;
+        let (status, theirs, _) = app.post_keyed("/api/v1/intel", &w.manager.access_token, "k-1", &other).await;
         assert_eq!(status, StatusCode::CREATED, "{theirs}");
         assert_ne!(id(&theirs), id(&first));
-        let (status, error, _) = post_keyed(&app, &format!("/api/v1/intel/{}/usages", id(&first)), &w.author.access_token, "k-1",
+        let (status, error, _) = app.post_keyed(&format!("/api/v1/intel/{}/usages", id(&first)), &w.author.access_token, "k-1",
             &json!({"purpose": "visit", "outcome": "pending"})).await;
         assert_eq!((status, error["error"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{error}");
         for _ in 0..2 {
@@ -74,7 +52,7 @@ on_both_backends! {
 
         // After 24 hours the key is forgotten.
         app.age("idempotency_keys", Rows::All, &["created_at"], chrono::Duration::hours(25)).await;
-        let (status, later, replayed) = post_keyed(&app, "/api/v1/intel", &w.author.access_token, "k-1", &body).await;
+        let (status, later, replayed) = app.post_keyed("/api/v1/intel", &w.author.access_token, "k-1", &body).await;
         assert_eq!((status, replayed), (StatusCode::CREATED, false), "{later}");
         assert_ne!(id(&later), id(&first));
     }
@@ -84,7 +62,7 @@ on_both_backends! {
     async fn concurrent_repeats_create_one_entry_and_all_get_it(app: TestApp) {
         let w = World::new(&app).await;
         let body = w.business_entry("并发重试的条目");
-        let tries = (0..8).map(|_| post_keyed(&app, "/api/v1/intel", &w.author.access_token, "together", &body));
+        let tries = (0..8).map(|_| app.post_keyed("/api/v1/intel", &w.author.access_token, "together", &body));
         let answers = futures_util::future::join_all(tries).await;
         let ids: Vec<i64> = answers.iter().map(|(status, entry, _)| {
             assert_eq!(*status, StatusCode::CREATED, "{entry}");
@@ -101,10 +79,10 @@ on_both_backends! {
         let w = World::new(&app).await;
         let entry = id(&w.submit(&app, w.business_entry("重试审核")).await);
         let path = format!("/api/v1/intel/{entry}/review");
-        let (status, first, _) = post_keyed(&app, &path, &w.reviewer.access_token, "decide-1", &scores("adopt", 4)).await;
+        let (status, first, _) = app.post_keyed(&path, &w.reviewer.access_token, "decide-1", &scores("adopt", 4)).await;
         assert_eq!(status, StatusCode::OK, "{first}");
         let earned = balance(&app, &w.author).await;
-        let (status, again, replayed) = post_keyed(&app, &path, &w.reviewer.access_token, "decide-1", &scores("adopt", 4)).await;
+        let (status, again, replayed) = app.post_keyed(&path, &w.reviewer.access_token, "decide-1", &scores("adopt", 4)).await;
         assert_eq!((status, replayed), (StatusCode::OK, true), "{again}");
         assert_eq!(again["points_awarded"], first["points_awarded"]);
         assert_eq!(app.post(&path, &w.reviewer.access_token, scores("adopt", 4)).await.0, StatusCode::CONFLICT, "without a key: already decided");
@@ -112,14 +90,14 @@ on_both_backends! {
         let usage = json!({"purpose": "visit", "outcome": "won", "note": "签约"});
         let usages = format!("/api/v1/intel/{entry}/usages");
         for _ in 0..3 {
-            let (status, used, _) = post_keyed(&app, &usages, &w.manager.access_token, "use-1", &usage).await;
+            let (status, used, _) = app.post_keyed(&usages, &w.manager.access_token, "use-1", &usage).await;
             assert_eq!(status, StatusCode::CREATED, "{used}");
         }
         let (_, entry_view) = app.get(&format!("/api/v1/intel/{entry}"), &w.manager.access_token).await;
         assert_eq!(entry_view["usage_count"], 1, "{entry_view}");
         assert!(balance(&app, &w.author).await > earned, "the use paid");
         let paid_once = balance(&app, &w.author).await;
-        post_keyed(&app, &usages, &w.manager.access_token, "use-1", &usage).await;
+        app.post_keyed(&usages, &w.manager.access_token, "use-1", &usage).await;
         assert_eq!(balance(&app, &w.author).await, paid_once);
     }
 }

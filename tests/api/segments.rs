@@ -4,7 +4,7 @@
 //! invitation tasks; the complaint and opportunity analysis.
 
 use chrono::{Duration, Utc};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -41,19 +41,6 @@ async fn contract(app: &TestApp, w: &World, client: i64, end: &str) -> i64 {
         .await;
     w.adopt(app, id(&entry), 4).await;
     id(&entry)
-}
-
-async fn post_keyed(app: &TestApp, path: &str, token: &str, key: &str, body: &Value) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .request(Method::POST, app.url(path))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.json().await.unwrap())
 }
 
 on_both_backends! {
@@ -193,21 +180,21 @@ on_both_backends! {
         // The invitation: a task for each owner, once while open; unowned clients are listed.
         let invite = json!({"title": "邀请参加12月高尔夫邀请赛", "due_on": in_days(7), "note": "名额有限"});
         let golf = "/api/v1/stats/clusters/%E9%AB%98%E5%B0%94%E5%A4%AB/invitations";
-        let (status, first) = post_keyed(&app, golf, &w.marketer.access_token, "golf-1", &invite).await;
+        let (status, first, _) = app.post_keyed(golf, &w.marketer.access_token, "golf-1", &invite).await;
         assert_eq!(status, StatusCode::CREATED, "{first}");
         assert_eq!((first["created"].as_i64(), first["already_open"].as_i64()), (Some(1), Some(0)), "{first}");
         assert_eq!(first["without_owner"], json!([{"id": unowned, "name": "王建国"}]));
         assert_eq!(first["tasks"][0]["assignee"]["id"].as_i64(), Some(owner));
-        let (status, replay) = post_keyed(&app, golf, &w.marketer.access_token, "golf-1", &invite).await;
-        assert_eq!((status, &replay), (StatusCode::CREATED, &first), "the same key replays");
-        let (status, again) = post_keyed(&app, golf, &w.marketer.access_token, "golf-2", &invite).await;
+        let (status, replay, replayed) = app.post_keyed(golf, &w.marketer.access_token, "golf-1", &invite).await;
+        assert_eq!((status, &replay, replayed), (StatusCode::CREATED, &first, true), "the same key replays");
+        let (status, again, _) = app.post_keyed(golf, &w.marketer.access_token, "golf-2", &invite).await;
         assert_eq!(status, StatusCode::CREATED);
         assert_eq!((again["created"].as_i64(), again["already_open"].as_i64()), (Some(0), Some(1)), "{again}");
-        let (status, body) = post_keyed(&app, golf, &w.marketer.access_token, "golf-3",
+        let (status, body, _) = app.post_keyed(golf, &w.marketer.access_token, "golf-3",
             &json!({"title": " ", "due_on": in_days(-1)})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["fields"]["title"].is_string() && body["fields"]["due_on"].is_string(), "{body}");
-        let (status, _) = post_keyed(&app, golf, &w.employee.access_token, "golf-4", &invite).await;
+        let (status, _, _) = app.post_keyed(golf, &w.employee.access_token, "golf-4", &invite).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 
         let tasks = app.get_ok("/api/v1/tasks?status=open", &w.manager.access_token).await;

@@ -226,8 +226,8 @@ export async function request<T>(method: string, path: string, options: RequestO
  * network fails or the server is briefly unavailable (503), it retries once
  * with the same key, so the submission is stored at most once.
  */
-export async function create<T>(path: string, body?: unknown, key = newIdempotencyKey()): Promise<T> {
-  const options: RequestOptions = { body, idempotencyKey: key }
+export async function create<T>(path: string, body?: unknown, key = newIdempotencyKey(), query?: Query): Promise<T> {
+  const options: RequestOptions = { body, idempotencyKey: key, query }
   try {
     return await request<T>('POST', path, options)
   } catch (error) {

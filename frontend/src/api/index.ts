@@ -2,10 +2,14 @@
 // routes (src/**/routes.rs). Exports are files: fetched with the token as a
 // blob (`utils/download.ts`).
 
-import { ApiError, http, type Query } from './client'
+import { ApiError, create, http, type Query } from './client'
 import { downloadExport } from '@/utils/download'
 import type {
   AdjustmentInput,
+  Appraisal,
+  AppraisalRules,
+  AppraisalRuleSet,
+  AppraisalSummary,
   CalendarFeed,
   Follow,
   HandoverPreview,
@@ -25,13 +29,12 @@ import type {
   ClusterFilter,
   ClusterMember,
   CompetitorView,
-  Contact,
-  ContactInput,
   Department,
   DepartmentKind,
   Dossier,
   DraftText,
   MyClient,
+  NewCategory,
   ExportFormat,
   Freshness,
   Id,
@@ -76,6 +79,16 @@ import type {
   UsagePurpose,
   User,
   UserChanges,
+  ClientChanges,
+  ClientListQuery,
+  InvitationInput,
+  InvitationResult,
+  LossReport,
+  OpportunityAnalysis,
+  ServiceAnalysis,
+  MarketStatsQuery,
+  Contact,
+  ContactInput,
 } from '@/types'
 
 export type PageQuery = Pick<QueryOf<'list_users'>, 'page' | 'per_page'>
@@ -106,14 +119,20 @@ export const departmentsApi = {
 
 export const categoriesApi = {
   list: () => http.get<Category[]>('/categories'),
+  /** Admins; 409 when the key is taken. */
+  create: (input: NewCategory) => http.create<Category>('/categories', input),
   /** Every field optional; `fields` replaces the whole template. */
   update: (key: string, changes: CategoryChanges) => http.put<Category>(`/categories/${key}`, changes),
 }
 
 export const clientsApi = {
-  list: (query: QueryOf<'list_clients'> = {}, signal?: AbortSignal) => http.get<Page<Client>>('/clients', query, signal),
+  list: (query: ClientListQuery = {}, signal?: AbortSignal) => http.get<Page<Client>>('/clients', query, signal),
+  /** The filtered list as a file (marketers, reviewers, admins; audited). */
+  exportList: (query: ClientListQuery, format: ExportFormat) => downloadExport('/clients/export', query, format, '客户名单'),
   get: (id: Id) => http.get<Client>(`/clients/${id}`),
   create: (input: NewClient) => http.create<Client>('/clients', input),
+  /** Only the fields sent change; a status of lost or at risk needs `loss`, active closes the open one. */
+  update: (id: Id, changes: ClientChanges) => http.patch<Client>(`/clients/${id}`, changes),
   /** With `category`, the timeline holds only that category's adopted entries. */
   dossier: (id: Id, category?: string, page: { page?: number; per_page?: number } = {}, signal?: AbortSignal) =>
     http.get<Dossier>(`/clients/${id}/dossier`, { category: category || undefined, ...page }, signal),
@@ -228,6 +247,9 @@ export const statsApi = {
   /** Saves the cluster's contact list (audited by the server). */
   exportCluster: (tag: string, filter: ClusterFilter, format: ExportFormat) =>
     downloadExport(`${tagPath(tag)}/export`, clusterQuery(filter), format, `兴趣群体-${tag}`),
+  /** One task per member client (of `filter`) for its owner; `key` (one per dialog) makes a repeat create nothing more. */
+  inviteCluster: (tag: string, filter: ClusterFilter, input: InvitationInput, key: string) =>
+    create<InvitationResult>(`${tagPath(tag)}/invitations`, input, key, clusterQuery(filter)),
   freshness: () => http.get<Freshness>('/stats/freshness'),
   competitors: (period: Period, date?: string | null) => http.get<CompetitorView[]>('/stats/competitors', { period, date }),
   /** Reviewers and admins only (403 otherwise). */
@@ -235,6 +257,12 @@ export const statsApi = {
     http.get<AssessmentReport>('/stats/assessments', { period, date, department_id }),
   exportAssessments: ({ period, date, department_id }: AssessmentQuery, format: ExportFormat) =>
     downloadExport('/stats/assessments/export', { period, date, department_id }, format, `绩效考核-${period}`),
+  losses: ({ period, date, department_id }: MarketStatsQuery) => http.get<LossReport>('/stats/losses', { period, date, department_id }),
+  /** Complaints (服务与投诉 entries) of the period. */
+  service: ({ period, date, department_id }: MarketStatsQuery) => http.get<ServiceAnalysis>('/stats/service', { period, date, department_id }),
+  /** Opportunities (需求与商机 entries) of the period: stages, budgets, the pipeline. */
+  opportunities: ({ period, date, department_id }: MarketStatsQuery) =>
+    http.get<OpportunityAnalysis>('/stats/opportunities', { period, date, department_id }),
   /** Reviewers and admins only (403 otherwise). */
   reviewers: (period: Period, date?: string | null) => http.get<ReviewerReport>('/stats/reviewers', { period, date }),
 }
@@ -263,4 +291,25 @@ export const agendaApi = {
 
 export const auditApi = {
   list: (query: AuditQuery, signal?: AbortSignal) => http.get<Page<AuditEvent>>('/audit', query, signal),
+}
+
+function appraisalPath(period: string): string {
+  return `/appraisals/${encodeURIComponent(period)}`
+}
+
+/** 绩效考核: the scoring standard, a period's appraisal, publishing it and its workbook. */
+export const appraisalApi = {
+  rules: () => http.get<AppraisalRuleSet>('/appraisal/rules'),
+  /** Admins; the body is the rules object itself, every save a new version (422 `fields.weights` unless they sum to 100). */
+  updateRules: (rules: AppraisalRules) => http.put<AppraisalRuleSet>('/appraisal/rules', rules),
+  /** Published periods, newest first. */
+  published: () => http.get<AppraisalSummary[]>('/appraisals'),
+  /** The rows the reader may see of a period: frozen when published, else a live preview. */
+  get: (period: string, department_id: Id | null, signal?: AbortSignal) =>
+    http.get<Appraisal>(appraisalPath(period), { department_id }, signal),
+  /** Admins and reviewers who head a department; 409 when published already, 422 `fields.period` before it ends. */
+  publish: (period: string) => http.create<Appraisal>('/appraisals', { period }),
+  /** Reviewers, admins, department heads (their department): 部门排名 and a sheet per department. */
+  exportXlsx: (period: string, department_id: Id | null) =>
+    downloadExport(`${appraisalPath(period)}/export`, { department_id }, 'xlsx', `绩效考核-${period}`),
 }

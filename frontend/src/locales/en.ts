@@ -1,6 +1,10 @@
 import type zhCN from './zh-CN'
+import appraisal from './parts/appraisal.en'
+import market from './parts/market.en'
 
 const en: typeof zhCN = {
+  ...appraisal,
+  ...market,
   app: {
     name: 'Zhiku',
     tagline: 'Key-account intelligence',
@@ -81,6 +85,7 @@ const en: typeof zhCN = {
     intel_followed: 'News on something I follow',
     reminder_due: 'Date reminder due',
     task_due: 'Task due',
+    task_assigned: 'New task',
     daily_digest: 'Daily digest',
     weekly_digest: 'Weekly summary',
   },
@@ -101,6 +106,7 @@ const en: typeof zhCN = {
       intel_submitted_for_my_client: 'Someone submitted an entry about a client you own (readable before review)',
       reminder_due: 'A date an entry records is near (contract end, birthday…)',
       task_due: 'A next step agreed at a visit is due',
+      task_assigned: 'Someone gave you a task (such as inviting clients to an event)',
       intel_revision_proposed: 'When someone else proposes a revision of your entry',
       intel_revision_adopted: 'When a revision of your entry by someone else is adopted',
       intel_stale: 'Entries you wrote, or on clients you own, went out of date (checked daily)',
@@ -509,6 +515,9 @@ const en: typeof zhCN = {
       clusters: 'Interest clusters',
       freshness: 'Freshness',
       competitors: 'Competitors',
+      losses: 'Lost clients',
+      service: 'Complaints',
+      opportunities: 'Opportunities',
       assessments: 'Assessments',
       reviewers: 'Reviewer metrics',
     },

@@ -1,4 +1,9 @@
+import appraisal from './parts/appraisal.zh-CN'
+import market from './parts/market.zh-CN'
+
 export default {
+  ...appraisal,
+  ...market,
   app: {
     name: '智库',
     tagline: '大客户情报共享平台',
@@ -79,6 +84,7 @@ export default {
     intel_followed: '关注内容有新情报',
     reminder_due: '日期提醒到期',
     task_due: '任务到期',
+    task_assigned: '新任务',
     daily_digest: '每日汇总',
     weekly_digest: '每周回顾',
   },
@@ -99,6 +105,7 @@ export default {
       intel_submitted_for_my_client: '有人提交了关于你负责客户的情报（审核前即可查看）',
       reminder_due: '情报中记录的日期临近（合同到期、生日等）',
       task_due: '拜访定下的下一步到期',
+      task_assigned: '有人给你安排了任务（如邀请客户参加活动）',
       intel_revision_proposed: '他人对你的情报提交修订时',
       intel_revision_adopted: '他人对你的情报的修订被采纳时',
       intel_stale: '你写的或你负责客户的情报过了时效（每日检查）',
@@ -507,6 +514,9 @@ export default {
       clusters: '兴趣群体',
       freshness: '时效',
       competitors: '竞争对手',
+      losses: '流失客户',
+      service: '投诉分析',
+      opportunities: '商机分析',
       assessments: '绩效考核',
       reviewers: '审核指标',
     },

@@ -14,6 +14,7 @@ import {
   Star,
   Tickets,
   Timer,
+  List,
   Upload,
   Stamp,
   Switch,
@@ -37,7 +38,7 @@ export function notificationText(item: Notification): string {
  */
 export function notificationLink(item: Pick<Notification, 'kind' | 'intel_id' | 'client_id'>): string | null {
   if (item.kind === 'review_queue') return '/review'
-  if (item.kind === 'task_due') return '/agenda'
+  if (item.kind === 'task_due' || item.kind === 'task_assigned') return '/agenda'
   if (item.intel_id) return `/intel/${item.intel_id}`
   if (item.client_id) return `/clients/${item.client_id}`
   return null
@@ -72,6 +73,7 @@ export const NOTIFICATION_KINDS: NotificationKind[] = [
   'intel_followed',
   'reminder_due',
   'task_due',
+  'task_assigned',
 ]
 
 const KIND_META: Record<NotificationKind, KindMeta> = {
@@ -92,6 +94,7 @@ const KIND_META: Record<NotificationKind, KindMeta> = {
   intel_followed: { icon: Star, tone: 'primary' },
   reminder_due: { icon: Calendar, tone: 'warning' },
   task_due: { icon: Timer, tone: 'warning' },
+  task_assigned: { icon: List, tone: 'primary' },
 }
 
 const FALLBACK: KindMeta = { icon: Bell, tone: 'info' }

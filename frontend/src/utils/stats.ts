@@ -69,15 +69,17 @@ export function fillBuckets(series: StatsBucket[], interval: StatsInterval): Sta
   return [...filled, ...sorted.filter((b) => !seen.has(b.bucket))]
 }
 
+/** Rows by month (`YYYY-MM`), in order, the quiet months in between made by `quiet`. */
+export function fillMonthRows<T extends { month: string }>(rows: T[], quiet: (month: string) => T): T[] {
+  if (rows.length === 0) return []
+  const sorted = [...rows].sort((x, y) => x.month.localeCompare(y.month))
+  const byKey = new Map(sorted.map((row) => [row.month, row]))
+  return bucketRange(sorted[0].month, sorted[sorted.length - 1].month, 'month').map((month) => byKey.get(month) ?? quiet(month))
+}
+
 /** Monthly counts with the quiet months in between filled with zeros. */
 export function fillMonths(months: { month: string; entries: number }[]): { month: string; entries: number }[] {
-  if (months.length === 0) return []
-  const sorted = [...months].sort((x, y) => x.month.localeCompare(y.month))
-  const byKey = new Map(sorted.map((m) => [m.month, m.entries]))
-  return bucketRange(sorted[0].month, sorted[sorted.length - 1].month, 'month').map((month) => ({
-    month,
-    entries: byKey.get(month) ?? 0,
-  }))
+  return fillMonthRows(months, (month) => ({ month, entries: 0 })).map(({ month, entries }) => ({ month, entries }))
 }
 
 /** Axis labels: weeks drop the year when every bucket shares it. */
@@ -122,6 +124,19 @@ export function formatTariff(min: number | null | undefined, max: number | null 
   const hi = max ?? min
   if (lo === null || lo === undefined || hi === null || hi === undefined) return '—'
   return lo === hi ? NUMBER.format(lo) : `${NUMBER.format(lo)}–${NUMBER.format(hi)}`
+}
+
+/** How the server names a value nobody filled in, in the breakdowns it counts. */
+const UNSPECIFIED_KEY = '未填写'
+
+/** A breakdown's key as shown: a value nobody filled in reads `unspecified` (in the reader's language). */
+export function keyName(key: string, unspecified: string): string {
+  return key === '' || key === UNSPECIFIED_KEY ? unspecified : key
+}
+
+/** An amount (万元) with thousands separators and at most two decimals. */
+export function formatAmount(value: number | null | undefined): string {
+  return value === null || value === undefined || Number.isNaN(value) ? '—' : NUMBER.format(value)
 }
 
 /** A share (0–1) as a whole percentage for a progress bar (0–100). */
