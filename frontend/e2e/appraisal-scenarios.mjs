@@ -173,9 +173,9 @@ export const appraisalScenarios = [
   },
 
   {
-    name: 'ADMIN publishes the last finished month and sees it frozen',
+    name: 'R001, head of 信息管理部, publishes the last finished month; every breakdown adds up by the published weights',
     async run({ session, log }) {
-      const { page, period, appraisal } = await openAppraisal(session, 'ADMIN')
+      const { page, period, appraisal } = await openAppraisal(session, 'R001')
       const status = page.locator('[data-test="appraisal-status"]')
       await status.waitFor()
       if (appraisal.published) {
@@ -197,7 +197,20 @@ export const appraisalScenarios = [
       await until(async () => (await status.getAttribute('data-published')) === 'true', { what: 'the 已发布 tag' })
       check((await status.textContent()).includes(frozen.published_by.real_name), 'the publisher is not named')
       check((await page.locator('[data-test="appraisal-publish"]').count()) === 0, '发布 is still offered')
-      log(`${period} published: ${frozen.items.length} people, rules version ${frozen.rules.version}`)
+      // Every person's four-by-two breakdown adds up to the published total by the published weights.
+      const w = frozen.rules.rules.weights
+      for (const person of frozen.items) {
+        let thousandths = 0
+        for (const activity of ['saving', 'reporting', 'updating', 'use']) {
+          for (const dimension of ['time', 'quality']) {
+            const sub = person.activities[activity][dimension]
+            check(sub.weight === w[`${activity}_${dimension}`], `${person.employee_no} ${activity}.${dimension} weight ${sub.weight} is not the published one`)
+            thousandths += Math.round(sub.score * 10) * sub.weight
+          }
+        }
+        check(thousandths === Math.round(person.total * 1000), `${person.employee_no}: the parts add up to ${thousandths / 1000}, the total is ${person.total}`)
+      }
+      log(`${period} published: ${frozen.items.length} people, rules version ${frozen.rules.version}, every breakdown adds up`)
     },
   },
 ]

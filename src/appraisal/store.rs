@@ -17,7 +17,7 @@ use crate::ids::{DepartmentId, IntelId, UserId};
 use crate::with_conn;
 
 /// Rows read at a time from the entry table.
-const CHUNK: i64 = 20_000;
+const CHUNK: i64 = 50_000;
 
 /// What everyone did between `from` and `to` (UTC), by person. A pending
 /// use's feedback delay counts to `now`; freshness uses each category's window.
@@ -86,19 +86,24 @@ fn kept(
     freshness_days: &HashMap<String, i32>,
     facts: &mut BTreeMap<UserId, Facts>,
 ) -> QueryResult<()> {
-    type Row = (IntelId, UserId, String, f64, NaiveDateTime, Option<NaiveDateTime>);
-    let gone = [IntelStatus::Superseded, IntelStatus::Retracted];
+    type Row = (
+        IntelId,
+        UserId,
+        String,
+        f64,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        IntelStatus,
+        NaiveDateTime,
+        bool,
+    );
     let mut after = IntelId(0);
     loop {
+        // A plain walk of the primary key, filtered here: any condition in
+        // the query lets a planner pick a status or date index and sort
+        // every match again for each chunk.
         let rows: Vec<Row> = with_conn!(conn, |c| intel::table
             .filter(intel::id.gt(after))
-            .filter(intel::adopted_at.lt(end))
-            .filter(intel::imported.eq(false))
-            .filter(
-                intel::status
-                    .eq(IntelStatus::Adopted)
-                    .or(intel::status.eq_any(gone).and(intel::updated_at.ge(end))),
-            )
             .order(intel::id)
             .limit(CHUNK)
             .select((
@@ -106,16 +111,29 @@ fn kept(
                 intel::author_id,
                 intel::category,
                 intel::completeness,
-                intel::adopted_at.assume_not_null(),
+                intel::adopted_at,
                 intel::verified_at,
+                intel::status,
+                intel::updated_at,
+                intel::imported,
             ))
             .load(c))?;
         let Some(last) = rows.last() else { return Ok(()) };
         after = last.0;
+        let in_circulation = |r: &Row| {
+            let live = match r.6 {
+                IntelStatus::Adopted => true,
+                IntelStatus::Superseded | IntelStatus::Retracted => r.7 >= end,
+                _ => false,
+            };
+            live && !r.8 && r.4.is_some_and(|adopted| adopted < end)
+        };
+        let rows: Vec<Row> = rows.into_iter().filter(in_circulation).collect();
         let later: Vec<IntelId> =
             rows.iter().filter(|r| r.5.is_some_and(|v| v >= end)).map(|r| r.0).collect();
         let verified_before = last_verifications(conn, &later, end)?;
-        for (id, author, category, completeness, adopted, verified) in rows {
+        for (id, author, category, completeness, adopted, verified, ..) in rows {
+            let Some(adopted) = adopted else { continue };
             let verified = match verified {
                 Some(v) if v >= end => verified_before.get(&id).copied(),
                 v => v,

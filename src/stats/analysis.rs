@@ -17,12 +17,11 @@ use crate::categories::model::{OPPORTUNITY, SERVICE};
 use crate::db::schema::{clients, intel, users};
 use crate::db::DbConn;
 use crate::enums::IntelStatus;
-use crate::ids::{DepartmentId, IntelId};
+use crate::ids::DepartmentId;
 use crate::stats::losses::KeyCount;
 use crate::time::{local_day, Window};
 use crate::with_conn;
 
-const CHUNK: i64 = 5_000;
 /// The complaint type the branch analyses by area (网络质量投诉).
 const NETWORK: &str = "网络质量";
 const UNKNOWN: &str = "未填写";
@@ -98,7 +97,9 @@ pub struct Row {
     pub region: Option<String>,
 }
 
-/// The adopted entries of `category` observed in `window` (by authors of `department`).
+/// The adopted entries of `category` observed in `window` (by authors of
+/// `department`), read in one query over the (status, category) index: a
+/// keyset walk in id order would make the planner sort every match per chunk.
 fn rows(
     conn: &mut DbConn,
     category: &str,
@@ -106,35 +107,27 @@ fn rows(
     department: Option<DepartmentId>,
 ) -> QueryResult<Vec<Row>> {
     let (from, to) = window.unwrap_or_else(crate::time::all_time);
-    let mut after = IntelId(0);
-    let mut rows = Vec::new();
-    loop {
-        let chunk: Vec<(IntelId, String, NaiveDateTime, Option<String>)> = with_conn!(conn, |c| {
-            let mut query = intel::table
-                .left_join(clients::table)
-                .inner_join(users::table.on(users::id.eq(intel::author_id)))
-                .filter(intel::id.gt(after))
-                .filter(intel::category.eq(category))
-                .filter(intel::status.eq(IntelStatus::Adopted))
-                .filter(intel::observed_at.ge(from).and(intel::observed_at.lt(to)))
-                .into_boxed();
-            if let Some(department) = department {
-                query = query.filter(users::department_id.eq(department));
-            }
-            query
-                .order(intel::id)
-                .limit(CHUNK)
-                .select((intel::id, intel::fields, intel::observed_at, clients::region.nullable()))
-                .load(c)
-        })?;
-        let Some(last) = chunk.last() else { return Ok(rows) };
-        after = last.0;
-        rows.extend(chunk.into_iter().map(|(_, fields, observed_at, region)| Row {
+    let found: Vec<(String, NaiveDateTime, Option<String>)> = with_conn!(conn, |c| {
+        let mut query = intel::table
+            .left_join(clients::table)
+            .inner_join(users::table.on(users::id.eq(intel::author_id)))
+            .filter(intel::status.eq(IntelStatus::Adopted))
+            .filter(intel::category.eq(category))
+            .filter(intel::observed_at.ge(from).and(intel::observed_at.lt(to)))
+            .into_boxed();
+        if let Some(department) = department {
+            query = query.filter(users::department_id.eq(department));
+        }
+        query.select((intel::fields, intel::observed_at, clients::region.nullable())).load(c)
+    })?;
+    Ok(found
+        .into_iter()
+        .map(|(fields, observed_at, region)| Row {
             fields: serde_json::from_str(&fields).unwrap_or_default(),
             observed_at,
             region,
-        }));
-    }
+        })
+        .collect())
 }
 
 fn text<'a>(fields: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
