@@ -1,5 +1,5 @@
-// End-to-end scenarios of the client lists and lost clients (docs/ISSUE16-API.md
-// §3–4), in the shape of `scenarios` in scenarios.mjs: `{ name, run({ session, state, log }) }`.
+// End-to-end scenarios of the client lists and lost clients (README: the
+// branch's method), in the shape of `scenarios` in scenarios.mjs: `{ name, run({ session, state, log }) }`.
 // They need the demo world and run after those scenarios, or alone.
 
 import fs from 'node:fs'

@@ -1,5 +1,5 @@
 // Rules of a client's loss as the dossier shows and asks for it
-// (docs/ISSUE16-API.md §3). Pure functions, unit-tested.
+// (README, "Lost clients"). Pure functions, unit-tested.
 
 import type { ClientLoss, LossOutcome, LossReason } from '@/types'
 
