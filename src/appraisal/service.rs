@@ -107,7 +107,11 @@ fn compute(
     let freshness: HashMap<String, i32> =
         categories::list(conn)?.into_iter().map(|c| (c.key, c.freshness_days)).collect();
     let mut facts = store::facts(conn, period.window, now, &freshness)?;
-    let staff = store::staff(conn)?;
+    let staff: std::collections::HashSet<_> = store::active_roles(conn)?
+        .into_iter()
+        .filter(|(_, roles)| policy::is_staff(roles))
+        .map(|(id, _)| id)
+        .collect();
     let people: Vec<_> = facts::people(conn, None)?.into_iter().filter(|p| !staff.contains(&p.id)).collect();
     let names = facts::department_names(conn)?;
     let months = rules::months(period.span);
@@ -233,10 +237,9 @@ pub fn export(
     key: &str,
     department: Option<DepartmentId>,
 ) -> Result<Vec<Sheet>> {
-    let allowed = policy::is_privileged(me)
-        || (me.has(crate::enums::Role::DepartmentHead) && me.department_id.is_some());
-    policy::allow(allowed).map_err(|Denied| AppraisalError::NotYours)?;
     let department = if policy::is_privileged(me) { department } else { me.department_id };
+    let allowed = department.map_or(policy::is_privileged(me), |d| policy::may_see_department(me, d));
+    policy::allow(allowed).map_err(|Denied| AppraisalError::NotYours)?;
     let appraisal = view(conn, me, key, department)?;
     audit::record(
         conn,

@@ -165,16 +165,12 @@ fn last_verifications(
     Ok(found)
 }
 
-/// Active reviewers and admins: they run the appraisal, it does not assess them.
-pub fn staff(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<UserId>> {
-    let rows: Vec<(UserId, crate::enums::Roles)> = with_conn!(conn, |c| users::table
+/// Every active person's roles.
+pub fn active_roles(conn: &mut DbConn) -> QueryResult<Vec<(UserId, crate::enums::Roles)>> {
+    with_conn!(conn, |c| users::table
         .filter(users::is_active.eq(true))
         .select((users::id, users::roles))
-        .load(c))?;
-    let is_staff = |roles: &crate::enums::Roles| {
-        roles.has(crate::enums::Role::Reviewer) || roles.has(crate::enums::Role::Admin)
-    };
-    Ok(rows.into_iter().filter(|(_, roles)| is_staff(roles)).map(|(id, _)| id).collect())
+        .load(c))
 }
 
 /// The rule set in force: its version, when it was made, the rules.

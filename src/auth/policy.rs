@@ -45,6 +45,12 @@ pub fn may_see_department(user: &CurrentUser, department: DepartmentId) -> bool 
     is_privileged(user) || (user.has(Role::DepartmentHead) && user.department_id == Some(department))
 }
 
+/// Reviewers and admins: they run the loop and its appraisal; leaderboards
+/// may leave them out and the appraisal does not assess them.
+pub fn is_staff(roles: &crate::enums::Roles) -> bool {
+    roles.has(Role::Admin) || roles.has(Role::Reviewer)
+}
+
 /// Publishing a period's appraisal (freezing it): admins, and the head of
 /// the information-management department (a reviewer who heads a department).
 pub fn may_publish_appraisal(user: &CurrentUser) -> bool {

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy;
 use crate::db::DbConn;
-use crate::enums::Role;
 use crate::ids::{DepartmentId, UserId};
 use crate::ratings::model::{AuthorFacts, LeaderRow, LeaderUser, Leaderboard, Ratings};
 use crate::ratings::rules::{rank_by_points, rate};
@@ -79,10 +78,9 @@ pub fn leaderboard(
 ) -> Result<Leaderboard> {
     let departments: HashMap<DepartmentId, String> =
         users::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect();
-    let is_staff = |roles: &crate::enums::Roles| roles.has(Role::Admin) || roles.has(Role::Reviewer);
     let earners = store::earners(conn, span, scope.department)?
         .into_iter()
-        .filter(|e| e.points != 0 && !(scope.exclude_staff && is_staff(&e.roles)))
+        .filter(|e| e.points != 0 && !(scope.exclude_staff && policy::is_staff(&e.roles)))
         .collect();
     let items = rank_by_points(earners, |e| e.points, |e| e.id)
         .into_iter()

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::Rows;
+use crate::helpers::{Rows, TestApp};
 use crate::on_both_backends;
 use crate::world::{balance, id, scores, World};
 
