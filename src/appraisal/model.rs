@@ -23,7 +23,8 @@ pub struct Weights {
 }
 
 impl Weights {
-    pub fn sum(&self) -> u32 {
+    /// Their sum (wide enough for any eight weights sent).
+    pub fn sum(&self) -> u64 {
         [
             self.saving_time,
             self.saving_quality,
@@ -35,6 +36,7 @@ impl Weights {
             self.use_quality,
         ]
         .iter()
+        .map(|w| u64::from(*w))
         .sum()
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::json;
 
 use crate::audit;
@@ -111,13 +111,14 @@ impl LossInput {
         let occurred_on = match raw.occurred_on.as_deref().map(str::trim) {
             None | Some("") => Some(today),
             Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(day) if day <= today => Some(day),
-                Ok(_) => {
+                Ok(day) if day > today => {
                     problems.insert("loss.occurred_on".into(), "日期不能晚于今天".into());
                     None
                 }
-                Err(_) => {
-                    problems.insert("loss.occurred_on".into(), "日期格式须为 YYYY-MM-DD".into());
+                Ok(day) if day.year() >= 1900 => Some(day),
+                Ok(_) | Err(_) => {
+                    problems
+                        .insert("loss.occurred_on".into(), "须为 1900 年以后的日期，格式 YYYY-MM-DD".into());
                     None
                 }
             },

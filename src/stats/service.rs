@@ -138,8 +138,12 @@ pub fn reviewers(conn: &mut DbConn, me: &CurrentUser, span: Span) -> Result<Revi
 /// The lost-client database for the losses that occurred in `span`.
 pub fn losses(conn: &mut DbConn, me: &CurrentUser, span: Span) -> Result<LossReport> {
     statistics(me)?;
-    let last = span.ends_before().map(|d| d - chrono::Duration::days(1)).unwrap_or(chrono::NaiveDate::MAX);
-    let first = if span.grain == crate::time::Grain::All { chrono::NaiveDate::MIN } else { span.starts_on };
+    // All time: every day either database can store.
+    let (earliest, latest) =
+        (chrono::NaiveDate::from_ymd_opt(1900, 1, 1), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));
+    let last = span.ends_before().map(|d| d - chrono::Duration::days(1)).or(latest).unwrap_or_default();
+    let first =
+        if span.grain == crate::time::Grain::All { earliest.unwrap_or_default() } else { span.starts_on };
     Ok(losses::load(conn, first, last)?)
 }
 

@@ -150,6 +150,11 @@ on_both_backends! {
         let (status, body) = app.put("/api/v1/appraisal/rules", &app.admin_token, rules.clone()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "weights must sum to 100: {body}");
         assert!(body["fields"]["weights"].is_string(), "{body}");
+        let mut huge = rules.clone();
+        huge["weights"]["use_time"] = json!(u32::MAX);
+        huge["weights"]["use_quality"] = json!(u32::MAX);
+        let (status, body) = app.put("/api/v1/appraisal/rules", &app.admin_token, huge).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         rules["weights"]["use_quality"] = json!(20);
         let (status, body) = app.put("/api/v1/appraisal/rules", &app.admin_token, rules).await;
         assert_eq!((status, body["version"].as_i64()), (StatusCode::OK, Some(2)), "{body}");

@@ -116,6 +116,9 @@ on_both_backends! {
             "loss": {"reasons": ["price"], "occurred_on": in_days(3)}})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["fields"]["loss.occurred_on"].is_string(), "{body}");
+        let (status, body) = app.patch(&path, token, json!({"status": "lost",
+            "loss": {"reasons": ["price"], "occurred_on": "0001-01-01"}})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let (status, body) = app.patch(&path, token, json!({"tier": "A", "loss": {"reasons": ["price"]}})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a loss needs the status: {body}");
 
@@ -149,6 +152,8 @@ on_both_backends! {
         let (status, body) = app.patch(&path, token, json!({"status": "active"})).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!((body["loss"]["outcome"].as_str(), body["loss"]["closed_on"].as_str()), (Some("won_back"), Some(today().to_string().as_str())));
+        let all = app.get_ok("/api/v1/stats/losses?period=all", &w.marketer.access_token).await;
+        assert_eq!(all["total"], 1, "{all}");
         let report = app.get_ok("/api/v1/stats/losses?period=year", &w.marketer.access_token).await;
         assert_eq!((report["total"].as_i64(), report["open"].as_i64(), report["won_back"].as_i64()), (Some(1), Some(0), Some(1)));
         assert_eq!(report["by_month"][0]["won_back"], 1);
