@@ -15,10 +15,10 @@ use crate::state::State;
 use crate::stats::export::download_book;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_rules)
-        .service(put_rules)
+    cfg.service(get_appraisal_rules)
+        .service(put_appraisal_rules)
         .service(list_appraisals)
-        .service(publish)
+        .service(publish_appraisal)
         .service(get_appraisal)
         .service(export_appraisal);
 }
@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// The scoring standard in force (评分标准): weights, targets and time limits.
 #[utoipa::path(tag = "appraisal", responses((status = 200, body = AppraisalRuleSet)))]
 #[get("/appraisal/rules")]
-async fn get_rules(state: State, _me: CurrentUser) -> ApiResult<HttpResponse> {
+async fn get_appraisal_rules(state: State, _me: CurrentUser) -> ApiResult<HttpResponse> {
     let rules = state.read(service::rules).await?;
     Ok(HttpResponse::Ok().json(rules))
 }
@@ -36,7 +36,11 @@ async fn get_rules(state: State, _me: CurrentUser) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "admin", request_body = AppraisalRules,
     responses((status = 200, body = AppraisalRuleSet), (status = 403), (status = 422)))]
 #[put("/appraisal/rules")]
-async fn put_rules(state: State, me: CurrentUser, body: Json<AppraisalRules>) -> ApiResult<HttpResponse> {
+async fn put_appraisal_rules(
+    state: State,
+    me: CurrentUser,
+    body: Json<AppraisalRules>,
+) -> ApiResult<HttpResponse> {
     let rules = body.0;
     let saved = state.write(move |conn| service::replace_rules(conn, &me, rules)).await?;
     Ok(HttpResponse::Ok().json(saved))
@@ -62,7 +66,11 @@ pub struct PublishAppraisal {
 #[utoipa::path(tag = "appraisal", request_body = PublishAppraisal,
     responses((status = 201, body = Appraisal), (status = 403), (status = 409, description = "already published"), (status = 422)))]
 #[post("/appraisals")]
-async fn publish(state: State, me: CurrentUser, body: Json<PublishAppraisal>) -> ApiResult<HttpResponse> {
+async fn publish_appraisal(
+    state: State,
+    me: CurrentUser,
+    body: Json<PublishAppraisal>,
+) -> ApiResult<HttpResponse> {
     let period = body.0.period;
     let appraisal = state.report(move |conn| service::publish(conn, &me, &period)).await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(appraisal))

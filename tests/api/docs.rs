@@ -59,6 +59,17 @@ async fn openapi_document_is_the_reviewed_contract() {
     let (status, spec) = app.call(Method::GET, "/api/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    // Operation ids are the handlers' names: two modules' `get_rules` would make the document invalid.
+    let mut ids: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|path| path.as_object().unwrap().values().filter_map(|op| op["operationId"].as_str()))
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids repeat");
     insta::assert_json_snapshot!("openapi", spec, {".info.version" => "[version]"});
 
     let copy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("frontend/openapi.json");

@@ -12,12 +12,12 @@ export interface paths {
             cookie?: never;
         };
         /** The scoring standard in force (评分标准): weights, targets and time limits. */
-        get: operations["get_rules"];
+        get: operations["get_appraisal_rules"];
         /**
          * Replace the scoring standard (admin): a new version. Published periods
          *     keep the version they were computed by.
          */
-        put: operations["put_rules"];
+        put: operations["put_appraisal_rules"];
         post?: never;
         delete?: never;
         options?: never;
@@ -39,7 +39,7 @@ export interface paths {
          * Publish a period's appraisal (admins; the information-management head):
          *     every row is frozen with the rules in force.
          */
-        post: operations["publish"];
+        post: operations["publish_appraisal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3894,7 +3894,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    get_rules: {
+    get_appraisal_rules: {
         parameters: {
             query?: never;
             header?: never;
@@ -3967,7 +3967,7 @@ export interface operations {
             };
         };
     };
-    put_rules: {
+    put_appraisal_rules: {
         parameters: {
             query?: never;
             header?: never;
@@ -4142,7 +4142,7 @@ export interface operations {
             };
         };
     };
-    publish: {
+    publish_appraisal: {
         parameters: {
             query?: never;
             header?: {
