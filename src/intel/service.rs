@@ -413,6 +413,16 @@ pub fn verify(conn: &mut DbConn, user: &CurrentUser, id: IntelId) -> Result<(Int
     Ok((store::set_verified(conn, id, now)?, paid))
 }
 
+/// A business entry adopted or retracted restates its clients' contract end
+/// (the client list filters by it).
+pub fn refresh_contract_ends(conn: &mut DbConn, entry: &Intel) -> diesel::QueryResult<()> {
+    if entry.category != crate::categories::model::BUSINESS {
+        return Ok(());
+    }
+    let subject = store::subject(conn, entry)?;
+    clients::refresh_contract_ends(conn, subject.clients())
+}
+
 /// Retracts an entry found false (reviewers and admins), with its whole
 /// revision chain: every entry it revises and every revision of it leave
 /// circulation, each author loses every point the chain earned them, and
@@ -475,10 +485,7 @@ pub fn retract(conn: &mut DbConn, user: &CurrentUser, id: IntelId, comment: &str
         Some(id.0),
         json!({"comment": comment, "chain": moved, "points": deltas}),
     )?;
-    if entry.category == crate::categories::model::BUSINESS {
-        let subject = store::subject(conn, &entry)?;
-        clients::refresh_contract_ends(conn, subject.clients())?;
-    }
+    refresh_contract_ends(conn, &entry)?;
     store::find(conn, id)?.ok_or(IntelError::NotFound)
 }
 

@@ -7,9 +7,7 @@ use serde_json::json;
 use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::auth::policy::{self, Denied};
-use crate::categories::model::BUSINESS;
 use crate::categories::store as categories;
-use crate::clients::store as client_store;
 use crate::db::write_tx;
 use crate::db::DbConn;
 use crate::enums::AuditAction;
@@ -190,7 +188,7 @@ pub fn decide(
 
     notify_author(conn, &decided, input.decision, &comment, points_awarded)?;
     if to == IntelStatus::Adopted {
-        refresh_contract_ends(conn, &decided)?;
+        intel_service::refresh_contract_ends(conn, &decided)?;
         notify_revised_author(conn, &decided)?;
         let owners = intel_service::notify_owners(
             conn,
@@ -209,15 +207,6 @@ pub fn decide(
         json!({"decision": input.decision.as_str(), "revision": entry.revision, "mean_score": mean}),
     )?;
     Ok(Decided { intel: decided, points_awarded })
-}
-
-/// An adopted business entry states its clients' contract end (the client list filters by it).
-pub fn refresh_contract_ends(conn: &mut DbConn, entry: &Intel) -> diesel::QueryResult<()> {
-    if entry.category != BUSINESS {
-        return Ok(());
-    }
-    let subject = store::subject(conn, entry)?;
-    client_store::refresh_contract_ends(conn, subject.clients())
 }
 
 /// Pays the author for an adoption; a revision also retires the entry it revises.
